@@ -1,0 +1,51 @@
+# The two commands: `make run` (dashboard on the sample company) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+DB     ?= warehouse/crm.duckdb
+AS_OF  ?=
+SCALE  ?= small
+PORT   ?= 8501
+
+.PHONY: run test install install-dev sample db lint bench clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Build the sample company's export and load it, only when no live database exists yet.
+db: install
+	@if [ -e "$(DB)" ]; then \
+		echo "Using existing database $(DB) (delete it or run 'make sample' to rebuild)"; \
+	else \
+		$(MAKE) --no-print-directory sample; \
+	fi
+
+sample: install
+	rm -rf build/sample-export
+	$(PY) -m data.sample build/sample-export --scale $(SCALE) $(if $(AS_OF),--as-of $(AS_OF))
+	$(PY) -m data.ingest build/sample-export --db $(DB)
+
+run: db
+	CRM_DB=$(DB) $(VENV)/bin/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+
+test: install-dev
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf build warehouse .pytest_cache

@@ -1,0 +1,298 @@
+"""The shared definitions: load and validate `definitions.toml`.
+
+The file is the contract between marketing and sales, so a mistake in it must never fall back
+silently to a default: unknown keys are refused and every error names the key path and the value.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import tomllib
+import zoneinfo
+from pathlib import Path
+from typing import Literal
+
+import holidays
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "definitions.toml"
+
+RateDate = Literal["close_date", "created_date", "as_of_date", "period_start"]
+Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_ISO_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+class ConfigError(ValueError):
+    """The definitions file is missing, unreadable or invalid; the message says where and why."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Company(_Strict):
+    name: str = "Company"
+    fiscal_year_start_month: int = Field(1, ge=1, le=12)
+    reporting_currency: str = "USD"
+    export_time_zone: str = "UTC"
+
+    @field_validator("reporting_currency")
+    @classmethod
+    def _iso(cls, v: str) -> str:
+        if not _ISO_CURRENCY.match(v):
+            raise ValueError(f"must be a 3-letter ISO 4217 code such as USD, got {v!r}")
+        return v
+
+    @field_validator("export_time_zone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        return _check_tz(v)
+
+
+class Currency(_Strict):
+    won_lost: RateDate = "close_date"
+    pipeline_generated: RateDate = "created_date"
+    open_pipeline: RateDate = "as_of_date"
+    constant_currency: RateDate = "period_start"
+    fallback: Literal["ecb", "none"] = "ecb"
+
+
+class Regions(_Strict):
+    names: list[str] = ["AMER", "EMEA", "APAC", "LATAM"]
+    unknown: str = "Unassigned"
+    countries: dict[str, list[str]] = {}
+    roles: dict[str, str] = {}
+    users: dict[str, str] = {}
+
+    @model_validator(mode="after")
+    def _known_regions(self) -> Regions:
+        known = set(self.names)
+        for region in self.countries:
+            if region not in known:
+                raise ValueError(f"regions.countries names region {region!r}, which is not in regions.names {self.names}")
+        for key, region in [*self.roles.items(), *self.users.items()]:
+            if region not in known:
+                raise ValueError(f"{key!r} maps to region {region!r}, which is not in regions.names {self.names}")
+        seen: dict[str, str] = {}
+        for region, countries in self.countries.items():
+            for country in countries:
+                if country.lower() in seen and seen[country.lower()] != region:
+                    raise ValueError(f"country {country!r} is in both {seen[country.lower()]} and {region}")
+                seen[country.lower()] = region
+        return self
+
+    def region_of_role(self, role_name: str | None) -> str | None:
+        """Region for a role name from the first matching pattern, or None."""
+        if not role_name:
+            return None
+        for pattern, region in self.roles.items():
+            if fnmatch.fnmatchcase(role_name, pattern):
+                return region
+        return None
+
+
+class Segment(_Strict):
+    name: str
+    max_employees: int = Field(ge=0)
+
+
+class Stages(_Strict):
+    open: list[str] = []
+    won: list[str] = ["Closed Won"]
+    lost: list[str] = ["Closed Lost"]
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> Stages:
+        seen: dict[str, str] = {}
+        for category in ("open", "won", "lost"):
+            for stage in getattr(self, category):
+                if stage in seen:
+                    raise ValueError(f"stage {stage!r} is listed under both {seen[stage]} and {category}")
+                seen[stage] = category
+        return self
+
+    def mapping(self) -> dict[str, str]:
+        """Stage name -> 'open' | 'won' | 'lost'."""
+        return {s: c for c in ("open", "won", "lost") for s in getattr(self, c)}
+
+
+class Mql(_Strict):
+    rule: Literal["hand_raise", "date_field"] = "hand_raise"
+    hand_raise_campaign_types: list[str] = []
+    hand_raise_member_statuses: list[str] = []
+    date_field: str = ""
+
+    @model_validator(mode="after")
+    def _rule_needs(self) -> Mql:
+        if self.rule == "date_field" and not self.date_field:
+            raise ValueError('rule = "date_field" needs date_field, the export column holding the MQL date')
+        if self.rule == "hand_raise" and not (self.hand_raise_campaign_types or self.hand_raise_member_statuses):
+            raise ValueError('rule = "hand_raise" needs hand_raise_campaign_types or hand_raise_member_statuses')
+        return self
+
+
+class SlaRegion(_Strict):
+    time_zone: str = "UTC"
+    holidays: str = ""
+    work_start: str = "09:00"
+    work_end: str = "17:00"
+    work_days: list[Weekday] = ["Mon", "Tue", "Wed", "Thu", "Fri"]
+    target_minutes: int | None = Field(None, gt=0)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        return _check_tz(v)
+
+    @field_validator("holidays")
+    @classmethod
+    def _holidays(cls, v: str) -> str:
+        if v and v not in holidays.list_supported_countries():
+            raise ValueError(f"{v!r} is not a country code known to the holidays library (e.g. US, GB, DE)")
+        return v
+
+    @field_validator("work_start", "work_end")
+    @classmethod
+    def _hhmm(cls, v: str) -> str:
+        if not _HHMM.match(v):
+            raise ValueError(f"must be a 24-hour time HH:MM, got {v!r}")
+        return v
+
+    @model_validator(mode="after")
+    def _order(self) -> SlaRegion:
+        if self.work_end <= self.work_start:
+            raise ValueError(f"work_end {self.work_end} must be after work_start {self.work_start}")
+        return self
+
+
+class Sla(_Strict):
+    target_minutes: int = Field(15, gt=0)
+    ignored_after_days: int = Field(7, gt=0)
+    regions: dict[str, SlaRegion] = {}
+
+    def target_for(self, region: str) -> int:
+        """SLA target in minutes for a region (its override or the default)."""
+        r = self.regions.get(region)
+        return r.target_minutes if r and r.target_minutes else self.target_minutes
+
+
+class Activities(_Strict):
+    human_types: list[str] = ["Call", "Email", "Meeting"]
+    automated_subtypes: list[str] = ["ListEmail", "Cadence"]
+    automated_subject_prefixes: list[str] = []
+
+
+class Sales(_Strict):
+    role_keywords: list[str] = ["Sales"]
+
+
+class Attribution(_Strict):
+    lookback_days: int = Field(90, ge=0)
+    time_decay_half_life_days: float = Field(7, gt=0)
+    include_account_contacts: bool = False
+    marketing_lead_sources: list[str] = []
+
+
+class Ingest(_Strict):
+    encoding: str = "utf-8"
+    keep_versions: int = Field(3, ge=0)
+    max_rejected_rows: int = Field(0, ge=0)
+    encodings: dict[str, str] = {}
+
+    @field_validator("encoding")
+    @classmethod
+    def _enc(cls, v: str) -> str:
+        return _check_encoding(v)
+
+    @field_validator("encodings")
+    @classmethod
+    def _encs(cls, v: dict[str, str]) -> dict[str, str]:
+        for enc in v.values():
+            _check_encoding(enc)
+        return v
+
+
+class Definitions(_Strict):
+    """The whole definitions file."""
+
+    company: Company = Company()
+    currency: Currency = Currency()
+    regions: Regions = Regions()
+    segments: list[Segment] = [Segment(name="SMB", max_employees=199), Segment(name="Mid-Market", max_employees=999),
+                               Segment(name="Enterprise", max_employees=10**9)]
+    stages: Stages = Stages()
+    mql: Mql = Mql(hand_raise_campaign_types=["Demo Request", "Contact Us", "Pricing Request"])
+    sla: Sla = Sla()
+    activities: Activities = Activities()
+    sales: Sales = Sales()
+    attribution: Attribution = Attribution()
+    campaign_channels: dict[str, str] = {}
+    personas: dict[str, list[str]] = {}
+    ingest: Ingest = Ingest()
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Definitions:
+        for region in self.sla.regions:
+            if region not in self.regions.names:
+                raise ValueError(f"sla.regions.{region} is not in regions.names {self.regions.names}")
+        maxes = [s.max_employees for s in self.segments]
+        if maxes != sorted(maxes):
+            raise ValueError("segments must be listed from smallest to largest max_employees")
+        return self
+
+    def segment_of(self, employees: int | None) -> str | None:
+        """Segment name for a number of employees, or None when unknown."""
+        if employees is None:
+            return None
+        for seg in self.segments:
+            if employees <= seg.max_employees:
+                return seg.name
+        return self.segments[-1].name if self.segments else None
+
+
+def _check_tz(v: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(v)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{v!r} is not an IANA time zone such as 'Europe/London'") from None
+    return v
+
+
+def _check_encoding(v: str) -> str:
+    import codecs
+
+    try:
+        codecs.lookup(v)
+    except LookupError:
+        raise ValueError(f"{v!r} is not an encoding Python knows (e.g. utf-8, cp1252, latin-1)") from None
+    return v
+
+
+def load_definitions(path: str | Path | None = None) -> Definitions:
+    """Read and validate the definitions file; raise ConfigError naming the key and value on error."""
+    path = Path(path) if path else DEFAULT_CONFIG_PATH
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: definitions file not found; pass --config PATH or restore definitions.toml") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}); fix the line named and reload") from None
+    try:
+        return Definitions.model_validate(raw)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
+            value = err.get("input")
+            shown = "" if isinstance(value, dict) else f" (value: {value!r})"
+            lines.append(f"  {loc}: {err['msg']}{shown}")
+        raise ConfigError(f"{path}: invalid definitions:\n" + "\n".join(lines)) from None

@@ -1,0 +1,688 @@
+"""Load a CRM export into a new DuckDB version and make it live only when every check passed.
+
+    python -m data.ingest EXPORT_PATH [--db PATH] [--config PATH] [--encoding ENC]
+
+EXPORT_PATH is a folder or a .zip of CSV files, one per Salesforce object (`Lead.csv`,
+`Opportunity_1.csv` ...) with API field names, the snake_case names sync tools write, or our own
+canonical layout (README, "Loading your own export"). Layers built:
+
+* `raw_<object>`: every column of every file as loaded (text), custom `__c` columns included;
+* `stg_<entity>`: the canonical model, renamed and typed, with the shared definitions applied
+  (regions, stages, personas, channels); every metric reads only these;
+* `ingest_*`: the ingest's own report for the data-quality page.
+
+Refusals (exit 1) name the file, record, column and value and say what to do; the live database
+is not touched. Warnings load the data and are recorded in `ingest_warning`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import hashlib
+import os
+import shutil
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from data.checks import run_checks, unmapped_stage_names
+from data.config import ConfigError, Definitions, load_definitions
+from data.rates import build_exchange_rates
+from data.reader import (
+    IngestError,
+    PreparedFile,
+    Problem,
+    load_into,
+    prepare_file,
+    quote_ident,
+)
+from data.schema import OBJECTS, Field, SourceObject, normalise_column, object_for_file
+from data.store import IngestBusy, IngestLock, Store
+
+DEFAULT_DB = Path(os.environ.get("CRM_DB", "warehouse/crm.duckdb"))
+STAGING_DIR = Path(__file__).resolve().parent / "staging"
+SAMPLE_LIMIT = 1000  # bad values listed per object before counting the rest
+
+_TYPE_ADVICE = {
+    "timestamp": "Use ISO 8601 date-times such as 2024-03-31T14:05:00.000Z (what Data Loader and Data Export write)",
+    "date": "Use ISO dates such as 2024-03-31",
+    "decimal": "Use a plain number with a dot for decimals, no thousands separator or currency sign, such as 1234.50",
+    "rate": "Use a plain positive number such as 0.8507",
+    "int": "Use a whole number such as 250",
+    "bool": "Use true/false or 1/0, or leave the value empty",
+}
+_TYPE_NAME = {"timestamp": "date-time", "date": "date", "decimal": "number", "rate": "number", "int": "whole number",
+              "bool": "true/false value"}
+
+
+@dataclass
+class Part:
+    """One loaded file of an object and where its rows sit in the raw table."""
+
+    file: PreparedFile
+    first_rowid: int
+    rows: int
+    rejected_records: list[int] = field(default_factory=list)
+    modified_at: float = 0.0
+
+    def record_of(self, rowid: int) -> int:
+        """The 1-based record number in the file of a loaded row (skipping rejected records)."""
+        k = rowid - self.first_rowid + 1
+        shifted = [r - j for j, r in enumerate(self.rejected_records, start=1)]
+        return k + bisect.bisect_left(shifted, k)
+
+
+@dataclass
+class LoadedObject:
+    """An object's raw table, its parts and how its columns map to canonical fields."""
+
+    obj: SourceObject
+    parts: list[Part]
+    mapping: dict[str, str]  # canonical field name -> raw column name
+    unmapped: list[str]
+    deleted: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+
+    def locate(self, rowid: int) -> tuple[str, int]:
+        """(file name, record number) of a raw row."""
+        for part in self.parts:
+            if part.first_rowid <= rowid < part.first_rowid + part.rows:
+                return part.file.name, part.record_of(rowid)
+        return self.parts[-1].file.name, rowid + 1
+
+
+@dataclass
+class IngestSummary:
+    """What an ingest did, for the command line and tests."""
+
+    db_path: Path
+    version_path: Path
+    tables: dict[str, int]
+    warnings: list
+    seconds: float
+
+
+class Progress:
+    """Stage lines with elapsed time on stderr, so a large export shows where it is."""
+
+    def __init__(self, quiet: bool = False):
+        self.start = time.monotonic()
+        self.quiet = quiet
+
+    def __call__(self, message: str) -> None:
+        if not self.quiet:
+            print(f"[{time.monotonic() - self.start:7.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+def ingest(export_path: str | Path, db_path: str | Path = DEFAULT_DB, config_path: str | Path | None = None,
+           encoding: str | None = None, quiet: bool = False) -> IngestSummary:
+    """Load an export into a new database version and switch the live path to it atomically.
+
+    Raises IngestError (bad input), ConfigError (bad definitions) or IngestBusy (another ingest runs);
+    in every failure the live database is left exactly as it was.
+    """
+    progress = Progress(quiet)
+    started = datetime.now(UTC)
+    export_path = Path(export_path)
+    defs = load_definitions(config_path)
+    config_file = Path(config_path) if config_path else Path(__file__).resolve().parent.parent / "definitions.toml"
+    if not export_path.exists():
+        raise IngestError([Problem(str(export_path), "no such file or folder",
+                                   "Give the folder or .zip holding the exported CSV files")])
+    store = Store(Path(db_path))
+    with IngestLock(store, str(export_path)):
+        for stale in store.remove_stale_building():
+            progress(f"removed a half-built version left by an interrupted ingest: {stale.name}")
+        building = store.new_building_path()
+        try:
+            with tempfile.TemporaryDirectory(prefix="crm-ingest-") as work:
+                tables, warnings = _build(building, export_path, Path(work), defs, config_file, encoding,
+                                          started, progress)
+            _validate(building, tables)
+            progress("checks passed; switching the live database")
+            final = store.publish(building, defs.ingest.keep_versions)
+        except BaseException:
+            building.unlink(missing_ok=True)
+            Path(str(building) + ".wal").unlink(missing_ok=True)
+            raise
+    seconds = time.monotonic() - progress.start
+    progress(f"done: {store.live} -> {final.name} in {seconds:.1f}s")
+    return IngestSummary(store.live, final, tables, warnings, seconds)
+
+
+def _build(db_file: Path, export_path: Path, work: Path, defs: Definitions, config_file: Path,
+           encoding: str | None, started: datetime, progress: Progress) -> tuple[dict[str, int], list]:
+    con = duckdb.connect(str(db_file))
+    try:
+        # Naive date-times in the export are in the configured zone; everything is stored in UTC, so
+        # results never depend on the machine's time zone.
+        con.execute(f"SET TimeZone = '{defs.company.export_time_zone}'")
+        con.execute("SET preserve_insertion_order = true")
+        files, unknown = _discover(export_path, work)
+        progress(f"found {sum(len(v) for v in files.values())} export file(s) for {len(files)} object(s)")
+        problems: list[Problem] = []
+        loaded: dict[str, LoadedObject] = {}
+        file_warnings = [("unknown_file", "-", f"file {name} is not a known CRM object and was ignored",
+                          1, [name], "Rename it after its object (e.g. Opportunity.csv) or remove it")
+                         for name in unknown]
+        for obj in OBJECTS:
+            parts = files.get(obj.name, [])
+            if not parts:
+                if obj.required:
+                    problems.append(Problem(f"{obj.name}.csv", f"the {obj.name} export is missing; without it: {obj.disables}",
+                                            f"Add {obj.name}.csv (or {obj.canonical_file}.csv) to the export"))
+                continue
+            lo = _load_object(con, obj, parts, defs, encoding, work, progress, problems)
+            if lo:
+                loaded[obj.name] = lo
+        if problems and any(p.record is None for p in problems):
+            raise IngestError(sorted(problems, key=_problem_order))
+        is_sf = _is_salesforce_layout(loaded)
+        _create_macros(con, is_sf)
+        for lo in loaded.values():
+            problems.extend(_type_problems(con, lo))
+            problems.extend(_duplicate_problems(con, lo, is_sf))
+        rejects = _decide(problems, defs.ingest.max_rejected_rows)
+        _mark_rejected(con, loaded, rejects)
+        progress("typing and staging the canonical model")
+        for obj in OBJECTS:
+            _create_typed_view(con, obj, loaded.get(obj.name), defs)
+        _create_config_tables(con, defs)
+        for sql_file in sorted(STAGING_DIR.glob("*.sql")):
+            con.execute(sql_file.read_text(encoding="utf-8"))
+        corporate = _corporate_currency(con, defs)
+        no_rate = build_exchange_rates(con, corporate, defs.currency.fallback == "ecb")
+        progress("checking references, stages and currencies")
+        warnings = _warnings(con, loaded, files, no_rate, file_warnings)
+        tables = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in _staging_tables(con)}
+        _write_report(con, export_path, loaded, files, warnings, rejects, started, defs, config_file, corporate)
+        con.execute("CHECKPOINT")
+        return tables, warnings
+    finally:
+        con.close()
+
+
+def _discover(export_path: Path, work: Path) -> tuple[dict[str, list[tuple[Path, str]]], list[str]]:
+    """CSV files of the export grouped by object: {object name: [(path, display name)]}; unknown names."""
+    if export_path.is_file() and zipfile.is_zipfile(export_path):
+        target = work / "export"
+        target.mkdir()
+        with zipfile.ZipFile(export_path) as zf:
+            seen: set[str] = set()
+            for info in zf.infolist():
+                base = Path(info.filename).name  # never a path from the archive: no zip-slip
+                if info.is_dir() or not base.lower().endswith(".csv"):
+                    continue
+                if base in seen:
+                    raise IngestError([Problem(f"{export_path.name}:{info.filename}", "two files in the archive have this name",
+                                               "Keep one file per object part in the archive")])
+                seen.add(base)
+                with zf.open(info) as src, open(target / base, "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+        root, label = target, export_path.name + ":"
+    elif export_path.is_dir():
+        root, label = export_path, ""
+    elif export_path.suffix.lower() == ".csv":
+        root, label = None, ""
+    else:
+        raise IngestError([Problem(str(export_path), "not a folder, a .zip or a .csv file",
+                                   "Give the folder or .zip holding the exported CSV files")])
+    paths = [export_path] if root is None else sorted(p for p in root.rglob("*") if p.suffix.lower() == ".csv")
+    grouped: dict[str, list[tuple[Path, str]]] = {}
+    unknown = []
+    for p in paths:
+        obj = object_for_file(p.stem)
+        display = label + (p.relative_to(root).as_posix() if root else p.name)
+        if obj is None:
+            unknown.append(display)
+        else:
+            grouped.setdefault(obj.name, []).append((p, display))
+    return grouped, unknown
+
+
+def _load_object(con: duckdb.DuckDBPyConnection, obj: SourceObject, files: list[tuple[Path, str]], defs: Definitions,
+                 encoding: str | None, work: Path, progress: Progress, problems: list[Problem]) -> LoadedObject | None:
+    parts: list[Part] = []
+    first_rowid = 0
+    for path, display in files:
+        enc = encoding or defs.ingest.encodings.get(path.name) or defs.ingest.encoding
+        try:
+            prepared = prepare_file(path, display, enc, work)
+        except IngestError as exc:
+            problems.extend(exc.problems)
+            continue
+        record_problems = load_into(con, obj.table, prepared, create=not parts)
+        problems.extend(record_problems)
+        total = con.execute(f"SELECT count(*) FROM {obj.table}").fetchone()[0]
+        part = Part(prepared, first_rowid, total - first_rowid, sorted(p.record for p in record_problems),
+                    path.stat().st_mtime)
+        parts.append(part)
+        first_rowid = total
+        progress(f"{display}: {part.rows:,} record(s) read")
+    if not parts:
+        return None
+    mapping, unmapped, missing = _map_columns(obj, parts, defs)
+    problems.extend(missing)
+    return LoadedObject(obj, parts, mapping, unmapped)
+
+
+def _extra_fields(obj: SourceObject, defs: Definitions) -> list[Field]:
+    """Fields the configuration adds: the MQL date field on leads and contacts."""
+    if obj.name in ("Lead", "Contact"):
+        sources = (defs.mql.date_field,) if defs.mql.rule == "date_field" else ()
+        return [Field("mql_field_at", "timestamp", sources)]
+    return []
+
+
+def _map_columns(obj: SourceObject, parts: list[Part], defs: Definitions) -> tuple[dict[str, str], list[str], list[Problem]]:
+    by_key: dict[str, str] = {}
+    for part in parts:
+        for col in part.file.header:
+            by_key.setdefault(normalise_column(col), col)
+    mapping: dict[str, str] = {}
+    problems = []
+    for f in (*obj.fields, *_extra_fields(obj, defs)):
+        source = next((by_key[k] for k in f.candidates() if k in by_key), None)
+        if source is None:
+            if f.required:
+                problems.append(Problem(parts[0].file.name, f"required column {f.sources[0] if f.sources else f.name} "
+                                        f"(or {f.name}) is missing from the {obj.name} export",
+                                        f"Export {obj.name} with the field {f.sources[0] if f.sources else f.name}",
+                                        record=0))
+            continue
+        mapping[f.name] = source
+        if f.required:
+            for part in parts:
+                if source not in part.file.header:
+                    problems.append(Problem(part.file.name, f"required column {source} is missing from this part "
+                                            f"although other parts of {obj.name} have it",
+                                            "Export every part with the same fields", record=0))
+    used = set(mapping.values())
+    unmapped = [c for c in dict.fromkeys(c for p in parts for c in p.file.header) if c not in used]
+    return mapping, unmapped, problems
+
+
+def _is_salesforce_layout(loaded: dict[str, LoadedObject]) -> bool:
+    """Salesforce layouts (API or snake_case names) have an `Id` column; our canonical layout `<entity>_id`."""
+    return any(normalise_column(lo.mapping.get(lo.obj.id_field.name, "")) == "id" for lo in loaded.values())
+
+
+def _id18_sql(x: str) -> str:
+    """SQL turning a 15-character case-sensitive Salesforce Id into its 18-character form."""
+    chunks = []
+    for k in range(3):
+        bits = " + ".join(f"(CASE WHEN substr({x}, {5 * k + i + 1}, 1) BETWEEN 'A' AND 'Z' THEN {1 << i} ELSE 0 END)"
+                          for i in range(5))
+        chunks.append(f"substr('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', 1 + {bits}, 1)")
+    return (f"CASE WHEN length({x}) = 15 AND regexp_full_match({x}, '[0-9A-Za-z]+') "
+            f"THEN {x} || {' || '.join(chunks)} ELSE {x} END")
+
+
+def _create_macros(con: duckdb.DuckDBPyConnection, salesforce_ids: bool) -> None:
+    id_body = _id18_sql("v") if salesforce_ids else "v"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP MACRO _blank(x) AS x IS NULL OR trim(x) = '';
+        CREATE OR REPLACE TEMP MACRO _id(x) AS (SELECT CASE WHEN v = '' THEN NULL ELSE {id_body} END FROM (SELECT trim(x) AS v));
+        CREATE OR REPLACE TEMP MACRO _ts(x) AS
+            CASE WHEN _blank(x) THEN NULL ELSE timezone('UTC', try_cast(trim(x) AS TIMESTAMPTZ)) END;
+        CREATE OR REPLACE TEMP MACRO _date(x) AS CASE WHEN _blank(x) THEN NULL ELSE try_cast(trim(x) AS DATE) END;
+        CREATE OR REPLACE TEMP MACRO _decimal(x) AS CASE WHEN _blank(x) THEN NULL ELSE try_cast(trim(x) AS DECIMAL(18, 2)) END;
+        CREATE OR REPLACE TEMP MACRO _rate(x) AS CASE WHEN _blank(x) THEN NULL ELSE try_cast(trim(x) AS DECIMAL(18, 9)) END;
+        CREATE OR REPLACE TEMP MACRO _int(x) AS CASE WHEN _blank(x) THEN NULL
+            WHEN try_cast(trim(x) AS DOUBLE) = round(try_cast(trim(x) AS DOUBLE)) THEN try_cast(trim(x) AS DOUBLE)::BIGINT END;
+        CREATE OR REPLACE TEMP MACRO _bool(x) AS CASE lower(trim(x))
+            WHEN 'true' THEN true WHEN '1' THEN true WHEN 'false' THEN false WHEN '0' THEN false END;
+        CREATE OR REPLACE TEMP MACRO _text(x) AS nullif(x, '');
+    """)
+
+
+_CAST = {"id": "_id", "ref": "_id", "text": "_text", "timestamp": "_ts", "date": "_date", "decimal": "_decimal",
+         "rate": "_rate", "int": "_int", "bool": "_bool"}
+_SQL_TYPE = {"id": "VARCHAR", "ref": "VARCHAR", "text": "VARCHAR", "timestamp": "TIMESTAMP", "date": "DATE",
+             "decimal": "DECIMAL(18, 2)", "rate": "DECIMAL(18, 9)", "int": "BIGINT", "bool": "BOOLEAN"}
+
+
+def _type_problems(con: duckdb.DuckDBPyConnection, lo: LoadedObject) -> list[Problem]:
+    checked = [(f, lo.mapping[f.name]) for f in lo.obj.fields if f.name in lo.mapping and f.type in _TYPE_ADVICE]
+    if not checked:
+        return []
+    bad = [f"(NOT _blank({quote_ident(c)}) AND {_CAST[f.type]}({quote_ident(c)}) IS NULL)" for f, c in checked]
+    values = [f"CASE WHEN {b} THEN {quote_ident(c)} END" for b, (_, c) in zip(bad, checked, strict=True)]
+    rows = con.execute(
+        f"SELECT rowid, {', '.join(values)}, count(*) OVER () FROM {lo.obj.table} WHERE {' OR '.join(bad)} "
+        f"ORDER BY rowid LIMIT {SAMPLE_LIMIT}").fetchall()
+    problems = []
+    for row in rows:
+        file, record = lo.locate(row[0])
+        for (f, col), value in zip(checked, row[1:-1], strict=True):
+            if value is not None:
+                problems.append(Problem(file, f"not a valid {_TYPE_NAME[f.type]}", _TYPE_ADVICE[f.type],
+                                        record=record, column=col, value=value))
+    if rows and rows[0][-1] > len(rows):
+        problems.append(Problem(lo.parts[0].file.name, f"{rows[0][-1] - len(rows)} more record(s) of {lo.obj.name} have "
+                                "values of the wrong type", "Fix the values listed above the same way", record=-1))
+    return problems
+
+
+def _duplicate_problems(con: duckdb.DuckDBPyConnection, lo: LoadedObject, is_sf: bool) -> list[Problem]:
+    id_col = lo.mapping.get(lo.obj.id_field.name)
+    if not id_col:
+        return []
+    q = quote_ident(id_col)
+    cols = [quote_ident(c) for c in dict.fromkeys(c for p in lo.parts for c in p.file.header)]
+    dups = con.execute(f"""
+        SELECT _id({q}) AS id, list(rowid ORDER BY rowid) AS rowids, count(DISTINCT hash({', '.join(cols)})) AS versions
+        FROM {lo.obj.table} WHERE NOT _blank({q})
+        GROUP BY 1 HAVING count(*) > 1 ORDER BY 1""").fetchall()
+    problems = []
+    exact = []
+    for dup_id, rowids, versions in dups:
+        if versions == 1:
+            exact.extend(rowids[1:])  # identical copies (overlapping parts): keep the first
+            continue
+        (f1, r1), (f2, r2) = lo.locate(rowids[0]), lo.locate(rowids[1])
+        problems.append(Problem(f2, f"Id {dup_id} is also in {f1} record {r1} with different values",
+                                "Ids must be unique: remove the stale copy (often an overlapping export part)",
+                                record=r2, column=id_col, value=dup_id))
+    if exact:
+        con.execute("CREATE TEMP TABLE IF NOT EXISTS _excluded (tbl VARCHAR, rid BIGINT, reason VARCHAR)")
+        _insert_many(con, "INSERT INTO _excluded VALUES (?, ?, 'duplicate')", [(lo.obj.table, r) for r in exact])
+        lo.duplicates = len(exact)
+    return problems
+
+
+def _problem_order(p: Problem) -> tuple:
+    return (p.file, p.record if p.record is not None else -2, p.column or "")
+
+
+def _decide(problems: list[Problem], max_rejected: int) -> list[Problem]:
+    """Refuse the load, or accept up to `max_rejected` bad records as rejects."""
+    if not problems:
+        return []
+    problems = sorted(problems, key=_problem_order)
+    records = {(p.file, p.record) for p in problems}
+    fatal = [p for p in problems if p.record is None or p.record <= 0]
+    if fatal or len(records) > max_rejected:
+        raise IngestError(problems)
+    return problems
+
+
+def _mark_rejected(con: duckdb.DuckDBPyConnection, loaded: dict[str, LoadedObject], rejects: list[Problem]) -> None:
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS _excluded (tbl VARCHAR, rid BIGINT, reason VARCHAR)")
+    parts = {part.file.name: (lo, part) for lo in loaded.values() for part in lo.parts}
+    for lo in loaded.values():
+        lo.rejected += sum(len(part.rejected_records) for part in lo.parts)  # ragged: never loaded
+    for file, record in sorted({(p.file, p.record) for p in rejects}):
+        lo, part = parts[file]
+        if record in part.rejected_records:
+            continue
+        k = record - bisect.bisect_left(part.rejected_records, record)  # position among loaded records
+        con.execute("INSERT INTO _excluded VALUES (?, ?, 'rejected')", [lo.obj.table, part.first_rowid + k - 1])
+        lo.rejected += 1
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE ingest_reject_rows AS
+        SELECT * FROM (VALUES (NULL::VARCHAR, NULL::VARCHAR, NULL::BIGINT, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR)) t
+        WHERE false""")
+    for p in rejects:
+        con.execute("INSERT INTO ingest_reject_rows VALUES (?, ?, ?, ?, ?, ?)",
+                    [_object_of_file(loaded, p.file), p.file, p.record, p.column, p.value, p.message])
+
+
+def _object_of_file(loaded: dict[str, LoadedObject], file: str) -> str:
+    for lo in loaded.values():
+        if any(part.file.name == file for part in lo.parts):
+            return lo.obj.name
+    return "?"
+
+
+def _create_typed_view(con: duckdb.DuckDBPyConnection, obj: SourceObject, lo: LoadedObject | None,
+                       defs: Definitions) -> None:
+    """typed_<object>: canonical names and types, deleted/duplicate/rejected rows left out."""
+    view = obj.table.replace("raw_", "typed_", 1)
+    fields = [*obj.fields, *_extra_fields(obj, defs)]
+    if lo is None:
+        cols = ", ".join(f"NULL::{_SQL_TYPE[f.type]} AS {f.name}" for f in fields)
+        con.execute(f"CREATE TEMP VIEW {view} AS SELECT {cols} WHERE false")
+        return
+    exprs = []
+    for f in fields:
+        src = lo.mapping.get(f.name)
+        exprs.append(f"{_CAST[f.type]}({quote_ident(src)}) AS {f.name}" if src else f"NULL::{_SQL_TYPE[f.type]} AS {f.name}")
+    where = ["true"]
+    if "is_deleted" in lo.mapping:
+        deleted = quote_ident(lo.mapping["is_deleted"])
+        lo.deleted = con.execute(f"SELECT count(*) FROM {obj.table} WHERE coalesce(_bool({deleted}), false)").fetchone()[0]
+        where.append(f"NOT coalesce(_bool({deleted}), false)")
+    excluded = con.execute("SELECT count(*) FROM _excluded WHERE tbl = ?", [obj.table]).fetchone()[0]
+    if excluded:
+        where.append(f"rowid NOT IN (SELECT rid FROM _excluded WHERE tbl = '{obj.table}')")
+    con.execute(f"CREATE TEMP VIEW {view} AS SELECT {', '.join(exprs)} FROM {obj.table} WHERE {' AND '.join(where)}")
+
+
+def _create_config_tables(con: duckdb.DuckDBPyConnection, defs: Definitions) -> None:
+    """The definitions as small tables the staging SQL joins (cfg_*); kept in the database for reference."""
+    con.execute("""
+        CREATE TABLE cfg_setting (key VARCHAR PRIMARY KEY, value VARCHAR);
+        CREATE TABLE cfg_region (region VARCHAR PRIMARY KEY, position INTEGER);
+        CREATE TABLE cfg_country_region (country_key VARCHAR PRIMARY KEY, region VARCHAR);
+        CREATE TABLE cfg_role_region (role_id VARCHAR PRIMARY KEY, region VARCHAR);
+        CREATE TABLE cfg_user_region (user_id VARCHAR PRIMARY KEY, region VARCHAR);
+        CREATE TABLE cfg_stage (stage_name VARCHAR PRIMARY KEY, stage_category VARCHAR);
+        CREATE TABLE cfg_persona (keyword_lower VARCHAR, persona VARCHAR, priority INTEGER);
+        CREATE TABLE cfg_channel (campaign_type VARCHAR PRIMARY KEY, channel VARCHAR);
+        CREATE TABLE cfg_segment (segment VARCHAR, max_employees BIGINT, position INTEGER);
+        CREATE TABLE cfg_value (list_name VARCHAR, value VARCHAR, value_lower VARCHAR);
+        CREATE TABLE cfg_sla_region (region VARCHAR PRIMARY KEY, target_minutes INTEGER, time_zone VARCHAR,
+            holidays VARCHAR, work_start VARCHAR, work_end VARCHAR, work_days VARCHAR[]);
+    """)
+    settings = {
+        "company_name": defs.company.name,
+        "reporting_currency": defs.company.reporting_currency,
+        "fiscal_year_start_month": str(defs.company.fiscal_year_start_month),
+        "unknown_region": defs.regions.unknown,
+        "sla_target_minutes": str(defs.sla.target_minutes),
+        "ignored_after_days": str(defs.sla.ignored_after_days),
+        "lookback_days": str(defs.attribution.lookback_days),
+        "time_decay_half_life_days": str(defs.attribution.time_decay_half_life_days),
+        "include_account_contacts": str(defs.attribution.include_account_contacts).lower(),
+        "mql_rule": defs.mql.rule,
+        "mql_date_field": defs.mql.date_field,
+        **{f"currency_{k}": v for k, v in defs.currency.model_dump().items()},
+    }
+    _insert_many(con, "INSERT INTO cfg_setting VALUES (?, ?)", list(settings.items()))
+    _insert_many(con, "INSERT INTO cfg_region VALUES (?, ?)", [(r, i) for i, r in enumerate(defs.regions.names)])
+    _insert_many(con, "INSERT INTO cfg_country_region VALUES (?, ?)",
+                    [(c.strip().lower(), r) for r, cs in defs.regions.countries.items() for c in cs])
+    roles = con.execute("SELECT role_id, role_name FROM typed_user_role WHERE role_id IS NOT NULL").fetchall()
+    _insert_many(con, "INSERT INTO cfg_role_region VALUES (?, ?)",
+                    [(rid, defs.regions.region_of_role(name)) for rid, name in roles if defs.regions.region_of_role(name)])
+    _insert_many(con, "INSERT INTO cfg_user_region VALUES (?, ?)", list(defs.regions.users.items()))
+    _insert_many(con, "INSERT INTO cfg_stage VALUES (?, ?)", list(defs.stages.mapping().items()))
+    _insert_many(con, "INSERT INTO cfg_persona VALUES (?, ?, ?)",
+                    [(k.lower(), p, i * 1000 + j) for i, (p, ks) in enumerate(defs.personas.items())
+                     for j, k in enumerate(ks)])
+    _insert_many(con, "INSERT INTO cfg_channel VALUES (?, ?)", list(defs.campaign_channels.items()))
+    _insert_many(con, "INSERT INTO cfg_segment VALUES (?, ?, ?)",
+                    [(s.name, s.max_employees, i) for i, s in enumerate(defs.segments)])
+    lists = {
+        "sales_role_keyword": defs.sales.role_keywords,
+        "hand_raise_type": defs.mql.hand_raise_campaign_types,
+        "hand_raise_status": defs.mql.hand_raise_member_statuses,
+        "marketing_lead_source": defs.attribution.marketing_lead_sources,
+        "automated_subtype": defs.activities.automated_subtypes,
+        "automated_subject_prefix": defs.activities.automated_subject_prefixes,
+        "human_type": defs.activities.human_types,
+    }
+    _insert_many(con, "INSERT INTO cfg_value VALUES (?, ?, ?)",
+                    [(name, v, v.lower()) for name, vs in lists.items() for v in vs])
+    _insert_many(con, "INSERT INTO cfg_sla_region VALUES (?, ?, ?, ?, ?, ?, ?)", [
+        (region, defs.sla.target_for(region), r.time_zone, r.holidays, r.work_start, r.work_end, list(r.work_days))
+        for region, r in defs.sla.regions.items()])
+
+
+def _insert_many(con: duckdb.DuckDBPyConnection, sql: str, rows: list) -> None:
+    """executemany that accepts an empty list (DuckDB refuses one)."""
+    if rows:
+        con.executemany(sql, rows)
+
+
+def _corporate_currency(con: duckdb.DuckDBPyConnection, defs: Definitions) -> str:
+    row = con.execute("SELECT currency_code FROM typed_currency_type WHERE is_corporate LIMIT 1").fetchone()
+    corporate = row[0] if row else defs.company.reporting_currency
+    con.execute("INSERT INTO cfg_setting VALUES ('corporate_currency', ?)", [corporate])
+    return corporate
+
+
+def _staging_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'stg_%' AND NOT temporary ORDER BY 1").fetchall()]
+
+
+def _warnings(con: duckdb.DuckDBPyConnection, loaded: dict[str, LoadedObject], files: dict, no_rate: list[str],
+              file_warnings: list[tuple]) -> list[tuple]:
+    """All warnings as (code, object, message, count, sample ids, advice)."""
+    out: list[tuple] = list(file_warnings)
+    for obj in OBJECTS:
+        if obj.name not in loaded and not obj.required:
+            out.append(("missing_object", obj.name, f"{obj.name} is not in the export; without it: {obj.disables}",
+                        0, [], f"Add {obj.name}.csv to the export to enable it"))
+    for lo in loaded.values():
+        if lo.deleted:
+            out.append(("deleted_rows", lo.obj.name, "records marked IsDeleted were left out", lo.deleted, [],
+                        "Nothing to do: deleted records are in the recycle bin of the CRM"))
+        if lo.duplicates:
+            out.append(("duplicate_rows", lo.obj.name, "exact duplicate records (same Id, same values) were loaded once",
+                        lo.duplicates, [], "Check that export parts do not overlap"))
+        custom = [c for c in lo.unmapped if c.lower().endswith("__c") or c.lower().endswith("_c")]
+        if custom:
+            out.append(("custom_columns", lo.obj.name, f"{len(custom)} custom column(s) kept in {lo.obj.table} only",
+                        len(custom), custom[:5], "Nothing to do; map one in data/schema.py to use it in metrics"))
+        headers = [set(p.file.header) for p in lo.parts]
+        if len(headers) > 1 and len({frozenset(h) for h in headers}) > 1:
+            union = set().union(*headers)
+            for p, h in zip(lo.parts, headers, strict=True):
+                if union - h:
+                    out.append(("part_missing_columns", lo.obj.name,
+                                f"{p.file.name} lacks columns other parts have; its records have them empty",
+                                len(union - h), sorted(union - h)[:5], "Export every part with the same fields"))
+    for w in run_checks(con):
+        out.append((w.code, w.object, w.message, w.count, w.sample_ids, w.advice))
+    stages = unmapped_stage_names(con)
+    if stages:
+        out.append(("unmapped_stage_names", "Opportunity", "stage names not in [stages]: "
+                    + ", ".join(f"{s} ({n})" for s, n in stages[:10]), len(stages), [s for s, _ in stages[:5]],
+                    "Add each to [stages] open, won or lost in definitions.toml and reload"))
+    for cur in no_rate:
+        n, sample = con.execute("""
+            SELECT count(*), list(opportunity_id ORDER BY opportunity_id)[1:5] FROM stg_opportunities
+            WHERE currency_code = ?""", [cur]).fetchone()
+        out.append(("no_rate", "Opportunity", f"currency {cur} has no exchange rate in the export or the ECB history: "
+                    f"its amounts are shown apart, unconverted", n, [str(s) for s in sample],
+                    f"Add {cur} to CurrencyType/DatedConversionRate in the CRM export"))
+    return out
+
+
+def _write_report(con: duckdb.DuckDBPyConnection, export_path: Path, loaded: dict[str, LoadedObject], files: dict,
+                  warnings: list[tuple], rejects: list[Problem], started: datetime, defs: Definitions,
+                  config_file: Path, corporate: str) -> None:
+    con.execute("""
+        CREATE TABLE ingest_run (
+            source VARCHAR, started_at TIMESTAMP, finished_at TIMESTAMP, files_modified_at TIMESTAMP,
+            data_through_at TIMESTAMP, layout VARCHAR, corporate_currency VARCHAR, reporting_currency VARCHAR,
+            config_path VARCHAR, config_sha256 VARCHAR, config_text VARCHAR);
+        CREATE TABLE ingest_file (object VARCHAR, file_name VARCHAR, part INTEGER, encoding VARCHAR,
+            size_bytes BIGINT, records_read BIGINT, records_rejected BIGINT, columns INTEGER,
+            unmapped_columns VARCHAR[], modified_at TIMESTAMP);
+        CREATE TABLE ingest_table (object VARCHAR, raw_table VARCHAR, status VARCHAR, files INTEGER,
+            records_read BIGINT, records_rejected BIGINT, records_deleted BIGINT, records_duplicate BIGINT,
+            records_loaded BIGINT, disables VARCHAR);
+        CREATE TABLE ingest_warning (code VARCHAR, object VARCHAR, message VARCHAR, count BIGINT,
+            sample_ids VARCHAR[], advice VARCHAR);
+        CREATE TABLE ingest_reject AS SELECT * FROM ingest_reject_rows;
+    """)
+    for obj in OBJECTS:
+        lo = loaded.get(obj.name)
+        if lo is None:
+            con.execute("INSERT INTO ingest_table VALUES (?, ?, 'missing', 0, 0, 0, 0, 0, 0, ?)",
+                        [obj.name, obj.table, obj.disables])
+            continue
+        typed = obj.table.replace("raw_", "typed_", 1)
+        n_loaded = con.execute(f"SELECT count(*) FROM {typed}").fetchone()[0]
+        read = sum(p.rows + len(p.rejected_records) for p in lo.parts)
+        con.execute("INSERT INTO ingest_table VALUES (?, ?, 'loaded', ?, ?, ?, ?, ?, ?, ?)",
+                    [obj.name, obj.table, len(lo.parts), read, lo.rejected, lo.deleted, lo.duplicates, n_loaded,
+                     obj.disables])
+        for i, part in enumerate(lo.parts, start=1):
+            con.execute("INSERT INTO ingest_file VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+                obj.name, part.file.name, i, part.file.encoding, part.file.size_bytes,
+                part.rows + len(part.rejected_records), len(part.rejected_records), len(part.file.header),
+                [c for c in lo.unmapped if c in part.file.header],
+                datetime.fromtimestamp(part.modified_at, UTC).replace(tzinfo=None)])
+    _insert_many(con, "INSERT INTO ingest_warning VALUES (?, ?, ?, ?, ?, ?)", [list(w) for w in warnings])
+    data_through = con.execute("""
+        SELECT max(t) FROM (
+            SELECT max(created_at) AS t FROM stg_opportunities UNION ALL SELECT max(created_at) FROM stg_leads
+            UNION ALL SELECT max(touched_at) FROM stg_campaign_members UNION ALL SELECT max(activity_at) FROM stg_activities)
+    """).fetchone()[0]
+    mtimes = [p.modified_at for lo in loaded.values() for p in lo.parts]
+    text = config_file.read_text(encoding="utf-8") if config_file.exists() else ""
+    con.execute("INSERT INTO ingest_run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        str(export_path), started.replace(tzinfo=None), datetime.now(UTC).replace(tzinfo=None),
+        datetime.fromtimestamp(max(mtimes), UTC).replace(tzinfo=None) if mtimes else None, data_through,
+        "salesforce" if _is_salesforce_layout(loaded) else "canonical", corporate, defs.company.reporting_currency,
+        str(config_file), hashlib.sha256(text.encode()).hexdigest(), text])
+
+
+def _validate(db_file: Path, tables: dict[str, int]) -> None:
+    """Reopen the built file read-only and check it answers: every staging table and the report."""
+    con = duckdb.connect(str(db_file), read_only=True)
+    try:
+        for table, rows in tables.items():
+            got = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            if got != rows:
+                raise RuntimeError(f"built database check failed: {table} has {got} rows, expected {rows}")
+        if con.execute("SELECT count(*) FROM ingest_run").fetchone()[0] != 1:
+            raise RuntimeError("built database check failed: ingest report missing")
+    finally:
+        con.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; returns the exit code."""
+    parser = argparse.ArgumentParser(prog="python -m data.ingest", description=__doc__.split("\n\n")[0])
+    parser.add_argument("export_path", help="folder or .zip of CSV exports (one file per object)")
+    parser.add_argument("--db", default=str(DEFAULT_DB), help=f"live database path (default {DEFAULT_DB})")
+    parser.add_argument("--config", default=None, help="definitions file (default definitions.toml)")
+    parser.add_argument("--encoding", default=None, help="encoding of every file, e.g. cp1252 (default from config)")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    args = parser.parse_args(argv)
+    try:
+        summary = ingest(args.export_path, args.db, args.config, args.encoding, args.quiet)
+    except IngestError as exc:
+        print(f"Ingest refused; the live database was not changed. {exc.total} problem(s):\n{exc.render()}",
+              file=sys.stderr)
+        return 1
+    except ConfigError as exc:
+        print(f"Ingest refused; the live database was not changed.\n{exc}", file=sys.stderr)
+        return 2
+    except IngestBusy as exc:
+        print(f"Ingest refused: {exc}", file=sys.stderr)
+        return 3
+    counts = ", ".join(f"{t} {n:,}" for t, n in summary.tables.items())
+    print(f"Loaded {summary.db_path} ({summary.version_path.name}): {counts}")
+    for code, obj, message, count, sample, _ in summary.warnings:
+        print(f"warning [{code}] {obj}: {message}" + (f" - {count:,}" if count else "")
+              + (f" e.g. {', '.join(sample[:3])}" if sample else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

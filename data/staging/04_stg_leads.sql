@@ -1,0 +1,31 @@
+-- stg_leads: one row per lead (a person not yet converted, or the record they converted from).
+-- is_queue_owned: owned by a queue (Salesforce Id prefix 00G) or by nobody, so no rep is responsible.
+-- persona: the first personas entry with a keyword contained in the title. region: the owner's
+-- region, else the lead's country's region.
+CREATE TABLE stg_leads AS
+SELECT
+    l.lead_id,
+    l.created_at,
+    l.owner_id,
+    (l.owner_id IS NULL OR l.owner_id LIKE '00G%') AS is_queue_owned,
+    nullif(trim(concat_ws(' ', l.first_name, l.last_name)), '') AS full_name,
+    l.email,
+    l.title,
+    (SELECT p.persona FROM cfg_persona p WHERE contains(lower(l.title), p.keyword_lower) ORDER BY p.priority LIMIT 1) AS persona,
+    l.company,
+    l.country,
+    coalesce(u.region, cr.region) AS region,
+    l.industry,
+    l.employees,
+    l.lead_source,
+    l.lead_source IN (SELECT value FROM cfg_value WHERE list_name = 'marketing_lead_source') AS is_marketing_source,
+    l.status,
+    coalesce(l.is_converted, false) AS is_converted,
+    l.converted_date,
+    l.converted_contact_id,
+    l.converted_account_id,
+    l.converted_opportunity_id,
+    l.mql_field_at
+FROM typed_lead l
+LEFT JOIN stg_users u ON u.user_id = l.owner_id
+LEFT JOIN cfg_country_region cr ON cr.country_key = lower(trim(l.country));

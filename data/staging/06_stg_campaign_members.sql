@@ -1,0 +1,20 @@
+-- stg_campaign_members: one row per marketing touch (a person's membership of a campaign).
+-- touched_at: when the person joined the campaign (CreatedDate), kept to the second.
+-- person_id: the contact when there is one (a converted lead's touches follow the contact), else the lead.
+-- is_hand_raise: the person responded, and the campaign's type or the member status is a hand-raise.
+CREATE TABLE stg_campaign_members AS
+SELECT
+    m.campaign_member_id,
+    m.campaign_id,
+    m.lead_id,
+    m.contact_id,
+    coalesce(m.contact_id, m.lead_id) AS person_id,
+    m.status,
+    coalesce(m.has_responded, m.first_responded_date IS NOT NULL) AS has_responded,
+    m.created_at AS touched_at,
+    m.first_responded_date,
+    coalesce(m.has_responded, m.first_responded_date IS NOT NULL)
+        AND (coalesce(c.is_hand_raise, false)
+             OR m.status IN (SELECT value FROM cfg_value WHERE list_name = 'hand_raise_status')) AS is_hand_raise
+FROM typed_campaign_member m
+LEFT JOIN stg_campaigns c ON c.campaign_id = m.campaign_id;
