@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import duckdb
+import pandas as pd
 from currency_converter import CurrencyConverter
 
 RATE_SOURCES = ("export_dated", "export_static", "ecb", "corporate")
@@ -61,7 +62,11 @@ def build_exchange_rates(con: duckdb.DuckDBPyConnection, corporate: str, use_ecb
         if not rows:
             missing.append(currency)
             continue
-        con.executemany("INSERT INTO stg_exchange_rates VALUES (?, ?, ?, ?, 'ecb')", rows)
+        frame = pd.DataFrame(rows, columns=["currency_code", "start_date", "next_start_date", "rate"])
+        con.register("_ecb_rows", frame)
+        con.execute("INSERT INTO stg_exchange_rates SELECT currency_code, start_date, next_start_date, rate, 'ecb' "
+                    "FROM _ecb_rows")
+        con.unregister("_ecb_rows")
     return missing
 
 
