@@ -190,6 +190,7 @@ def _build(db_file: Path, export_path: Path, work: Path, defs: Definitions, conf
         for lo in loaded.values():
             problems.extend(_type_problems(con, lo))
             problems.extend(_duplicate_problems(con, lo, is_sf))
+        progress("values and Ids checked")
         rejects = _decide(problems, defs.ingest.max_rejected_rows)
         _mark_rejected(con, loaded, rejects)
         progress("typing and staging the canonical model")
@@ -198,6 +199,7 @@ def _build(db_file: Path, export_path: Path, work: Path, defs: Definitions, conf
         _create_config_tables(con, defs)
         for sql_file in sorted(STAGING_DIR.glob("*.sql")):
             con.execute(sql_file.read_text(encoding="utf-8"))
+            progress(f"built {sql_file.stem.split('_', 1)[1]}")
         corporate = _corporate_currency(con, defs)
         no_rate = build_exchange_rates(con, corporate, defs.currency.fallback == "ecb")
         progress("checking references, stages and currencies")
@@ -330,7 +332,8 @@ def _create_macros(con: duckdb.DuckDBPyConnection, salesforce_ids: bool) -> None
     id_body = _id18_sql("v") if salesforce_ids else "v"
     con.execute(f"""
         CREATE OR REPLACE TEMP MACRO _blank(x) AS x IS NULL OR trim(x) = '';
-        CREATE OR REPLACE TEMP MACRO _id(x) AS (SELECT CASE WHEN v = '' THEN NULL ELSE {id_body} END FROM (SELECT trim(x) AS v));
+        CREATE OR REPLACE TEMP MACRO _id18(v) AS {id_body};
+        CREATE OR REPLACE TEMP MACRO _id(x) AS CASE WHEN _blank(x) THEN NULL ELSE _id18(trim(x)) END;
         CREATE OR REPLACE TEMP MACRO _ts(x) AS
             CASE WHEN _blank(x) THEN NULL ELSE timezone('UTC', try_cast(trim(x) AS TIMESTAMPTZ)) END;
         CREATE OR REPLACE TEMP MACRO _date(x) AS CASE WHEN _blank(x) THEN NULL ELSE try_cast(trim(x) AS DATE) END;
@@ -378,10 +381,17 @@ def _duplicate_problems(con: duckdb.DuckDBPyConnection, lo: LoadedObject, is_sf:
         return []
     q = quote_ident(id_col)
     cols = [quote_ident(c) for c in dict.fromkeys(c for p in lo.parts for c in p.file.header)]
-    dups = con.execute(f"""
-        SELECT _id({q}) AS id, list(rowid ORDER BY rowid) AS rowids, count(DISTINCT hash({', '.join(cols)})) AS versions
-        FROM {lo.obj.table} WHERE NOT _blank({q})
-        GROUP BY 1 HAVING count(*) > 1 ORDER BY 1""").fetchall()
+    # Find duplicated Ids first (cheap), then compare whole rows only for those.
+    dup_ids = con.execute(f"""
+        SELECT _id({q}) AS id FROM {lo.obj.table} WHERE NOT _blank({q}) GROUP BY 1 HAVING count(*) > 1""").fetchall()
+    dups = []
+    if dup_ids:
+        con.execute("CREATE OR REPLACE TEMP TABLE _dup_ids (id VARCHAR PRIMARY KEY)")
+        con.executemany("INSERT INTO _dup_ids VALUES (?)", dup_ids)
+        dups = con.execute(f"""
+            SELECT _id({q}) AS id, list(rowid ORDER BY rowid), count(DISTINCT hash({', '.join(cols)}))
+            FROM {lo.obj.table} WHERE _id({q}) IN (SELECT id FROM _dup_ids)
+            GROUP BY 1 ORDER BY 1""").fetchall()
     problems = []
     exact = []
     for dup_id, rowids, versions in dups:
@@ -427,10 +437,8 @@ def _mark_rejected(con: duckdb.DuckDBPyConnection, loaded: dict[str, LoadedObjec
         k = record - bisect.bisect_left(part.rejected_records, record)  # position among loaded records
         con.execute("INSERT INTO _excluded VALUES (?, ?, 'rejected')", [lo.obj.table, part.first_rowid + k - 1])
         lo.rejected += 1
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE ingest_reject_rows AS
-        SELECT * FROM (VALUES (NULL::VARCHAR, NULL::VARCHAR, NULL::BIGINT, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR)) t
-        WHERE false""")
+    con.execute("CREATE OR REPLACE TEMP TABLE ingest_reject_rows (object VARCHAR, file_name VARCHAR, record BIGINT, "
+                "column_name VARCHAR, value VARCHAR, message VARCHAR)")
     for p in rejects:
         con.execute("INSERT INTO ingest_reject_rows VALUES (?, ?, ?, ?, ?, ?)",
                     [_object_of_file(loaded, p.file), p.file, p.record, p.column, p.value, p.message])

@@ -47,8 +47,8 @@ class Scale:
 SCALES = {
     "small": Scale(accounts=800, leads=8_000, touches_per_lead=6.0, reps_per_region=4, outbound_opps=260,
                    part_rows=30_000),
-    "medium": Scale(accounts=60_000, leads=1_000_000, touches_per_lead=10.0, reps_per_region=25,
-                    outbound_opps=45_000, part_rows=4_000_000),
+    "medium": Scale(accounts=60_000, leads=1_000_000, touches_per_lead=12.5, reps_per_region=25,
+                    outbound_opps=62_000, part_rows=4_000_000),
     "large": Scale(accounts=400_000, leads=10_000_000, touches_per_lead=10.0, reps_per_region=120,
                    outbound_opps=450_000, part_rows=20_000_000),
 }
@@ -217,10 +217,10 @@ def generate(out_dir: str | Path, scale: str = "small", as_of: date | None = Non
     users[reps_of_region["EMEA"][-1]] = (*users[reps_of_region["EMEA"][-1]][:5], False)
     n_users = len(users)
     rep_ids = np.array([u for r in regions for u in reps_of_region[r]])
-    rep_region = np.array([r for r in regions for _ in reps_of_region[r]])
     # rep traits: speed multiplier, share of MQLs ignored, win skill
     rep_speed = rng.lognormal(0, 0.5, len(rep_ids))
-    rep_ignore = np.where(rng.random(len(rep_ids)) < 0.2, rng.uniform(0.4, 0.7, len(rep_ids)), rng.uniform(0.0, 0.06, len(rep_ids)))
+    rep_ignore = np.where(rng.random(len(rep_ids)) < 0.2, rng.uniform(0.4, 0.7, len(rep_ids)),
+                          rng.uniform(0.0, 0.06, len(rep_ids)))
     rep_skill = rng.normal(1.0, 0.15, len(rep_ids)).clip(0.6, 1.4)
     rep_pos = {u: i for i, u in enumerate(rep_ids)}
 
@@ -392,15 +392,15 @@ def generate(out_dir: str | Path, scale: str = "small", as_of: date | None = Non
     usd_amount = rng.lognormal(np.log(med_amount), 0.6)
     close_at = opp_created + (rng.gamma(2.5, cycle / 2.5) * DAY).astype(np.int64)
     # end-of-quarter spike: many deals are pushed to the last two weeks of their quarter
-    close_dates = pd.to_datetime(close_at, unit="s")
-    q_month0 = ((close_dates.month.values - defs.company.fiscal_year_start_month) % 3)
-    q_end = (close_dates.to_period("M").to_timestamp() + pd.offsets.MonthBegin(1)).values.astype("datetime64[s]").astype(np.int64) \
-        + (2 - q_month0) * 30 * DAY  # approximately the quarter end
-    push = (rng.random(no) < 0.4) & (q_end - close_at < 50 * DAY)
-    close_at = np.where(push, q_end - rng.integers(1, 14, no) * DAY, close_at)
+    month = close_at.astype("datetime64[s]").astype("datetime64[M]")
+    into_quarter = (month.astype(np.int64) % 12 - (defs.company.fiscal_year_start_month - 1)) % 3
+    q_end = ((month - into_quarter + 3).astype("datetime64[D]").astype(np.int64) - 1) * DAY  # last day of the quarter
+    push = (rng.random(no) < 0.45) & (q_end - close_at < 60 * DAY) & (q_end - close_at > 14 * DAY)
+    close_at = np.where(push, q_end - rng.integers(0, 14, no) * DAY + 12 * 3600, close_at)
     close_at = np.maximum(close_at, opp_created + DAY)
     rep_ix = np.array([rep_pos.get(o, 0) for o in opp_owner])
-    win_p = np.array([REGIONS[r][3] for r in regions])[acc_region_ix[opp_acc]] * rep_skill[rep_ix] * np.where(opp_is_mk, 1.15, 1.0)
+    region_win = np.array([REGIONS[r][3] for r in regions])[acc_region_ix[opp_acc]]
+    win_p = region_win * rep_skill[rep_ix] * np.where(opp_is_mk, 1.15, 1.0)
     won = rng.random(no) < win_p
     closed = close_at <= t_end
     stalled = closed & (rng.random(no) < 0.07)  # slipped: still open, close date pushed out
@@ -593,14 +593,16 @@ def generate(out_dir: str | Path, scale: str = "small", as_of: date | None = Non
             f"{sfid('task', 'i')} AS Id, CASE WHEN after THEN {sfid('contact', 'contact')} "
             f"WHEN short THEN {sfid('lead', 'lead', short=True)} ELSE {sfid('lead', 'lead')} END AS WhoId, "
             f"NULL AS WhatId, {sfid('user', 'owner')} AS OwnerId, "
-            "CASE WHEN kind = 0 THEN '[Auto] Thanks for your request' WHEN call THEN 'Call' ELSE 'Follow-up email' END AS Subject, "
+            "CASE WHEN kind = 0 THEN '[Auto] Thanks for your request' WHEN call THEN 'Call' "
+            "ELSE 'Follow-up email' END AS Subject, "
             "CASE WHEN kind = 0 THEN 'Email' WHEN call THEN 'Call' ELSE 'Email' END AS Type, "
             "CASE WHEN kind = 0 THEN 'ListEmail' WHEN call THEN 'Call' ELSE 'Email' END AS TaskSubtype, "
             f"{ts('t')} AS CreatedDate, {ts('t')} AS CompletedDateTime, {dt('t')} AS ActivityDate, 'Completed' AS Status, "
             "'false' AS IsDeleted")
     # meetings on opportunities with their primary contact
     ev_opp = np.flatnonzero(rng.random(no) < 0.6)
-    ev_t = opp_created[ev_opp] + (rng.uniform(0.1, 0.6, len(ev_opp)) * (np.minimum(close_at[ev_opp], t_end) - opp_created[ev_opp])).astype(np.int64)
+    ev_span = np.minimum(close_at[ev_opp], t_end) - opp_created[ev_opp]
+    ev_t = opp_created[ev_opp] + (rng.uniform(0.1, 0.6, len(ev_opp)) * ev_span).astype(np.int64)
     ev_contact = np.where(ev_opp < n_mk, ev_opp, -1)
     ef = _frame(i=np.arange(len(ev_opp)), opp=ev_opp, owner=opp_owner[ev_opp], t=ev_t,
                 contact=pd.array(np.where(ev_contact >= 0, ev_contact, -1), dtype="Int64"))

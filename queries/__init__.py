@@ -1,0 +1,76 @@
+"""Metric and report queries: one SQL file each, with its definition in the header comment.
+
+A query file starts with `--` comment lines: the first is the title, the rest the definition in
+business words (grain, exclusions). Parameters are DuckDB named parameters (`$region`), always
+bound, never formatted into the SQL. The dashboard and `python -m queries` both run queries through
+`run_query`, so they give the same numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+QUERY_DIR = Path(__file__).resolve().parent
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+
+class QueryError(LookupError):
+    """An unknown query name or a missing parameter."""
+
+
+@dataclass(frozen=True)
+class Query:
+    """A named SQL file: its title, definition text, SQL and the parameters it takes."""
+
+    name: str
+    title: str
+    definition: str
+    sql: str
+    params: tuple[str, ...]
+
+
+@cache
+def load_query(name: str) -> Query:
+    """The query `queries/<name>.sql`, parsed (cached: the files do not change while running)."""
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        raise QueryError(f"invalid query name {name!r}")
+    path = QUERY_DIR / f"{name}.sql"
+    if not path.exists():
+        raise QueryError(f"no query named {name!r}; see `python -m queries --list`")
+    text = path.read_text(encoding="utf-8")
+    header = []
+    for line in text.splitlines():
+        if not line.startswith("--"):
+            break
+        header.append(line[2:].strip())
+    title = header[0] if header else name
+    definition = "\n".join(header[1:]).strip()
+    params = tuple(dict.fromkeys(_PARAM.findall(_strip_comments(text))))
+    return Query(name, title, definition, text, params)
+
+
+def _strip_comments(sql: str) -> str:
+    return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+
+
+def all_queries() -> list[Query]:
+    """Every query file, sorted by name."""
+    return [load_query(p.stem) for p in sorted(QUERY_DIR.glob("*.sql"))]
+
+
+def run_query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Run a named query with bound parameters; returns a DataFrame."""
+    q = load_query(name)
+    params = params or {}
+    missing = [p for p in q.params if p not in params]
+    if missing:
+        raise QueryError(f"query {name} needs parameter(s) {', '.join(missing)}")
+    bound = {k: params[k] for k in q.params}
+    return con.execute(q.sql, bound).df()

@@ -1,0 +1,77 @@
+"""Shared fixtures: the tiny hand-built export, messy variants of it, and loading helpers."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from data.ingest import ingest
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TINY = FIXTURES / "sf_tiny"
+MESSY = FIXTURES / "messy"
+ROOT_DIR = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT_DIR.parent / "shared" / "reference-data"
+
+
+def export_with(tmp_path: Path, case: str | None = None) -> Path:
+    """A copy of the tiny export with a messy case's files laid over it (and `_remove.txt` files removed)."""
+    out = tmp_path / f"export-{case or 'tiny'}"
+    shutil.copytree(TINY, out)
+    if case:
+        overlay = MESSY / case
+        for f in overlay.iterdir():
+            if f.name == "_remove.txt":
+                for name in f.read_text().split():
+                    (out / name).unlink()
+            else:
+                shutil.copyfile(f, out / f.name)
+    return out
+
+
+def load(export: Path, db: Path, **kwargs) -> duckdb.DuckDBPyConnection:
+    """Ingest quietly and open the live database read-only."""
+    ingest(export, db, quiet=True, **kwargs)
+    return duckdb.connect(str(db), read_only=True)
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:
+    return con.execute(sql, params or []).fetchall()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "wh" / "crm.duckdb"
+
+
+@pytest.fixture(scope="session")
+def tiny_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny export loaded once for read-only tests."""
+    path = tmp_path_factory.mktemp("tiny") / "crm.duckdb"
+    ingest(TINY, path, quiet=True)
+    return path
+
+
+SAMPLE_AS_OF = "2026-11-22"
+
+
+@pytest.fixture(scope="session")
+def small_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample company at small scale, as of a fixed date (deterministic)."""
+    import datetime as dt
+
+    from data.sample import generate
+
+    out = tmp_path_factory.mktemp("sample") / "export"
+    generate(out, "small", dt.date.fromisoformat(SAMPLE_AS_OF), seed=7, quiet=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def small_db(small_export: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("small") / "crm.duckdb"
+    ingest(small_export, path, quiet=True)
+    return path
