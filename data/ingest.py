@@ -187,15 +187,19 @@ def _build(db_file: Path, export_path: Path, work: Path, defs: Definitions, conf
             raise IngestError(sorted(problems, key=_problem_order))
         is_sf = _is_salesforce_layout(loaded)
         _create_macros(con, is_sf)
+        con.execute("CREATE TEMP TABLE _excluded (tbl VARCHAR, rid BIGINT, reason VARCHAR)")
+        for obj in OBJECTS:
+            _create_typed_table(con, obj, loaded.get(obj.name), defs)
+        progress("values typed")
         for lo in loaded.values():
             problems.extend(_type_problems(con, lo))
-            problems.extend(_duplicate_problems(con, lo, is_sf))
+            problems.extend(_duplicate_problems(con, lo))
         progress("values and Ids checked")
         rejects = _decide(problems, defs.ingest.max_rejected_rows)
         _mark_rejected(con, loaded, rejects)
-        progress("typing and staging the canonical model")
-        for obj in OBJECTS:
-            _create_typed_view(con, obj, loaded.get(obj.name), defs)
+        for lo in loaded.values():
+            _drop_excluded(con, lo)
+        progress("staging the canonical model")
         _create_config_tables(con, defs)
         for sql_file in sorted(STAGING_DIR.glob("*.sql")):
             con.execute(sql_file.read_text(encoding="utf-8"))
@@ -353,59 +357,97 @@ _SQL_TYPE = {"id": "VARCHAR", "ref": "VARCHAR", "text": "VARCHAR", "timestamp": 
              "decimal": "DECIMAL(18, 2)", "rate": "DECIMAL(18, 9)", "int": "BIGINT", "bool": "BOOLEAN"}
 
 
+def _typed_name(obj: SourceObject) -> str:
+    return obj.table.replace("raw_", "typed_", 1)
+
+
+def _checked_fields(lo: LoadedObject) -> list[tuple[Field, str]]:
+    """Typed fields present in the export whose values can be unreadable: (field, raw column)."""
+    return [(f, lo.mapping[f.name]) for f in lo.obj.fields if f.name in lo.mapping and f.type in _TYPE_ADVICE]
+
+
+def _create_typed_table(con: duckdb.DuckDBPyConnection, obj: SourceObject, lo: LoadedObject | None,
+                        defs: Definitions) -> None:
+    """typed_<object>: every value cast once, with `_bad` (a bit per unreadable column) and `_deleted`.
+
+    One pass over the raw table does both the typing and the checking, which matters for tens of
+    millions of campaign members.
+    """
+    fields = [*obj.fields, *_extra_fields(obj, defs)]
+    name = _typed_name(obj)
+    if lo is None:
+        cols = ", ".join(f"NULL::{_SQL_TYPE[f.type]} AS {f.name}" for f in fields)
+        con.execute(f"CREATE TEMP TABLE {name} AS SELECT {cols}, NULL::BIGINT AS _rowid WHERE false")
+        return
+    exprs = []
+    for f in fields:
+        src = lo.mapping.get(f.name)
+        exprs.append(f"{_CAST[f.type]}({quote_ident(src)}) AS {f.name}" if src else f"NULL::{_SQL_TYPE[f.type]} AS {f.name}")
+    checked = _checked_fields(lo)
+    bits = [f"CASE WHEN NOT _blank(_raw_{i}) AND {f.name} IS NULL THEN {1 << i} ELSE 0 END" for i, (f, _) in enumerate(checked)]
+    deleted = f"coalesce(_bool({quote_ident(lo.mapping['is_deleted'])}), false)" if "is_deleted" in lo.mapping else "false"
+    # The casts are computed in the inner query; the outer one compares them with the raw text.
+    raw_cols = "".join(f", {quote_ident(c)} AS _raw_{i}" for i, (_, c) in enumerate(checked))
+    exclude = f" EXCLUDE ({', '.join(f'_raw_{i}' for i in range(len(checked)))})" if checked else ""
+    con.execute(f"""
+        CREATE TEMP TABLE {name} AS
+        SELECT *{exclude}, {' + '.join(bits) or '0'} AS _bad
+        FROM (SELECT {', '.join(exprs)}, rowid AS _rowid, {deleted} AS _deleted{raw_cols} FROM {obj.table})""")
+
+
 def _type_problems(con: duckdb.DuckDBPyConnection, lo: LoadedObject) -> list[Problem]:
-    checked = [(f, lo.mapping[f.name]) for f in lo.obj.fields if f.name in lo.mapping and f.type in _TYPE_ADVICE]
+    checked = _checked_fields(lo)
     if not checked:
         return []
-    bad = [f"(NOT _blank({quote_ident(c)}) AND {_CAST[f.type]}({quote_ident(c)}) IS NULL)" for f, c in checked]
-    values = [f"CASE WHEN {b} THEN {quote_ident(c)} END" for b, (_, c) in zip(bad, checked, strict=True)]
-    rows = con.execute(
-        f"SELECT rowid, {', '.join(values)}, count(*) OVER () FROM {lo.obj.table} WHERE {' OR '.join(bad)} "
-        f"ORDER BY rowid LIMIT {SAMPLE_LIMIT}").fetchall()
+    name = _typed_name(lo.obj)
+    bad = con.execute(f"SELECT _rowid, _bad, count(*) OVER () FROM {name} WHERE _bad <> 0 ORDER BY _rowid "
+                      f"LIMIT {SAMPLE_LIMIT}").fetchall()
+    if not bad:
+        return []
+    cols = ", ".join(quote_ident(c) for _, c in checked)
+    raw = {r[0]: r[1:] for r in con.execute(
+        f"SELECT rowid, {cols} FROM {lo.obj.table} WHERE rowid IN (SELECT unnest($ids))", {"ids": [b[0] for b in bad]}
+    ).fetchall()}
     problems = []
-    for row in rows:
-        file, record = lo.locate(row[0])
-        for (f, col), value in zip(checked, row[1:-1], strict=True):
-            if value is not None:
+    for rowid, mask, _ in bad:
+        file, record = lo.locate(rowid)
+        for i, (f, col) in enumerate(checked):
+            if mask & (1 << i):
                 problems.append(Problem(file, f"not a valid {_TYPE_NAME[f.type]}", _TYPE_ADVICE[f.type],
-                                        record=record, column=col, value=value))
-    if rows and rows[0][-1] > len(rows):
-        problems.append(Problem(lo.parts[0].file.name, f"{rows[0][-1] - len(rows)} more record(s) of {lo.obj.name} have "
+                                        record=record, column=col, value=raw[rowid][i]))
+    if bad[0][-1] > len(bad):
+        problems.append(Problem(lo.parts[0].file.name, f"{bad[0][-1] - len(bad)} more record(s) of {lo.obj.name} have "
                                 "values of the wrong type", "Fix the values listed above the same way", record=-1))
     return problems
 
 
-def _duplicate_problems(con: duckdb.DuckDBPyConnection, lo: LoadedObject, is_sf: bool) -> list[Problem]:
-    id_col = lo.mapping.get(lo.obj.id_field.name)
+def _duplicate_problems(con: duckdb.DuckDBPyConnection, lo: LoadedObject) -> list[Problem]:
+    id_field = lo.obj.id_field.name
+    id_col = lo.mapping.get(id_field)
     if not id_col:
         return []
-    q = quote_ident(id_col)
-    cols = [quote_ident(c) for c in dict.fromkeys(c for p in lo.parts for c in p.file.header)]
-    # Find duplicated Ids first (cheap), then compare whole rows only for those.
-    dup_ids = con.execute(f"""
-        SELECT _id({q}) AS id FROM {lo.obj.table} WHERE NOT _blank({q}) GROUP BY 1 HAVING count(*) > 1""").fetchall()
-    dups = []
-    if dup_ids:
-        con.execute("CREATE OR REPLACE TEMP TABLE _dup_ids (id VARCHAR PRIMARY KEY)")
-        con.executemany("INSERT INTO _dup_ids VALUES (?)", dup_ids)
-        dups = con.execute(f"""
-            SELECT _id({q}) AS id, list(rowid ORDER BY rowid), count(DISTINCT hash({', '.join(cols)}))
-            FROM {lo.obj.table} WHERE _id({q}) IN (SELECT id FROM _dup_ids)
-            GROUP BY 1 ORDER BY 1""").fetchall()
+    name = _typed_name(lo.obj)
+    # Find duplicated Ids first (one hash aggregate), then compare whole raw rows only for those.
+    dups = con.execute(f"""
+        SELECT {id_field}, list(_rowid ORDER BY _rowid) FROM {name} WHERE {id_field} IS NOT NULL
+        GROUP BY 1 HAVING count(*) > 1 ORDER BY 1""").fetchall()
+    if not dups:
+        return []
+    cols = ", ".join(quote_ident(c) for c in dict.fromkeys(c for p in lo.parts for c in p.file.header))
+    hashes = dict(con.execute(f"SELECT rowid, hash({cols}) FROM {lo.obj.table} WHERE rowid IN (SELECT unnest($ids))",
+                              {"ids": [r for _, rowids in dups for r in rowids]}).fetchall())
     problems = []
     exact = []
-    for dup_id, rowids, versions in dups:
-        if versions == 1:
+    for dup_id, rowids in dups:
+        if len({hashes[r] for r in rowids}) == 1:
             exact.extend(rowids[1:])  # identical copies (overlapping parts): keep the first
             continue
         (f1, r1), (f2, r2) = lo.locate(rowids[0]), lo.locate(rowids[1])
         problems.append(Problem(f2, f"Id {dup_id} is also in {f1} record {r1} with different values",
                                 "Ids must be unique: remove the stale copy (often an overlapping export part)",
                                 record=r2, column=id_col, value=dup_id))
-    if exact:
-        con.execute("CREATE TEMP TABLE IF NOT EXISTS _excluded (tbl VARCHAR, rid BIGINT, reason VARCHAR)")
-        _insert_many(con, "INSERT INTO _excluded VALUES (?, ?, 'duplicate')", [(lo.obj.table, r) for r in exact])
-        lo.duplicates = len(exact)
+    _insert_many(con, "INSERT INTO _excluded VALUES (?, ?, 'duplicate')", [(lo.obj.table, r) for r in exact])
+    lo.duplicates = len(exact)
     return problems
 
 
@@ -426,7 +468,6 @@ def _decide(problems: list[Problem], max_rejected: int) -> list[Problem]:
 
 
 def _mark_rejected(con: duckdb.DuckDBPyConnection, loaded: dict[str, LoadedObject], rejects: list[Problem]) -> None:
-    con.execute("CREATE TEMP TABLE IF NOT EXISTS _excluded (tbl VARCHAR, rid BIGINT, reason VARCHAR)")
     parts = {part.file.name: (lo, part) for lo in loaded.values() for part in lo.parts}
     for lo in loaded.values():
         lo.rejected += sum(len(part.rejected_records) for part in lo.parts)  # ragged: never loaded
@@ -451,28 +492,12 @@ def _object_of_file(loaded: dict[str, LoadedObject], file: str) -> str:
     return "?"
 
 
-def _create_typed_view(con: duckdb.DuckDBPyConnection, obj: SourceObject, lo: LoadedObject | None,
-                       defs: Definitions) -> None:
-    """typed_<object>: canonical names and types, deleted/duplicate/rejected rows left out."""
-    view = obj.table.replace("raw_", "typed_", 1)
-    fields = [*obj.fields, *_extra_fields(obj, defs)]
-    if lo is None:
-        cols = ", ".join(f"NULL::{_SQL_TYPE[f.type]} AS {f.name}" for f in fields)
-        con.execute(f"CREATE TEMP VIEW {view} AS SELECT {cols} WHERE false")
-        return
-    exprs = []
-    for f in fields:
-        src = lo.mapping.get(f.name)
-        exprs.append(f"{_CAST[f.type]}({quote_ident(src)}) AS {f.name}" if src else f"NULL::{_SQL_TYPE[f.type]} AS {f.name}")
-    where = ["true"]
-    if "is_deleted" in lo.mapping:
-        deleted = quote_ident(lo.mapping["is_deleted"])
-        lo.deleted = con.execute(f"SELECT count(*) FROM {obj.table} WHERE coalesce(_bool({deleted}), false)").fetchone()[0]
-        where.append(f"NOT coalesce(_bool({deleted}), false)")
-    excluded = con.execute("SELECT count(*) FROM _excluded WHERE tbl = ?", [obj.table]).fetchone()[0]
-    if excluded:
-        where.append(f"rowid NOT IN (SELECT rid FROM _excluded WHERE tbl = '{obj.table}')")
-    con.execute(f"CREATE TEMP VIEW {view} AS SELECT {', '.join(exprs)} FROM {obj.table} WHERE {' AND '.join(where)}")
+def _drop_excluded(con: duckdb.DuckDBPyConnection, lo: LoadedObject) -> None:
+    """Remove deleted, duplicate and rejected rows from typed_<object>, counting the deleted ones."""
+    name = _typed_name(lo.obj)
+    lo.deleted = con.execute(f"SELECT count(*) FROM {name} WHERE _deleted").fetchone()[0]
+    con.execute(f"DELETE FROM {name} WHERE _deleted OR _rowid IN (SELECT rid FROM _excluded WHERE tbl = $t)",
+                {"t": lo.obj.table})
 
 
 def _create_config_tables(con: duckdb.DuckDBPyConnection, defs: Definitions) -> None:
@@ -622,8 +647,7 @@ def _write_report(con: duckdb.DuckDBPyConnection, export_path: Path, loaded: dic
             con.execute("INSERT INTO ingest_table VALUES (?, ?, 'missing', 0, 0, 0, 0, 0, 0, ?)",
                         [obj.name, obj.table, obj.disables])
             continue
-        typed = obj.table.replace("raw_", "typed_", 1)
-        n_loaded = con.execute(f"SELECT count(*) FROM {typed}").fetchone()[0]
+        n_loaded = con.execute(f"SELECT count(*) FROM {_typed_name(obj)}").fetchone()[0]
         read = sum(p.rows + len(p.rejected_records) for p in lo.parts)
         con.execute("INSERT INTO ingest_table VALUES (?, ?, 'loaded', ?, ?, ?, ?, ?, ?, ?)",
                     [obj.name, obj.table, len(lo.parts), read, lo.rejected, lo.deleted, lo.duplicates, n_loaded,
