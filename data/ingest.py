@@ -180,7 +180,19 @@ def _build(db_file: Path, export_path: Path, work: Path, defs: Definitions, conf
                     problems.append(Problem(f"{obj.name}.csv", f"the {obj.name} export is missing; without it: {obj.disables}",
                                             f"Add {obj.name}.csv (or {obj.canonical_file}.csv) to the export"))
                 continue
-            lo = _load_object(con, obj, parts, defs, encoding, work, progress, problems)
+            object_problems: list[Problem] = []
+            lo = _load_object(con, obj, parts, defs, encoding, work, progress, object_problems)
+            shape = [p for p in object_problems if p.message.startswith("required column")]
+            if lo and shape and not obj.required and len(shape) == len(object_problems):
+                # A file named like an optional object that does not have its shape (e.g. a sync tool's
+                # history-mode copy of Opportunity named opportunity_history): ignore it, say so.
+                con.execute(f"DROP TABLE {obj.table}")
+                file_warnings.append(("not_this_object", obj.name,
+                                      f"{shape[0].file} is named like {obj.name} but lacks its columns ({shape[0].message}); "
+                                      f"it was ignored, so without {obj.name}: {obj.disables}", 1,
+                                      [part.file.name for part in lo.parts], shape[0].advice))
+                continue
+            problems.extend(object_problems)
             if lo:
                 loaded[obj.name] = lo
         if problems and any(p.record is None for p in problems):
@@ -583,8 +595,9 @@ def _warnings(con: duckdb.DuckDBPyConnection, loaded: dict[str, LoadedObject], f
               file_warnings: list[tuple]) -> list[tuple]:
     """All warnings as (code, object, message, count, sample ids, advice)."""
     out: list[tuple] = list(file_warnings)
+    ignored = {w[1] for w in file_warnings if w[0] == "not_this_object"}
     for obj in OBJECTS:
-        if obj.name not in loaded and not obj.required:
+        if obj.name not in loaded and not obj.required and obj.name not in ignored:
             out.append(("missing_object", obj.name, f"{obj.name} is not in the export; without it: {obj.disables}",
                         0, [], f"Add {obj.name}.csv to the export to enable it"))
     for lo in loaded.values():

@@ -39,7 +39,9 @@ class Problem:
     def render(self) -> str:
         """One readable line: file, record, column, value, what is wrong, what to do."""
         where = [self.file]
-        if self.record is not None:
+        if self.record == 0:
+            where.append("header row")
+        elif self.record is not None and self.record > 0:
             where.append(f"record {self.record} (spreadsheet row {self.record + 1})")
         if self.column is not None:
             where.append(f"column {self.column}")
