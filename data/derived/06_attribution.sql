@@ -1,0 +1,74 @@
+-- attribution_share: each touch's share of its opportunity under every model. Shares of one
+-- opportunity and model sum to 1; queries turn them into money so that credits sum exactly to the
+-- amount. Touches before creation (ordered by time, ties by member Id) feed every model except
+-- full path, which follows the journey to the close (open deals: to the data date).
+-- Key-touch models: a key's share goes to the touch at that position (two keys on one touch add
+-- up); the spread share is split evenly over the other touches, or over the key touches when
+-- there are no others; a journey of one or two touches is split evenly.
+--   first_touch 100% first | last_touch 100% last before creation | linear 1/n
+--   u_shaped 40% first, 40% last, 20% spread | w_shaped 30% first, 30% middle, 30% last, 10% spread
+--   full_path 22.5% first, middle, last before creation and last before close, 10% spread
+--   time_decay weight 0.5 ^ (days before creation / half-life), normalised
+-- The middle key is the first hand-raise strictly between first and last, else the middle touch.
+CREATE TABLE attribution_share AS
+WITH pre AS (
+    SELECT *,
+           coalesce(min(pos_pre) FILTER (WHERE is_hand_raise AND pos_pre > 1 AND pos_pre < n_pre)
+                    OVER (PARTITION BY opportunity_id), (n_pre + 1) // 2) AS mid
+    FROM opportunity_touch WHERE is_before_creation
+),
+journey AS (
+    SELECT *,
+           coalesce(min(pos_all) FILTER (WHERE is_hand_raise AND pos_all > 1 AND pos_all < n_all)
+                    OVER (PARTITION BY opportunity_id), (n_all + 1) // 2) AS mid,
+           greatest(n_pre, 1) AS creation_pos
+    FROM opportunity_touch
+),
+journey_keys AS (
+    SELECT *, list_distinct([1, mid, creation_pos, n_all]) AS keys FROM journey
+),
+half_life AS (
+    SELECT CAST(value AS DOUBLE) AS days FROM cfg_setting WHERE key = 'time_decay_half_life_days'
+),
+decay AS (
+    SELECT *, pow(0.5, date_diff('second', touched_at, opportunity_created_at) / 86400.0
+                       / (SELECT days FROM half_life)) AS weight
+    FROM pre
+)
+SELECT opportunity_id, 'first_touch' AS model, campaign_member_id, campaign_id, channel, touched_at,
+       CASE WHEN pos_pre = 1 THEN 1.0 ELSE 0.0 END AS share
+FROM pre
+UNION ALL
+SELECT opportunity_id, 'last_touch', campaign_member_id, campaign_id, channel, touched_at,
+       CASE WHEN pos_pre = n_pre THEN 1.0 ELSE 0.0 END
+FROM pre
+UNION ALL
+SELECT opportunity_id, 'linear', campaign_member_id, campaign_id, channel, touched_at, 1.0 / n_pre
+FROM pre
+UNION ALL
+SELECT opportunity_id, 'u_shaped', campaign_member_id, campaign_id, channel, touched_at,
+       CASE WHEN n_pre <= 2 THEN 1.0 / n_pre
+            WHEN pos_pre IN (1, n_pre) THEN 0.4
+            ELSE 0.2 / (n_pre - 2) END
+FROM pre
+UNION ALL
+SELECT opportunity_id, 'w_shaped', campaign_member_id, campaign_id, channel, touched_at,
+       CASE WHEN n_pre <= 2 THEN 1.0 / n_pre
+            WHEN n_pre = 3 THEN 1.0 / 3
+            WHEN pos_pre IN (1, mid, n_pre) THEN 0.3
+            ELSE 0.1 / (n_pre - 3) END
+FROM pre
+UNION ALL
+SELECT opportunity_id, 'full_path', campaign_member_id, campaign_id, channel, touched_at,
+       CASE WHEN n_all <= 2 THEN 1.0 / n_all
+            ELSE 0.225 * (CAST(pos_all = 1 AS INTEGER) + CAST(pos_all = mid AS INTEGER)
+                          + CAST(pos_all = creation_pos AS INTEGER) + CAST(pos_all = n_all AS INTEGER))
+                 + CASE WHEN n_all > len(keys) THEN (CASE WHEN list_contains(keys, pos_all) THEN 0.0
+                                                          ELSE 0.1 / (n_all - len(keys)) END)
+                        ELSE 0.1 / len(keys) END
+       END
+FROM journey_keys
+UNION ALL
+SELECT opportunity_id, 'time_decay', campaign_member_id, campaign_id, channel, touched_at,
+       weight / sum(weight) OVER (PARTITION BY opportunity_id)
+FROM decay;
