@@ -25,9 +25,14 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 # Build the sample company's export and load it, only when no live database exists yet.
+# An existing database of an older schema is rebuilt when it came from the sample; your own export
+# must be loaded again by you (the dashboard says so).
 db: install
-	@if [ -e "$(DB)" ]; then \
-		echo "Using existing database $(DB) (delete it or run 'make sample' to rebuild)"; \
+	@if [ -e "$(DB)" ] && $(PY) -m data.ingest --check $(DB) >/dev/null 2>&1; then \
+		echo "Using existing database $(DB) (run 'make sample' to rebuild the sample company)"; \
+	elif [ -e "$(DB)" ] && ! $(PY) -c "import duckdb,sys; c=duckdb.connect('$(DB)', read_only=True); \
+		sys.exit(0 if 'sample-export' in c.execute('select source from ingest_run').fetchone()[0] else 1)" 2>/dev/null; then \
+		echo "$(DB) was built by an older version from your own export: load it again with python -m data.ingest"; \
 	else \
 		$(MAKE) --no-print-directory sample; \
 	fi

@@ -12,12 +12,15 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
     sys.path.insert(0, str(ROOT))
 
 from dashboard import db  # noqa: E402
-from dashboard.components import no_database  # noqa: E402
+from dashboard.components import no_database, outdated_database  # noqa: E402
 
 st.set_page_config(page_title="Sales & Marketing Alignment", layout="wide")
 
 if db.live_version() is None:
     no_database(db.live_db_path())
+    st.stop()
+if not db.is_current():
+    outdated_database(db.live_db_path())
     st.stop()
 
 pages = [

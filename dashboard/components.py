@@ -21,6 +21,14 @@ def no_database(path: Path) -> None:
     )
 
 
+def outdated_database(path: Path) -> None:
+    """What to show when the live database was built by an older version of the ingest."""
+    st.title("Sales & Marketing Alignment")
+    st.warning(f"The database at `{path}` was built by an older version of this dashboard and lacks tables it needs.")
+    st.markdown("Load your export again (`python -m data.ingest EXPORT --db ...`), or run `make sample` for the "
+                "sample company, then reload this page.")
+
+
 def data_caption() -> None:
     """The date of the data and of the last load, under every page title."""
     s = db.query("data_quality_summary")

@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from data.ingest import SCHEMA_VERSION, schema_version
 from data.store import Store
 from queries import load_query, run_query
 
@@ -45,6 +46,17 @@ def _connection(version: str) -> duckdb.DuckDBPyConnection:
 def _cached(version: str, name: str, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
     # A cursor per call: Streamlit may run sessions in parallel threads.
     return run_query(_connection(version).cursor(), name, dict(params))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _version_of(version: str) -> str | None:
+    return schema_version(version)
+
+
+def is_current() -> bool:
+    """Whether the live database was built by this version of the ingest (else it must be reloaded)."""
+    version = live_version()
+    return version is not None and _version_of(str(version)) == SCHEMA_VERSION
 
 
 def query(name: str, **params: Any) -> pd.DataFrame:

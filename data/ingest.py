@@ -32,6 +32,7 @@ from pathlib import Path
 
 import duckdb
 
+from data.calendar import build_work_calendar
 from data.checks import run_checks, unmapped_stage_names
 from data.config import ConfigError, Definitions, load_definitions
 from data.rates import build_exchange_rates
@@ -48,7 +49,10 @@ from data.store import IngestBusy, IngestLock, Store
 
 DEFAULT_DB = Path(os.environ.get("CRM_DB", "warehouse/crm.duckdb"))
 STAGING_DIR = Path(__file__).resolve().parent / "staging"
+DERIVED_DIR = Path(__file__).resolve().parent / "derived"
 SAMPLE_LIMIT = 1000  # bad values listed per object before counting the rest
+# Bumped whenever the tables a load builds change; a database of another version must be reloaded.
+SCHEMA_VERSION = "2"
 
 _TYPE_ADVICE = {
     "timestamp": "Use ISO 8601 date-times such as 2024-03-31T14:05:00.000Z (what Data Loader and Data Export write)",
@@ -218,6 +222,7 @@ def _build(db_file: Path, export_path: Path, work: Path, defs: Definitions, conf
             progress(f"built {sql_file.stem.split('_', 1)[1]}")
         corporate = _corporate_currency(con, defs)
         no_rate = build_exchange_rates(con, corporate, defs.currency.fallback == "ecb")
+        _build_derived(con, defs, progress)
         progress("checking references, stages and currencies")
         warnings = _warnings(con, loaded, files, no_rate, file_warnings)
         tables = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in _staging_tables(con)}
@@ -529,6 +534,7 @@ def _create_config_tables(con: duckdb.DuckDBPyConnection, defs: Definitions) -> 
             holidays VARCHAR, work_start VARCHAR, work_end VARCHAR, work_days VARCHAR[]);
     """)
     settings = {
+        "schema_version": SCHEMA_VERSION,
         "company_name": defs.company.name,
         "reporting_currency": defs.company.reporting_currency,
         "fiscal_year_start_month": str(defs.company.fiscal_year_start_month),
@@ -571,6 +577,26 @@ def _create_config_tables(con: duckdb.DuckDBPyConnection, defs: Definitions) -> 
     _insert_many(con, "INSERT INTO cfg_sla_region VALUES (?, ?, ?, ?, ?, ?, ?)", [
         (region, defs.sla.target_for(region), r.time_zone, r.holidays, r.work_start, r.work_end, list(r.work_days))
         for region, r in defs.sla.regions.items()])
+
+
+def _build_derived(con: duckdb.DuckDBPyConnection, defs: Definitions, progress: Progress) -> None:
+    """Tables computed once per load so that pages never redo the expensive joins (data/derived/*.sql)."""
+    files = sorted(DERIVED_DIR.glob("*.sql"))
+    con.execute(files[0].read_text(encoding="utf-8"))  # exchange rates by day first: the macros need its range
+    lo, hi = con.execute("SELECT min(rate_date), max(rate_date) FROM fx_daily").fetchone()
+    lo, hi = lo or datetime(2000, 1, 1).date(), hi or datetime(2000, 1, 1).date()
+    # Persistent macros, usable by every query on the built database.
+    con.execute(f"""
+        CREATE MACRO fx_day(d) AS least(greatest(CAST(d AS DATE), DATE '{lo.isoformat()}'), DATE '{hi.isoformat()}');
+        CREATE MACRO to_money(x) AS CAST(round(x, 2) AS DECIMAL(18, 2));
+        CREATE MACRO convert_money(amount, factor) AS CAST(round(CAST(amount AS DOUBLE) * factor, 2) AS DECIMAL(18, 2));
+        CREATE MACRO fiscal_quarter_start(d, fy_month) AS
+            CAST(date_trunc('quarter', CAST(d AS DATE) - to_months(fy_month - 1)) + to_months(fy_month - 1) AS DATE);
+    """)
+    build_work_calendar(con, defs, lo, hi)
+    for sql_file in files[1:]:
+        con.execute(sql_file.read_text(encoding="utf-8"))
+        progress(f"built {sql_file.stem.split('_', 1)[1]}")
 
 
 def _insert_many(con: duckdb.DuckDBPyConnection, sql: str, rows: list) -> None:
@@ -700,8 +726,34 @@ def _validate(db_file: Path, tables: dict[str, int]) -> None:
         con.close()
 
 
+def schema_version(db_path: str | Path) -> str | None:
+    """The schema version a database was built with (None when missing or unreadable)."""
+    try:
+        con = duckdb.connect(str(db_path), read_only=True)
+    except (duckdb.Error, OSError):
+        return None
+    try:
+        row = con.execute("SELECT value FROM cfg_setting WHERE key = 'schema_version'").fetchone()
+        return row[0] if row else None
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns the exit code."""
+    if argv is None:
+        argv = sys.argv[1:]
+    if argv[:1] == ["--check"]:
+        path = Path(argv[1] if len(argv) > 1 else DEFAULT_DB)
+        found = schema_version(path) if path.exists() else None
+        if found == SCHEMA_VERSION:
+            print(f"{path}: current (schema {found})")
+            return 0
+        print(f"{path}: {'missing' if not path.exists() else f'built by another version (schema {found})'}; "
+              f"load the export again", file=sys.stderr)
+        return 4
     parser = argparse.ArgumentParser(prog="python -m data.ingest", description=__doc__.split("\n\n")[0])
     parser.add_argument("export_path", help="folder or .zip of CSV exports (one file per object)")
     parser.add_argument("--db", default=str(DEFAULT_DB), help=f"live database path (default {DEFAULT_DB})")

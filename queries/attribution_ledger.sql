@@ -1,0 +1,31 @@
+-- Attribution ledger
+-- For every attribution model, side by side: total pipeline created from start_date to end_date
+-- (reporting currency at the creation date), the part attributed to touches and the part
+-- unattributed (opportunities without a touch in the model's window). attributed + unattributed =
+-- total pipeline, exactly, for every model.
+-- Grain: one row per model. Filters: region, segment (NULL = all).
+WITH opp AS (
+    SELECT o.opportunity_id, convert_money(o.amount, fx.factor) AS amount
+    FROM stg_opportunities o
+    JOIN fx_conversion fx
+      ON fx.from_currency = o.currency_code AND fx.to_currency = $currency AND fx.rate_date = fx_day(o.created_date)
+    WHERE o.created_date BETWEEN $start_date AND $end_date AND o.amount IS NOT NULL
+      AND (CAST($region AS VARCHAR) IS NULL OR o.region = $region)
+      AND (CAST($segment AS VARCHAR) IS NULL OR o.segment = $segment)
+),
+models AS (
+    SELECT unnest(['first_touch', 'last_touch', 'linear', 'u_shaped', 'w_shaped', 'full_path', 'time_decay']) AS model
+),
+touched AS (
+    SELECT DISTINCT model, opportunity_id FROM attribution_share
+)
+SELECT
+    m.model,
+    coalesce(sum(o.amount), 0) AS total_pipeline,
+    coalesce(sum(o.amount) FILTER (WHERE t.opportunity_id IS NOT NULL), 0) AS attributed,
+    coalesce(sum(o.amount) FILTER (WHERE t.opportunity_id IS NULL), 0) AS unattributed
+FROM models m
+CROSS JOIN opp o
+LEFT JOIN touched t ON t.model = m.model AND t.opportunity_id = o.opportunity_id
+GROUP BY m.model
+ORDER BY list_position(['first_touch', 'last_touch', 'linear', 'u_shaped', 'w_shaped', 'full_path', 'time_decay'], m.model)

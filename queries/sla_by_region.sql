@@ -1,0 +1,48 @@
+-- Follow-up SLA by region
+-- For MQLs from start_date to end_date: minutes from the MQL to the first human sales touch (a
+-- call, email or meeting logged by a sales user; automated sends do not count), in wall-clock
+-- minutes and in business minutes of the region's working hours and public holidays. An MQL is
+-- within SLA when touched within the region's target; untouched, it is a breach once the target
+-- has passed by the end of the as-of date (before that it is pending and left out of the rate).
+-- Ignored: no touch within sla.ignored_after_days days. Touches after the as-of date are not seen.
+-- Grain: one row per region. Filter: region (NULL = all).
+WITH as_of_end AS (SELECT CAST(CAST($as_of AS DATE) + INTERVAL 1 DAY AS TIMESTAMP) AS end_at),
+ignored_days AS (SELECT CAST(value AS INTEGER) AS days FROM cfg_setting WHERE key = 'ignored_after_days'),
+m AS (
+    SELECT f.*,
+           CASE WHEN f.first_touch_at < (SELECT end_at FROM as_of_end) THEN f.response_minutes END AS wall,
+           CASE WHEN f.first_touch_at < (SELECT end_at FROM as_of_end) THEN f.response_business_minutes END AS business,
+           date_diff('second', f.mql_at, (SELECT end_at FROM as_of_end)) / 60.0 AS open_minutes
+    FROM mql_followup f
+    WHERE f.mql_date BETWEEN $start_date AND $end_date
+      AND (CAST($region AS VARCHAR) IS NULL OR f.region = $region)
+),
+judged AS (
+    SELECT *,
+           CASE WHEN wall IS NOT NULL THEN wall <= target_minutes
+                WHEN open_minutes > target_minutes THEN false END AS wall_ok,
+           CASE WHEN business IS NOT NULL THEN business <= target_minutes
+                WHEN open_minutes > target_minutes THEN false END AS business_ok,
+           wall IS NULL AND open_minutes > (SELECT days FROM ignored_days) * 1440
+               OR wall > (SELECT days FROM ignored_days) * 1440 AS is_ignored
+    FROM m
+)
+SELECT
+    region,
+    any_value(target_minutes) AS target_minutes,
+    count(*) AS mqls,
+    count(wall) AS touched,
+    count(*) FILTER (WHERE wall_ok) AS within_target,
+    count(*) FILTER (WHERE business_ok) AS within_target_business,
+    count(*) FILTER (WHERE wall IS NULL AND wall_ok = false) AS breached_untouched,
+    count(*) FILTER (WHERE wall_ok IS NULL) AS pending,
+    count(*) FILTER (WHERE is_ignored) AS ignored,
+    count(*) FILTER (WHERE wall_ok) / nullif(count(wall_ok), 0) AS compliance,
+    count(*) FILTER (WHERE business_ok) / nullif(count(business_ok), 0) AS compliance_business,
+    median(wall) AS median_minutes,
+    quantile_cont(wall, 0.9) AS p90_minutes,
+    median(business) AS median_business_minutes,
+    quantile_cont(business, 0.9) AS p90_business_minutes
+FROM judged
+GROUP BY region
+ORDER BY region
