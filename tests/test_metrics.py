@@ -1,0 +1,214 @@
+"""Every metric on the hand-built fixture (tests/fixtures/metrics/README.md): literal rows in, exact rows out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from data.ingest import ingest
+from queries import all_queries, run_query
+from queries.__main__ import default_params
+from tests.conftest import FIXTURES, ROOT_DIR
+
+METRICS = FIXTURES / "metrics"
+Q4 = {"start_date": dt.date(2026, 10, 1), "end_date": dt.date(2026, 12, 31), "as_of": dt.date(2026, 11, 20),
+      "currency": "USD", "region": None, "segment": None}
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+    db = tmp_path_factory.mktemp("metrics") / "crm.duckdb"
+    ingest(METRICS, db, quiet=True)
+    return duckdb.connect(str(db), read_only=True)
+
+
+def records(frame: pd.DataFrame) -> list[tuple]:
+    """Rows as tuples with floats rounded to 6 places and NaN as None, for exact comparison."""
+    out = []
+    for row in frame.itertuples(index=False):
+        out.append(tuple(None if (isinstance(v, float) and pd.isna(v)) else round(v, 6) if isinstance(v, float) else v
+                         for v in row))
+    return out
+
+
+def q(con: duckdb.DuckDBPyConnection, name: str, **overrides: object) -> pd.DataFrame:
+    return run_query(con, name, {**Q4, "model": "linear", **overrides})
+
+
+def test_pipeline_generated(con: duckdb.DuckDBPyConnection) -> None:
+    # O1 10,000 + O2 25,000 (20,000 EUR at 0.80) + O3 5,000 have touches before creation; O4 16,000
+    # (8,000 GBP at 0.5) is a partner deal; O5 is in ARS, which has no rate: counted, never summed.
+    assert records(q(con, "pipeline_generated")) == [
+        ("Marketing", "Email", 3, 40000.0, 0),
+        ("Sales", "Sales", 1, 16000.0, 1),
+    ]
+    assert records(q(con, "pipeline_generated", region="EMEA")) == [
+        ("Marketing", "Email", 1, 25000.0, 0), ("Sales", "Sales", 1, 16000.0, 1)]
+    assert records(q(con, "pipeline_generated", segment="SMB")) == [("Marketing", "Email", 2, 15000.0, 0)]
+    # the same pipeline in EUR: USD deals at 0.80, the EUR deal as it is, GBP via USD (8,000 / 0.5 * 0.8)
+    assert records(q(con, "pipeline_generated", currency="EUR")) == [
+        ("Marketing", "Email", 3, 32000.0, 0), ("Sales", "Sales", 1, 12800.0, 1)]
+
+
+def test_pipeline_influenced_never_exceeds_total(con: duckdb.DuckDBPyConnection) -> None:
+    assert records(q(con, "pipeline_influenced")) == [(4, 56000.0, 3, 40000.0, 1)]
+    # per channel an opportunity counts once: O1 was touched by Email twice, Webinar twice (one after creation)
+    assert records(q(con, "pipeline_influenced_by_channel")) == [
+        ("Email", 3, 40000.0), ("Webinar", 1, 10000.0), ("Website", 1, 10000.0)]
+    # before O1's creation nothing of the autumn webinar after creation counts... but the 09-20 one does
+    early = q(con, "pipeline_influenced", as_of=dt.date(2026, 10, 2))
+    assert records(early) == [(4, 56000.0, 1, 10000.0, 1)]
+
+
+def _time_decay(amount: float, created: dt.datetime, touches: dict[str, dt.datetime], half_life: float = 7) -> dict:
+    weights = {k: 0.5 ** ((created - t).total_seconds() / 86400 / half_life) for k, t in touches.items()}
+    total = sum(weights.values())
+    return {k: round(amount * w / total, 2) for k, w in weights.items()}
+
+
+ATTRIBUTION = {
+    # O1 (10,000): M1 Email, M2 Webinar, M3 Demo (Website, the hand-raise), M4 Email before creation;
+    # M5 Webinar after. O2 (25,000) and O3 (5,000): one Email touch each. O4 (16,000): none.
+    "first_touch": {"Email": 40000.0, "Webinar": 0.0, "Website": 0.0},
+    "last_touch": {"Email": 40000.0, "Webinar": 0.0, "Website": 0.0},
+    "linear": {"Email": 35000.0, "Webinar": 2500.0, "Website": 2500.0},            # 2,500 each on O1
+    "u_shaped": {"Email": 38000.0, "Webinar": 1000.0, "Website": 1000.0},          # 40/10/10/40
+    "w_shaped": {"Email": 36000.0, "Webinar": 1000.0, "Website": 3000.0},          # 30/10/30(M3 middle)/30
+    "full_path": {"Email": 34500.0, "Webinar": 3250.0, "Website": 2250.0},         # 22.5 x M1,M3,M4,M5 + 10 M2
+}
+
+
+@pytest.mark.parametrize("model", [*ATTRIBUTION, "time_decay"])
+def test_attribution_credit_by_model(con: duckdb.DuckDBPyConnection, model: str) -> None:
+    got = {r[0]: r[3] for r in records(q(con, "attribution_credit", model=model))}
+    if model == "time_decay":
+        d = _time_decay(10000, dt.datetime(2026, 10, 5, 10), {
+            "M1": dt.datetime(2026, 9, 1, 9), "M2": dt.datetime(2026, 9, 20, 15),
+            "M3": dt.datetime(2026, 10, 1, 14), "M4": dt.datetime(2026, 10, 3, 12)})
+        expected = {"Email": round(d["M1"] + d["M4"] + 30000, 2), "Webinar": d["M2"], "Website": d["M3"]}
+        assert expected == {"Email": 34848.59, "Webinar": 1300.94, "Website": 3850.47}
+    else:
+        expected = dict(ATTRIBUTION[model])
+    assert got == {**expected, "Unattributed": 16000.0}
+    assert round(sum(got.values()), 2) == 56000.0  # the ledger reconciles to total pipeline
+
+
+def test_attribution_ledger_reconciles_for_every_model(con: duckdb.DuckDBPyConnection) -> None:
+    ledger = records(q(con, "attribution_ledger"))
+    assert [r[0] for r in ledger] == ["first_touch", "last_touch", "linear", "u_shaped", "w_shaped", "full_path",
+                                      "time_decay"]
+    for model, total, attributed, unattributed in ledger:
+        assert (total, attributed, unattributed) == (56000.0, 40000.0, 16000.0), model
+
+
+def test_sla_by_region(con: duckdb.DuckDBPyConnection) -> None:
+    # K1: 10 min (10:00 New York); L2: 70 wall-clock minutes but 10 business minutes (MQL at 08:00,
+    # office opens 09:00); L3: never touched, its 15 minutes passed long before the end of 11-20.
+    assert records(q(con, "sla_by_region")) == [
+        ("AMER", 15, 3, 2, 1, 2, 1, 0, 0, round(1 / 3, 6), round(2 / 3, 6), 40.0, 64.0, 10.0, 10.0)]
+    # on 11-19 at the end of the day L3 was open for 14 hours: still a breach, not yet ignored (7 days)
+    assert q(con, "sla_by_region", as_of=dt.date(2026, 11, 19))["breached_untouched"].tolist() == [1]
+    assert q(con, "sla_by_region", as_of=dt.date(2026, 11, 27))["ignored"].tolist() == [1]
+    assert q(con, "sla_by_region", region="EMEA").empty
+
+
+def test_lead_funnel(con: duckdb.DuckDBPyConnection) -> None:
+    # Q4 leads: L2, L3 (AMER), L4 (EMEA); MQLs K1, L2, L3; handed off K1, L2 (L3 is queue-owned);
+    # accepted K1, L2; converted K1 (L1 -> O1), won O1.
+    assert records(q(con, "lead_funnel")) == [("AMER", 2, 3, 2, 2, 1, 1), ("EMEA", 1, 0, 0, 0, 0, 0)]
+
+
+def test_quota_attainment_rolls_up(con: duckdb.DuckDBPyConnection) -> None:
+    frame = q(con, "quota_attainment")
+    got = records(frame[["level", "name", "quota", "won", "attainment", "gap", "open_pipeline", "coverage",
+                         "unconverted_deals"]])
+    assert got == [
+        ("company", "Company", 150000.0, 35000.0, round(35 / 150, 6), 115000.0, 5000.0, round(5 / 115, 6), 1),
+        ("region", "AMER", 90000.0, 10000.0, round(1 / 9, 6), 80000.0, 5000.0, 0.0625, 0),
+        ("region", "EMEA", 60000.0, 25000.0, round(25 / 60, 6), 35000.0, 0.0, 0.0, 1),
+        ("manager", "Cat Director", 90000.0, 10000.0, round(1 / 9, 6), 80000.0, 5000.0, 0.0625, 0),
+        ("manager", "Fay Director", 60000.0, 25000.0, round(25 / 60, 6), 35000.0, 0.0, 0.0, 1),
+        ("rep", "Ada AE", 50000.0, 10000.0, 0.2, 40000.0, 0.0, 0.0, 0),
+        ("rep", "Ben AE", 40000.0, 0.0, 0.0, 40000.0, 5000.0, 0.125, 0),
+        ("rep", "Eve AE", 60000.0, 25000.0, round(25 / 60, 6), 35000.0, 0.0, 0.0, 1),
+    ]
+    assert frame["elapsed_share"].round(6).unique().tolist() == [round(51 / 92, 6)]  # Oct 1 - Nov 20 of 92 days
+    eur = q(con, "quota_attainment", region="EMEA", currency="EUR")
+    assert records(eur[["level", "quota", "won"]])[0] == ("company", 48000.0, 20000.0)
+
+
+def test_money_is_decimal_to_the_cent(con: duckdb.DuckDBPyConnection) -> None:
+    amount = con.execute("SELECT convert_money(CAST(10000 AS DECIMAL(18,2)), 1 / 3.0)").fetchone()[0]
+    assert amount == Decimal("3333.33")
+
+
+def test_future_and_weekend_dates_still_convert(con: duckdb.DuckDBPyConnection) -> None:
+    # 2026-11-21 is a Saturday; 2031 is past any rate in the export: both take the nearest rate
+    factors = con.execute("""SELECT rate_date, factor FROM fx_conversion WHERE from_currency = 'EUR' AND to_currency = 'USD'
+                             AND rate_date IN (fx_day(DATE '2026-11-21'), fx_day(DATE '2031-01-01')) ORDER BY 1""").fetchall()
+    assert [round(f, 6) for _, f in factors] == [1.25, 1.25]
+
+
+def _with_definitions(tmp_path: Path, replacements: dict[str, str]) -> duckdb.DuckDBPyConnection:
+    text = (ROOT_DIR / "definitions.toml").read_text()
+    for old, new in replacements.items():
+        assert old in text
+        text = text.replace(old, new)
+    config = tmp_path / "defs.toml"
+    config.write_text(text)
+    db = tmp_path / "crm.duckdb"
+    ingest(METRICS, db, config_path=config, quiet=True)
+    return duckdb.connect(str(db), read_only=True)
+
+
+def test_shorter_lookback_changes_attribution(tmp_path: Path) -> None:
+    # 30 days: M1 (34 days before O1) drops out; O1's 10,000 splits over M2, M3, M4: 3,333.33 each and the
+    # leftover cent to the earliest of the equal shares (M2, Webinar).
+    con = _with_definitions(tmp_path, {"lookback_days = 90": "lookback_days = 30"})
+    got = {r[0]: r[3] for r in records(q(con, "attribution_credit", model="linear"))}
+    assert got == {"Email": 33333.33, "Webinar": 3333.34, "Website": 3333.33, "Unattributed": 16000.0}
+
+
+def test_sla_target_changes_compliance(tmp_path: Path) -> None:
+    con = _with_definitions(tmp_path, {"target_minutes = 15": "target_minutes = 80"})
+    row = q(con, "sla_by_region").iloc[0]
+    assert (row["target_minutes"], row["within_target"], row["within_target_business"]) == (80, 2, 2)
+
+
+def test_fiscal_year_start_moves_the_quarter(tmp_path: Path) -> None:
+    # fiscal year from February: the quarter of 2026-11-20 is Nov 1 - Jan 31; only O2 (11-10) is won in it
+    con = _with_definitions(tmp_path, {"fiscal_year_start_month = 1": "fiscal_year_start_month = 2"})
+    company = q(con, "quota_attainment").iloc[0]
+    assert (company["quarter_start"].date(), company["quarter_end"].date(), company["won"], company["quota"]) == (
+        dt.date(2026, 11, 1), dt.date(2027, 1, 31), 25000.0, 0.0)
+
+
+def test_every_query_has_a_definition_and_runs_on_the_sample(small_db: Path) -> None:
+    con = duckdb.connect(str(small_db), read_only=True)
+    params = default_params(con)
+    for query in all_queries():
+        assert query.title and len(query.definition) > 40, query.name
+        assert "Grain:" in query.definition, query.name
+        run_query(con, query.name, {k: params[k] for k in query.params})
+
+
+def test_sample_invariants(small_db: Path) -> None:
+    con = duckdb.connect(str(small_db), read_only=True)
+    params = {**default_params(con), "start_date": dt.date(2025, 1, 1), "end_date": dt.date(2026, 12, 31)}
+    influenced = run_query(con, "pipeline_influenced", params).iloc[0]
+    assert 0 < influenced["influenced_amount"] < influenced["amount"]
+    for row in run_query(con, "attribution_ledger", params).itertuples():
+        assert row.attributed + row.unattributed == row.total_pipeline
+        credit = run_query(con, "attribution_credit", {**params, "model": row.model})
+        assert credit["credit"].sum().round(2) == round(float(row.total_pipeline), 2)
+    won, lost, open_, total = con.execute("""SELECT count(*) FILTER (WHERE stage_category = 'won'),
+        count(*) FILTER (WHERE stage_category = 'lost'), count(*) FILTER (WHERE stage_category = 'open'), count(*)
+        FROM stg_opportunities""").fetchone()
+    assert won + lost + open_ == total
+    sla = run_query(con, "sla_by_region", params)
+    assert sla["compliance"].between(0, 1).all() and sla["compliance_business"].between(0, 1).all()
