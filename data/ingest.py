@@ -21,6 +21,7 @@ import argparse
 import bisect
 import hashlib
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -557,9 +558,11 @@ def _create_config_tables(con: duckdb.DuckDBPyConnection, defs: Definitions) -> 
                     [(rid, defs.regions.region_of_role(name)) for rid, name in roles if defs.regions.region_of_role(name)])
     _insert_many(con, "INSERT INTO cfg_user_region VALUES (?, ?)", list(defs.regions.users.items()))
     _insert_many(con, "INSERT INTO cfg_stage VALUES (?, ?)", list(defs.stages.mapping().items()))
+    # Keywords match whole words: "CTO" must not match "Director". Stored as " word word " so that a
+    # title normalised the same way contains it.
     _insert_many(con, "INSERT INTO cfg_persona VALUES (?, ?, ?)",
-                    [(k.lower(), p, i * 1000 + j) for i, (p, ks) in enumerate(defs.personas.items())
-                     for j, k in enumerate(ks)])
+                    [(" " + " ".join(re.findall(r"[a-z0-9]+", k.lower())) + " ", p, i * 1000 + j)
+                     for i, (p, ks) in enumerate(defs.personas.items()) for j, k in enumerate(ks)])
     _insert_many(con, "INSERT INTO cfg_channel VALUES (?, ?)", list(defs.campaign_channels.items()))
     _insert_many(con, "INSERT INTO cfg_segment VALUES (?, ?, ?)",
                     [(s.name, s.max_employees, i) for i, s in enumerate(defs.segments)])

@@ -16,7 +16,7 @@ from queries.__main__ import default_params
 from tests.conftest import FIXTURES, ROOT_DIR
 
 METRICS = FIXTURES / "metrics"
-Q4 = {"start_date": dt.date(2026, 10, 1), "end_date": dt.date(2026, 12, 31), "as_of": dt.date(2026, 11, 20),
+Q4 = {"start_date": dt.date(2026, 10, 1), "end_date": dt.date(2026, 12, 31), "as_of": dt.date(2026, 11, 20), "dimension": "source",
       "currency": "USD", "region": None, "segment": None}
 
 
@@ -50,9 +50,10 @@ def test_pipeline_generated(con: duckdb.DuckDBPyConnection) -> None:
     assert records(q(con, "pipeline_generated", region="EMEA")) == [
         ("Marketing", "Email", 1, 25000.0, 0), ("Sales", "Sales", 1, 16000.0, 1)]
     assert records(q(con, "pipeline_generated", segment="SMB")) == [("Marketing", "Email", 2, 15000.0, 0)]
-    # the same pipeline in EUR: USD deals at 0.80, the EUR deal as it is, GBP via USD (8,000 / 0.5 * 0.8)
+    # the same pipeline in EUR at each creation date: O1 10,000 USD at 0.80 = 8,000; O3 (created 11-01)
+    # 5,000 USD at 0.75 = 3,750; O2 20,000 as it is; O4 8,000 GBP / 0.5 * 0.80 = 12,800
     assert records(q(con, "pipeline_generated", currency="EUR")) == [
-        ("Marketing", "Email", 3, 32000.0, 0), ("Sales", "Sales", 1, 12800.0, 1)]
+        ("Marketing", "Email", 3, 31750.0, 0), ("Sales", "Sales", 1, 12800.0, 1)]
 
 
 def test_pipeline_influenced_never_exceeds_total(con: duckdb.DuckDBPyConnection) -> None:
@@ -127,15 +128,18 @@ def test_quota_attainment_rolls_up(con: duckdb.DuckDBPyConnection) -> None:
     frame = q(con, "quota_attainment")
     got = records(frame[["level", "name", "quota", "won", "attainment", "gap", "open_pipeline", "coverage",
                          "unconverted_deals"]])
+    # Eve's quota: 48,000 EUR at the quarter's start (0.80) = 60,000; her O2 won 11-10: 20,000 EUR at 0.75
+    emea_won = 26666.67
     assert got == [
-        ("company", "Company", 150000.0, 35000.0, round(35 / 150, 6), 115000.0, 5000.0, round(5 / 115, 6), 1),
+        ("company", "Company", 150000.0, 36666.67, round(36666.67 / 150000, 6), 113333.33, 5000.0,
+         round(5000 / 113333.33, 6), 1),
         ("region", "AMER", 90000.0, 10000.0, round(1 / 9, 6), 80000.0, 5000.0, 0.0625, 0),
-        ("region", "EMEA", 60000.0, 25000.0, round(25 / 60, 6), 35000.0, 0.0, 0.0, 1),
+        ("region", "EMEA", 60000.0, emea_won, round(emea_won / 60000, 6), 33333.33, 0.0, 0.0, 1),
         ("manager", "Cat Director", 90000.0, 10000.0, round(1 / 9, 6), 80000.0, 5000.0, 0.0625, 0),
-        ("manager", "Fay Director", 60000.0, 25000.0, round(25 / 60, 6), 35000.0, 0.0, 0.0, 1),
+        ("manager", "Fay Director", 60000.0, emea_won, round(emea_won / 60000, 6), 33333.33, 0.0, 0.0, 1),
         ("rep", "Ada AE", 50000.0, 10000.0, 0.2, 40000.0, 0.0, 0.0, 0),
         ("rep", "Ben AE", 40000.0, 0.0, 0.0, 40000.0, 5000.0, 0.125, 0),
-        ("rep", "Eve AE", 60000.0, 25000.0, round(25 / 60, 6), 35000.0, 0.0, 0.0, 1),
+        ("rep", "Eve AE", 60000.0, emea_won, round(emea_won / 60000, 6), 33333.33, 0.0, 0.0, 1),
     ]
     assert frame["elapsed_share"].round(6).unique().tolist() == [round(51 / 92, 6)]  # Oct 1 - Nov 20 of 92 days
     eur = q(con, "quota_attainment", region="EMEA", currency="EUR")
@@ -151,7 +155,7 @@ def test_future_and_weekend_dates_still_convert(con: duckdb.DuckDBPyConnection) 
     # 2026-11-21 is a Saturday; 2031 is past any rate in the export: both take the nearest rate
     factors = con.execute("""SELECT rate_date, factor FROM fx_conversion WHERE from_currency = 'EUR' AND to_currency = 'USD'
                              AND rate_date IN (fx_day(DATE '2026-11-21'), fx_day(DATE '2031-01-01')) ORDER BY 1""").fetchall()
-    assert [round(f, 6) for _, f in factors] == [1.25, 1.25]
+    assert [round(f, 6) for _, f in factors] == [round(1 / 0.75, 6), round(1 / 0.75, 6)]
 
 
 def _with_definitions(tmp_path: Path, replacements: dict[str, str]) -> duckdb.DuckDBPyConnection:
@@ -185,7 +189,7 @@ def test_fiscal_year_start_moves_the_quarter(tmp_path: Path) -> None:
     con = _with_definitions(tmp_path, {"fiscal_year_start_month = 1": "fiscal_year_start_month = 2"})
     company = q(con, "quota_attainment").iloc[0]
     assert (company["quarter_start"].date(), company["quarter_end"].date(), company["won"], company["quota"]) == (
-        dt.date(2026, 11, 1), dt.date(2027, 1, 31), 25000.0, 0.0)
+        dt.date(2026, 11, 1), dt.date(2027, 1, 31), 26666.67, 0.0)
 
 
 def test_every_query_has_a_definition_and_runs_on_the_sample(small_db: Path) -> None:
@@ -212,3 +216,41 @@ def test_sample_invariants(small_db: Path) -> None:
     assert won + lost + open_ == total
     sla = run_query(con, "sla_by_region", params)
     assert sla["compliance"].between(0, 1).all() and sla["compliance_business"].between(0, 1).all()
+
+
+def test_sla_extras(con: duckdb.DuckDBPyConnection) -> None:
+    assert records(q(con, "sla_response_buckets")) == [
+        ("0-5 min", 0, 0, None), ("5-15 min", 1, 1, 1.0), ("15-60 min", 0, 0, None), ("1-4 h", 1, 0, 0.0),
+        ("4-24 h", 0, 0, None), ("over 1 day", 0, 0, None), ("never", 1, 0, 0.0)]
+    assert records(q(con, "sla_by_rep")) == [
+        ("(queue)", "AMER", 1, 0, 0, 0, 1, 0, 0.0, None),
+        ("Ben AE", "AMER", 1, 1, 0, 1, 0, 0, 0.0, 70.0),
+        ("Ada AE", "AMER", 1, 1, 1, 1, 0, 0, 1.0, 10.0)]
+    assert records(q(con, "sla_by_week")) == [
+        ("AMER", pd.Timestamp("2026-09-28"), 1, 1.0, 10.0), ("AMER", pd.Timestamp("2026-11-16"), 2, 0.0, 70.0)]
+
+
+def test_lead_funnel_by_dimension(con: duckdb.DuckDBPyConnection) -> None:
+    # "Director of IT" is a Manager: the keyword CTO matches whole words only
+    assert records(q(con, "lead_funnel_by", dimension="persona")) == [
+        ("Practitioner", 2, 2, 1, 1, 0, 0), ("Executive", 0, 1, 1, 1, 1, 1), ("Manager", 1, 0, 0, 0, 0, 0)]
+    assert records(q(con, "lead_funnel_by", dimension="channel")) == [("Website", 0, 3, 2, 2, 1, 1), ("(none)", 3, 0, 0, 0, 0, 0)]
+    assert q(con, "lead_funnel_by", dimension="'; DROP TABLE stg_leads; --").empty  # a bound value, never SQL
+
+
+def test_campaign_return(con: duckdb.DuckDBPyConnection) -> None:
+    # linear credits: Newsletter 35,000 (30,000 of it on won O1 and O2); the webinar's 2,000 EUR cost at
+    # its start date (09-01, 0.80) is 2,500 USD
+    assert records(q(con, "campaign_return", model="linear")[["campaign_id", "cost", "pipeline", "won",
+                                                              "pipeline_per_cost", "cost_per_pipeline"]]) == [
+        ("C3", 500.0, 35000.0, 30000.0, 70.0, round(500 / 35000, 6)),
+        ("C1", 1000.0, 2500.0, 2500.0, 2.5, 0.4),
+        ("C2", 2500.0, 2500.0, 2500.0, 1.0, 1.0)]
+
+
+def test_region_currency_separates_fx_from_sales(con: duckdb.DuckDBPyConnection) -> None:
+    # O2 20,000 EUR won 11-10: 26,666.67 USD at that day's 0.75, 25,000 at the quarter's opening 0.80
+    assert records(q(con, "region_currency")) == [
+        ("AMER", "USD", 10000.0, 10000.0, 10000.0, 5000.0, 5000.0, 5000.0, 0.0, 0),
+        ("EMEA", "EUR", 20000.0, 26666.67, 25000.0, 0.0, 0.0, 0.0, 1666.67, 0),
+        ("EMEA", "ARS", 0.0, 0.0, 0.0, 1000000.0, 0.0, 0.0, 0.0, 1)]

@@ -1,6 +1,6 @@
 -- stg_leads: one row per lead (a person not yet converted, or the record they converted from).
 -- is_queue_owned: owned by a queue (Salesforce Id prefix 00G) or by nobody, so no rep is responsible.
--- persona: the first personas entry with a keyword contained in the title. region: the owner's
+-- persona: the first personas entry with a keyword among the title's words ("CTO" does not match "Director"). region: the owner's
 -- region, else the lead's country's region.
 CREATE TABLE stg_leads AS
 SELECT
@@ -11,7 +11,7 @@ SELECT
     nullif(trim(concat_ws(' ', l.first_name, l.last_name)), '') AS full_name,
     l.email,
     l.title,
-    (SELECT p.persona FROM cfg_persona p WHERE contains(lower(l.title), p.keyword_lower) ORDER BY p.priority LIMIT 1) AS persona,
+    (SELECT p.persona FROM cfg_persona p WHERE contains(' ' || regexp_replace(lower(l.title), '[^a-z0-9]+', ' ', 'g') || ' ', p.keyword_lower) ORDER BY p.priority LIMIT 1) AS persona,
     l.company,
     l.country,
     coalesce(u.region, cr.region) AS region,

@@ -1,0 +1,54 @@
+-- Campaign return
+-- Cost overlay per campaign under one attribution model, for opportunities created from start_date
+-- to end_date: the campaign's actual cost (its own currency converted at the campaign's start
+-- date; campaigns active in the period), pipeline attributed to it, pipeline per unit of cost,
+-- cost per pipeline dollar, and the attributed amount of those opportunities that were won.
+-- All money in the reporting currency; credits follow the Attribution credit rules.
+-- Grain: one row per campaign. Filters: region, segment (NULL = all).
+WITH opp AS (
+    SELECT o.opportunity_id, o.stage_category, convert_money(o.amount, fx.factor) AS amount
+    FROM stg_opportunities o
+    JOIN fx_conversion fx
+      ON fx.from_currency = o.currency_code AND fx.to_currency = $currency AND fx.rate_date = fx_day(o.created_date)
+    WHERE o.created_date BETWEEN $start_date AND $end_date AND o.amount IS NOT NULL
+      AND (CAST($region AS VARCHAR) IS NULL OR o.region = $region)
+      AND (CAST($segment AS VARCHAR) IS NULL OR o.segment = $segment)
+),
+shares AS (
+    SELECT s.opportunity_id, s.campaign_id, o.amount, o.stage_category,
+           to_money(CAST(o.amount AS DOUBLE) * s.share) AS rounded,
+           row_number() OVER (PARTITION BY s.opportunity_id ORDER BY s.share DESC, s.touched_at, s.campaign_member_id) AS rank
+    FROM attribution_share s JOIN opp o USING (opportunity_id)
+    WHERE s.model = $model
+),
+credits AS (
+    SELECT campaign_id, stage_category,
+           rounded + CASE WHEN rank = 1 THEN amount - sum(rounded) OVER (PARTITION BY opportunity_id) ELSE 0 END AS credit
+    FROM shares
+),
+by_campaign AS (
+    SELECT campaign_id, sum(credit) AS pipeline, coalesce(sum(credit) FILTER (WHERE stage_category = 'won'), 0) AS won
+    FROM credits GROUP BY campaign_id
+),
+cost AS (
+    SELECT c.campaign_id, c.campaign_name, c.channel, c.currency_code, c.actual_cost,
+           convert_money(c.actual_cost, fx.factor) AS cost
+    FROM stg_campaigns c
+    LEFT JOIN fx_conversion fx
+      ON fx.from_currency = c.currency_code AND fx.to_currency = $currency AND fx.rate_date = fx_day(c.start_date)
+    WHERE coalesce(c.start_date, DATE '1900-01-01') <= $end_date AND coalesce(c.end_date, DATE '9999-12-31') >= $start_date
+)
+SELECT
+    coalesce(c.campaign_id, b.campaign_id) AS campaign_id,
+    c.campaign_name,
+    c.channel,
+    c.actual_cost AS cost_in_campaign_currency,
+    c.currency_code AS campaign_currency,
+    c.cost,
+    coalesce(b.pipeline, 0) AS pipeline,
+    coalesce(b.won, 0) AS won,
+    coalesce(b.pipeline, 0) / nullif(c.cost, 0) AS pipeline_per_cost,
+    c.cost / nullif(b.pipeline, 0) AS cost_per_pipeline,
+    coalesce(b.won, 0) / nullif(c.cost, 0) AS won_per_cost
+FROM cost c FULL OUTER JOIN by_campaign b ON b.campaign_id = c.campaign_id
+ORDER BY pipeline DESC, campaign_id
