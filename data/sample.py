@@ -517,7 +517,8 @@ def generate(out_dir: str | Path, scale: str = "small", as_of: date | None = Non
     lead_opp[conv_leads] = np.arange(n_mk)
     dup = np.flatnonzero(rng.random(nl) < 0.002)  # the same person entered twice
     all_ix = np.r_[np.arange(nl), dup]
-    lf = _frame(i=np.arange(len(all_ix)), src=all_ix, created=np.r_[lead_created, np.minimum(lead_created[dup] + 3 * DAY, t_end - 60)],
+    dup_created = np.minimum(lead_created[dup] + 3 * DAY, t_end - 60)  # entered again a few days later
+    lf = _frame(i=np.arange(len(all_ix)), src=all_ix, created=np.r_[lead_created, dup_created],
                 owner=np.where(queue_owned, -1, lead_owner)[all_ix], title=lead_title[all_ix],
                 company=acc_name[lead_acc][all_ix], country=acc_country[lead_acc][all_ix], source=lead_source[all_ix],
                 converted=np.r_[converted, np.zeros(len(dup), bool)], conv_date=np.r_[conv_date, np.full(len(dup), -1)],

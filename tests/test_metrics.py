@@ -16,8 +16,8 @@ from queries.__main__ import default_params
 from tests.conftest import FIXTURES, ROOT_DIR
 
 METRICS = FIXTURES / "metrics"
-Q4 = {"start_date": dt.date(2026, 10, 1), "end_date": dt.date(2026, 12, 31), "as_of": dt.date(2026, 11, 20), "dimension": "source",
-      "currency": "USD", "region": None, "segment": None}
+Q4 = {"start_date": dt.date(2026, 10, 1), "end_date": dt.date(2026, 12, 31), "as_of": dt.date(2026, 11, 20),
+      "dimension": "source", "currency": "USD", "region": None, "segment": None}
 
 
 @pytest.fixture(scope="module")
