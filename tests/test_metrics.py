@@ -17,7 +17,7 @@ from tests.conftest import FIXTURES, ROOT_DIR
 
 METRICS = FIXTURES / "metrics"
 Q4 = {"start_date": dt.date(2026, 10, 1), "end_date": dt.date(2026, 12, 31), "as_of": dt.date(2026, 11, 20),
-      "dimension": "source", "currency": "USD", "region": None, "segment": None}
+      "dimension": "source", "currency": "USD", "region": None, "segment": None, "since": dt.date(2026, 11, 6)}
 
 
 @pytest.fixture(scope="module")
@@ -254,3 +254,48 @@ def test_region_currency_separates_fx_from_sales(con: duckdb.DuckDBPyConnection)
         ("AMER", "USD", 10000.0, 10000.0, 10000.0, 5000.0, 5000.0, 5000.0, 0.0, 0),
         ("EMEA", "EUR", 20000.0, 26666.67, 25000.0, 0.0, 0.0, 0.0, 1666.67, 0),
         ("EMEA", "ARS", 0.0, 0.0, 0.0, 1000000.0, 0.0, 0.0, 0.0, 1)]
+
+
+def test_quota_needed_reverse_funnel(con: duckdb.DuckDBPyConnection) -> None:
+    # history (Q3): O6 won 7,000 after 67 days, nothing lost: win rate 1, average deal 7,000; no MQL in Q3
+    row = records(q(con, "quota_needed"))[0]
+    assert row == (150000.0, 36666.67, 113333.33, 5000.0, 1.0, 5000.0, 108333.33, 108333.33, 16.0, None, 7000.0,
+                   None, 67.0, 41, False)
+
+
+def test_quota_pacing_lines(con: duckdb.DuckDBPyConnection) -> None:
+    frame = q(con, "quota_pacing")
+    assert len(frame) == 92
+    as_of = frame[frame["date"] == pd.Timestamp("2026-11-20")].iloc[0]
+    assert (as_of["day"], round(as_of["linear_target"], 2), as_of["won_to_date"]) == (51, 83152.17, 36666.67)
+    assert round(as_of["pacing_linear"], 6) == round(36666.67 / (150000 * 51 / 92), 6)
+    # the only past win closed on day 82 of Q3: the typical line is 0 until then, the whole quota after
+    assert frame.loc[frame["day"] == 81, "typical_target"].item() == 0.0
+    assert frame.loc[frame["day"] == 82, "typical_target"].item() == 150000.0
+    assert frame["won_to_date"].isna().sum() == 92 - 51
+
+
+def test_deals_win_rate_and_stalls(con: duckdb.DuckDBPyConnection) -> None:
+    assert records(q(con, "deals_win_rate", dimension="segment")) == [
+        ("Enterprise", 1, 0, 1.0, 26666.67, 0.0, 1.0, 31.0, 0),
+        ("SMB", 1, 0, 1.0, 10000.0, 0.0, 1.0, 25.0, 0),
+        ("Mid-Market", 0, 1, 0.0, 0.0, 16000.0, None, None, 0)]
+    assert records(q(con, "deals_win_rate", dimension="source")) == [
+        ("Marketing", 2, 0, 1.0, 36666.67, 0.0, 1.0, 28.0, 0), ("Sales", 0, 1, 0.0, 0.0, 16000.0, None, None, 0)]
+    # no stage history in this export: age since creation (O5 10-15, O3 11-01); O5 has no rate
+    assert records(q(con, "deals_stalled")) == [("Negotiation", 1, 0.0, 36.0, 36.0, 0, 1),
+                                                ("Proposal", 1, 5000.0, 19.0, 19.0, 0, 0)]
+
+
+def test_brief_changes_and_movers(con: duckdb.DuckDBPyConnection) -> None:
+    # 11-07..11-20 against 10-24..11-06
+    assert records(q(con, "brief_changes")) == [
+        ("MQLs handed off", 0.0, 1.0, 1.0),
+        ("Pipeline created", 5000.0, 0.0, -5000.0),
+        ("Bookings", 10000.0, 26666.67, 16666.67),
+        ("SLA compliance", None, 0.0, None),
+        ("Attainment to date", round(10000 / 150000, 6), round(36666.67 / 150000, 6), round(26666.67 / 150000, 6))]
+    movers = q(con, "brief_movers", since=dt.date(2026, 10, 20))  # O4's creation on 10-20 itself is before
+    assert records(movers[["event", "opportunity_id", "amount", "owner"]]) == [
+        ("won", "O2", 26666.67, "Eve AE"), ("lost", "O4", 16000.0, "Eve AE"), ("won", "O1", 10000.0, "Ada AE"),
+        ("created", "O3", 5000.0, "Ben AE")]

@@ -1,0 +1,40 @@
+-- Win rate and cycle time
+-- Deals closed from start_date to end_date, split by one firmographic dimension (`dimension`:
+-- "segment", "industry", "employees" band, "region" or "source" = marketing- or sales-sourced):
+-- won and lost count and amount (reporting currency at the close date), win rate by count and by
+-- amount, and the average days from creation to close of won deals.
+-- Grain: one row per value of the dimension. Filters: region, segment (NULL = all).
+WITH closed AS (
+    SELECT o.*, a.industry, a.employees, convert_money(o.amount, fx.factor) AS amount_rep,
+           EXISTS (SELECT 1 FROM opportunity_touch t WHERE t.opportunity_id = o.opportunity_id AND t.is_before_creation)
+               OR o.is_marketing_lead_source AS is_marketing_sourced
+    FROM stg_opportunities o
+    LEFT JOIN stg_accounts a ON a.account_id = o.account_id
+    LEFT JOIN fx_conversion fx ON fx.from_currency = o.currency_code AND fx.to_currency = $currency
+                              AND fx.rate_date = fx_day(o.close_date)
+    WHERE o.stage_category IN ('won', 'lost') AND o.close_date BETWEEN $start_date AND $end_date
+      AND (CAST($region AS VARCHAR) IS NULL OR o.region = $region)
+      AND (CAST($segment AS VARCHAR) IS NULL OR o.segment = $segment)
+)
+SELECT
+    coalesce(CASE $dimension
+        WHEN 'segment' THEN segment
+        WHEN 'industry' THEN industry
+        WHEN 'region' THEN region
+        WHEN 'source' THEN CASE WHEN is_marketing_sourced THEN 'Marketing' ELSE 'Sales' END
+        WHEN 'employees' THEN CASE WHEN employees < 50 THEN '1-49' WHEN employees < 200 THEN '50-199'
+                                   WHEN employees < 1000 THEN '200-999' WHEN employees < 5000 THEN '1,000-4,999'
+                                   WHEN employees >= 5000 THEN '5,000+' END
+    END, '(unknown)') AS value,
+    count(*) FILTER (WHERE stage_category = 'won') AS won,
+    count(*) FILTER (WHERE stage_category = 'lost') AS lost,
+    count(*) FILTER (WHERE stage_category = 'won') / count(*) AS win_rate,
+    coalesce(sum(amount_rep) FILTER (WHERE stage_category = 'won'), 0) AS won_amount,
+    coalesce(sum(amount_rep) FILTER (WHERE stage_category = 'lost'), 0) AS lost_amount,
+    sum(amount_rep) FILTER (WHERE stage_category = 'won') / nullif(sum(amount_rep), 0) AS win_rate_amount,
+    avg(date_diff('day', created_date, close_date)) FILTER (WHERE stage_category = 'won') AS avg_cycle_days,
+    count(*) FILTER (WHERE amount_rep IS NULL) AS unconverted_deals
+FROM closed
+WHERE $dimension IN ('segment', 'industry', 'region', 'source', 'employees')
+GROUP BY 1
+ORDER BY won_amount DESC, value
