@@ -95,7 +95,7 @@ def run_checks(con: duckdb.DuckDBPyConnection, sample_size: int = 5) -> list[War
     found = []
     for check in CHECKS:
         count, sample = con.execute(
-            f"SELECT count(*), list(id ORDER BY id)[1:{int(sample_size)}] FROM ({check.sql}) AS t(id)").fetchone()
+            f"SELECT count(*), list(id ORDER BY id)[1:{int(sample_size)}] FROM ({check.sql}) AS t(id)").fetchall()[0]
         if count:
             found.append(Warning_(check.code, check.object, check.message, int(count), [str(s) for s in sample],
                                   check.advice))

@@ -226,7 +226,7 @@ def _build(db_file: Path, export_path: Path, work: Path, defs: Definitions, conf
         _build_derived(con, defs, progress)
         progress("checking references, stages and currencies")
         warnings = _warnings(con, loaded, files, no_rate, file_warnings)
-        tables = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in _staging_tables(con)}
+        tables = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in _staging_tables(con)}
         _write_report(con, export_path, loaded, files, warnings, rejects, started, defs, config_file, corporate)
         con.execute("CHECKPOINT")
         return tables, warnings
@@ -285,7 +285,7 @@ def _load_object(con: duckdb.DuckDBPyConnection, obj: SourceObject, files: list[
             continue
         record_problems = load_into(con, obj.table, prepared, create=not parts)
         problems.extend(record_problems)
-        total = con.execute(f"SELECT count(*) FROM {obj.table}").fetchone()[0]
+        total = con.execute(f"SELECT count(*) FROM {obj.table}").fetchall()[0][0]
         part = Part(prepared, first_rowid, total - first_rowid, sorted(p.record for p in record_problems),
                     path.stat().st_mtime)
         parts.append(part)
@@ -513,7 +513,7 @@ def _object_of_file(loaded: dict[str, LoadedObject], file: str) -> str:
 def _drop_excluded(con: duckdb.DuckDBPyConnection, lo: LoadedObject) -> None:
     """Remove deleted, duplicate and rejected rows from typed_<object>, counting the deleted ones."""
     name = _typed_name(lo.obj)
-    lo.deleted = con.execute(f"SELECT count(*) FROM {name} WHERE _deleted").fetchone()[0]
+    lo.deleted = con.execute(f"SELECT count(*) FROM {name} WHERE _deleted").fetchall()[0][0]
     con.execute(f"DELETE FROM {name} WHERE _deleted OR _rowid IN (SELECT rid FROM _excluded WHERE tbl = $t)",
                 {"t": lo.obj.table})
 
@@ -586,7 +586,7 @@ def _build_derived(con: duckdb.DuckDBPyConnection, defs: Definitions, progress: 
     """Tables computed once per load so that pages never redo the expensive joins (data/derived/*.sql)."""
     files = sorted(DERIVED_DIR.glob("*.sql"))
     con.execute(files[0].read_text(encoding="utf-8"))  # exchange rates by day first: the macros need its range
-    lo, hi = con.execute("SELECT min(rate_date), max(rate_date) FROM fx_daily").fetchone()
+    lo, hi = con.execute("SELECT min(rate_date), max(rate_date) FROM fx_daily").fetchall()[0]
     lo, hi = lo or datetime(2000, 1, 1).date(), hi or datetime(2000, 1, 1).date()
     # Persistent macros, usable by every query on the built database.
     con.execute(f"""
@@ -609,7 +609,8 @@ def _insert_many(con: duckdb.DuckDBPyConnection, sql: str, rows: list) -> None:
 
 
 def _corporate_currency(con: duckdb.DuckDBPyConnection, defs: Definitions) -> str:
-    row = con.execute("SELECT currency_code FROM typed_currency_type WHERE is_corporate LIMIT 1").fetchone()
+    rows = con.execute("SELECT currency_code FROM typed_currency_type WHERE is_corporate LIMIT 1").fetchall()
+    row = rows[0] if rows else None
     corporate = row[0] if row else defs.company.reporting_currency
     con.execute("INSERT INTO cfg_setting VALUES ('corporate_currency', ?)", [corporate])
     return corporate
@@ -658,7 +659,7 @@ def _warnings(con: duckdb.DuckDBPyConnection, loaded: dict[str, LoadedObject], f
     for cur in no_rate:
         n, sample = con.execute("""
             SELECT count(*), list(opportunity_id ORDER BY opportunity_id)[1:5] FROM stg_opportunities
-            WHERE currency_code = ?""", [cur]).fetchone()
+            WHERE currency_code = ?""", [cur]).fetchall()[0]
         out.append(("no_rate", "Opportunity", f"currency {cur} has no exchange rate in the export or the ECB history: "
                     f"its amounts are shown apart, unconverted", n, [str(s) for s in sample],
                     f"Add {cur} to CurrencyType/DatedConversionRate in the CRM export"))
@@ -689,7 +690,7 @@ def _write_report(con: duckdb.DuckDBPyConnection, export_path: Path, loaded: dic
             con.execute("INSERT INTO ingest_table VALUES (?, ?, 'missing', 0, 0, 0, 0, 0, 0, ?)",
                         [obj.name, obj.table, obj.disables])
             continue
-        n_loaded = con.execute(f"SELECT count(*) FROM {_typed_name(obj)}").fetchone()[0]
+        n_loaded = con.execute(f"SELECT count(*) FROM {_typed_name(obj)}").fetchall()[0][0]
         read = sum(p.rows + len(p.rejected_records) for p in lo.parts)
         con.execute("INSERT INTO ingest_table VALUES (?, ?, 'loaded', ?, ?, ?, ?, ?, ?, ?)",
                     [obj.name, obj.table, len(lo.parts), read, lo.rejected, lo.deleted, lo.duplicates, n_loaded,
@@ -705,7 +706,7 @@ def _write_report(con: duckdb.DuckDBPyConnection, export_path: Path, loaded: dic
         SELECT max(t) FROM (
             SELECT max(created_at) AS t FROM stg_opportunities UNION ALL SELECT max(created_at) FROM stg_leads
             UNION ALL SELECT max(touched_at) FROM stg_campaign_members UNION ALL SELECT max(activity_at) FROM stg_activities)
-    """).fetchone()[0]
+    """).fetchall()[0][0]
     mtimes = [p.modified_at for lo in loaded.values() for p in lo.parts]
     text = config_file.read_text(encoding="utf-8") if config_file.exists() else ""
     con.execute("INSERT INTO ingest_run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
@@ -720,10 +721,10 @@ def _validate(db_file: Path, tables: dict[str, int]) -> None:
     con = duckdb.connect(str(db_file), read_only=True)
     try:
         for table, rows in tables.items():
-            got = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            got = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
             if got != rows:
                 raise RuntimeError(f"built database check failed: {table} has {got} rows, expected {rows}")
-        if con.execute("SELECT count(*) FROM ingest_run").fetchone()[0] != 1:
+        if con.execute("SELECT count(*) FROM ingest_run").fetchall()[0][0] != 1:
             raise RuntimeError("built database check failed: ingest report missing")
     finally:
         con.close()
@@ -736,7 +737,8 @@ def schema_version(db_path: str | Path) -> str | None:
     except (duckdb.Error, OSError):
         return None
     try:
-        row = con.execute("SELECT value FROM cfg_setting WHERE key = 'schema_version'").fetchone()
+        rows = con.execute("SELECT value FROM cfg_setting WHERE key = 'schema_version'").fetchall()
+        row = rows[0] if rows else None
         return row[0] if row else None
     except duckdb.Error:
         return None

@@ -54,7 +54,7 @@ def build_exchange_rates(con: duckdb.DuckDBPyConnection, corporate: str, use_ecb
         return in_use
     first, last = con.execute("""
         SELECT least(min(created_date), min(close_date)) - 31, greatest(max(close_date), max(created_date))
-        FROM stg_opportunities""").fetchone()
+        FROM stg_opportunities""").fetchall()[0]
     converter = CurrencyConverter(fallback_on_missing_rate=True, fallback_on_wrong_date=True)
     missing = []
     for currency in in_use:

@@ -26,12 +26,12 @@ DEFAULT_DB = "warehouse/crm.duckdb"
 
 def default_params(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """Defaults for every parameter: the data's as-of date and its fiscal quarter, the reporting currency."""
-    as_of = con.execute("SELECT CAST(data_through_at AS DATE) FROM ingest_run").fetchone()[0] or dt.date.today()
+    as_of = con.execute("SELECT CAST(data_through_at AS DATE) FROM ingest_run").fetchall()[0][0] or dt.date.today()
     fy, currency = con.execute("""
         SELECT CAST(max(value) FILTER (WHERE key = 'fiscal_year_start_month') AS INTEGER),
-               max(value) FILTER (WHERE key = 'reporting_currency') FROM cfg_setting""").fetchone()
-    start = con.execute("SELECT fiscal_quarter_start(?, ?)", [as_of, fy]).fetchone()[0]
-    end = con.execute("SELECT CAST(? + INTERVAL 3 MONTH AS DATE) - 1", [start]).fetchone()[0]
+               max(value) FILTER (WHERE key = 'reporting_currency') FROM cfg_setting""").fetchall()[0]
+    start = con.execute("SELECT fiscal_quarter_start(?, ?)", [as_of, fy]).fetchall()[0][0]
+    end = con.execute("SELECT CAST(? + INTERVAL 3 MONTH AS DATE) - 1", [start]).fetchall()[0][0]
     return {"as_of": as_of, "start_date": start, "end_date": end, "currency": currency, "region": None,
             "segment": None, "model": "linear", "dimension": "source", "since": start}
 
@@ -50,10 +50,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m queries", description="Run a metric query.")
     parser.add_argument("name", nargs="?", help="query name (see --list)")
     parser.add_argument("--list", action="store_true", help="list every query with its one-line definition")
+    parser.add_argument("--catalogue", action="store_true", help="print the metric catalogue as a Markdown table")
     parser.add_argument("--db", default=DEFAULT_DB)
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
     args = parser.parse_args(argv)
+    if args.catalogue:
+        print("| query | title | parameters | definition |\n|---|---|---|---|")
+        for q in all_queries():
+            text = " ".join(q.definition.split())
+            print(f"| `{q.name}` | {q.title} | {', '.join(q.params)} | {text} |")
+        return 0
     if args.list or not args.name:
         for q in all_queries():
             first = q.definition.split(". ")[0].replace("\n", " ")

@@ -299,3 +299,37 @@ def test_brief_changes_and_movers(con: duckdb.DuckDBPyConnection) -> None:
     assert records(movers[["event", "opportunity_id", "amount", "owner"]]) == [
         ("won", "O2", 26666.67, "Eve AE"), ("lost", "O4", 16000.0, "Eve AE"), ("won", "O1", 10000.0, "Ada AE"),
         ("created", "O3", 5000.0, "Ben AE")]
+
+
+def test_pipeline_influenced_by_campaign(con: duckdb.DuckDBPyConnection) -> None:
+    assert records(q(con, "pipeline_influenced_by_campaign")) == [
+        ("C3", "Newsletter", "Email", 3, 40000.0), ("C1", "Demo requests", "Website", 1, 10000.0),
+        ("C2", "Autumn webinar", "Webinar", 1, 10000.0)]
+
+
+def test_without_export_rates_the_ecb_history_converts_weekends_and_future_dates(tmp_path: Path) -> None:
+    from tests.conftest import export_with
+
+    export = export_with(tmp_path)  # the tiny Salesforce export, without its currency tables
+    (export / "CurrencyType.csv").unlink()
+    (export / "DatedConversionRate.csv").unlink()
+    db = tmp_path / "crm.duckdb"
+    ingest(export, db, quiet=True)
+    con = duckdb.connect(str(db), read_only=True)
+    saturday, future = dt.date(2026, 5, 16), dt.date(2031, 6, 1)  # the ECB publishes neither
+    rows = con.execute("""SELECT fx_day(d), source, round(factor, 6) FROM (SELECT unnest([?, ?]) AS d) x
+                          JOIN fx_conversion f ON f.from_currency = 'EUR' AND f.to_currency = 'USD' AND f.rate_date = fx_day(x.d)
+                          JOIN fx_daily r ON r.currency_code = 'EUR' AND r.rate_date = f.rate_date
+                          ORDER BY 1""", [saturday, future]).fetchall()
+    assert [r[1] for r in rows] == ["ecb", "ecb"]
+    assert rows[0][0] == saturday and rows[1][0] < future  # the future takes the last day covered
+    assert all(1.0 < r[2] < 1.4 for r in rows)  # dollars per euro
+    # the open EUR deal closing in December is summed, converted
+    generated = run_query(con, "pipeline_generated", {**Q4, "start_date": dt.date(2026, 4, 1), "end_date": dt.date(2026, 4, 30)})
+    assert generated["unconverted_opportunities"].sum() == 0
+
+
+def test_readme_catalogue_lists_every_query() -> None:
+    readme = (ROOT_DIR / "README.md").read_text()
+    for query in all_queries():
+        assert f"| `{query.name}` | {query.title} |" in readme, f"README misses {query.name}: python -m queries --catalogue"

@@ -1,0 +1,26 @@
+-- Pipeline influenced by campaign
+-- For each campaign, the opportunities created from start_date to end_date that at least one of
+-- its touches influenced (see Pipeline influenced), and their amount in the reporting currency. An
+-- opportunity counts once per campaign; it can count under several campaigns, so the rows do not
+-- add up to the total.
+-- Grain: one row per campaign. Filters: region, segment (NULL = all).
+WITH opp AS (
+    SELECT o.opportunity_id, o.amount, fx.factor
+    FROM stg_opportunities o
+    JOIN fx_conversion fx
+      ON fx.from_currency = o.currency_code AND fx.to_currency = $currency AND fx.rate_date = fx_day(o.created_date)
+    WHERE o.created_date BETWEEN $start_date AND $end_date
+      AND (CAST($region AS VARCHAR) IS NULL OR o.region = $region)
+      AND (CAST($segment AS VARCHAR) IS NULL OR o.segment = $segment)
+),
+by_campaign AS (
+    SELECT DISTINCT t.opportunity_id, t.campaign_id, t.channel
+    FROM opportunity_touch t
+    WHERE t.touched_at < CAST($as_of AS DATE) + INTERVAL 1 DAY
+)
+SELECT c.campaign_id, cp.campaign_name, c.channel, count(*) AS influenced_opportunities,
+       sum(convert_money(o.amount, o.factor)) AS influenced_amount
+FROM opp o JOIN by_campaign c USING (opportunity_id)
+LEFT JOIN stg_campaigns cp ON cp.campaign_id = c.campaign_id
+GROUP BY c.campaign_id, cp.campaign_name, c.channel
+ORDER BY influenced_amount DESC, c.campaign_id
