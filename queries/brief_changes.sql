@@ -3,7 +3,7 @@
 -- same length just before it: MQLs handed off to sales, pipeline created (reporting currency at
 -- creation), bookings (won, at the close date), SLA compliance of the window's MQLs (wall-clock),
 -- and quarter-to-date attainment at each end (the quarter of the as-of date).
--- Grain: one row per measure. Filter: region (NULL = all).
+-- Grain: one row per measure. Filters: region, owner or team (NULL = all).
 WITH w AS (
     SELECT CAST($since AS DATE) + 1 AS cur_start, CAST($as_of AS DATE) AS cur_end,
            CAST($since AS DATE) + 1 - CAST(CAST($as_of AS DATE) - CAST($since AS DATE) AS INTEGER) AS prev_start,
@@ -15,7 +15,7 @@ handoffs AS (
     SELECT count(*) FILTER (WHERE m.mql_date BETWEEN w.cur_start AND w.cur_end) AS cur,
            count(*) FILTER (WHERE m.mql_date BETWEEN w.prev_start AND w.prev_end) AS prev
     FROM mql m JOIN stg_users u ON u.user_id = m.owner_id, w
-    WHERE u.is_sales AND NOT m.is_queue_owned AND (CAST($region AS VARCHAR) IS NULL OR m.region = $region)
+    WHERE u.is_sales AND NOT m.is_queue_owned AND (CAST($region AS VARCHAR) IS NULL OR m.region = $region) AND owned_by(m.owner_id, CAST($owner AS VARCHAR))
 ),
 deals AS (
     SELECT o.*, convert_money(o.amount, fc.factor) AS created_rep, convert_money(o.amount, fw.factor) AS closed_rep
@@ -24,7 +24,7 @@ deals AS (
                               AND fc.rate_date = fx_day(o.created_date)
     LEFT JOIN fx_conversion fw ON fw.from_currency = o.currency_code AND fw.to_currency = $currency
                               AND fw.rate_date = fx_day(o.close_date)
-    WHERE (CAST($region AS VARCHAR) IS NULL OR o.region = $region)
+    WHERE (CAST($region AS VARCHAR) IS NULL OR o.region = $region) AND owned_by(o.owner_id, CAST($owner AS VARCHAR))
 ),
 money AS (
     SELECT
@@ -45,7 +45,7 @@ sla AS (
                          AND f.first_touch_at < w.prev_end + INTERVAL 1 DAY)
             / nullif(count(*) FILTER (WHERE f.mql_date BETWEEN w.prev_start AND w.prev_end), 0) AS prev
     FROM mql_followup f, w
-    WHERE (CAST($region AS VARCHAR) IS NULL OR f.region = $region)
+    WHERE (CAST($region AS VARCHAR) IS NULL OR f.region = $region) AND owned_by(f.owner_id, CAST($owner AS VARCHAR))
 ),
 quota AS (
     SELECT nullif(sum(convert_money(s.amount, fx.factor)), 0) AS quota
@@ -54,7 +54,7 @@ quota AS (
     JOIN fx_conversion fx ON fx.from_currency = s.currency_code AND fx.to_currency = $currency
                          AND fx.rate_date = fx_day(q.q_start)
     WHERE s.period_start_date BETWEEN q.q_start AND CAST(q.q_start + INTERVAL 3 MONTH AS DATE) - 1
-      AND (CAST($region AS VARCHAR) IS NULL OR u.region = $region)
+      AND (CAST($region AS VARCHAR) IS NULL OR u.region = $region) AND owned_by(u.user_id, CAST($owner AS VARCHAR))
 )
 SELECT measure, previous, current, current - previous AS change
 FROM (

@@ -1,7 +1,7 @@
 -- Largest movers since the last 1:1
 -- Deals created, won or lost between the `since` date (exclusive) and the as-of date (inclusive),
 -- largest first (reporting currency: created at the creation date, won and lost at the close date).
--- Grain: one row per deal and event, at most 25. Filter: region (NULL = all).
+-- Grain: one row per deal and event, at most 25. Filters: region, owner or team (NULL = all).
 WITH events AS (
     SELECT o.opportunity_id, o.opportunity_name, o.region, o.stage_name, 'created' AS event, o.created_date AS event_date,
            convert_money(o.amount, fx.factor) AS amount
@@ -22,6 +22,6 @@ SELECT e.event, e.event_date, e.opportunity_id, e.opportunity_name, e.region, e.
 FROM events e
 JOIN stg_opportunities o USING (opportunity_id)
 LEFT JOIN stg_users u ON u.user_id = o.owner_id
-WHERE (CAST($region AS VARCHAR) IS NULL OR e.region = $region)
+WHERE (CAST($region AS VARCHAR) IS NULL OR e.region = $region) AND owned_by(o.owner_id, CAST($owner AS VARCHAR))
 ORDER BY e.amount DESC NULLS LAST, e.event_date, e.opportunity_id
 LIMIT 25

@@ -4,14 +4,14 @@
 -- date; campaigns active in the period), pipeline attributed to it, pipeline per unit of cost,
 -- cost per pipeline dollar, and the attributed amount of those opportunities that were won.
 -- All money in the reporting currency; credits follow the Attribution credit rules.
--- Grain: one row per campaign. Filters: region, segment (NULL = all).
+-- Grain: one row per campaign. Filters: region, segment, owner or team (NULL = all).
 WITH opp AS (
     SELECT o.opportunity_id, o.stage_category, convert_money(o.amount, fx.factor) AS amount
     FROM stg_opportunities o
     JOIN fx_conversion fx
       ON fx.from_currency = o.currency_code AND fx.to_currency = $currency AND fx.rate_date = fx_day(o.created_date)
     WHERE o.created_date BETWEEN $start_date AND $end_date AND o.amount IS NOT NULL
-      AND (CAST($region AS VARCHAR) IS NULL OR o.region = $region)
+      AND (CAST($region AS VARCHAR) IS NULL OR o.region = $region) AND owned_by(o.owner_id, CAST($owner AS VARCHAR))
       AND (CAST($segment AS VARCHAR) IS NULL OR o.segment = $segment)
 ),
 shares AS (

@@ -4,7 +4,7 @@
 -- change in the opportunity history when the export has it, else since creation. Past due: the
 -- close date is already behind the as-of date. Deals without an exchange rate are counted in
 -- unconverted_deals and left out of the amount.
--- Grain: one row per stage. Filters: region, segment (NULL = all).
+-- Grain: one row per stage. Filters: region, segment, owner or team (NULL = all).
 WITH last_change AS (
     SELECT opportunity_id, max(changed_at) AS changed_at
     FROM stg_opportunity_stage_history WHERE changed_at < CAST($as_of AS DATE) + INTERVAL 1 DAY
@@ -18,7 +18,7 @@ open_deals AS (
     LEFT JOIN fx_conversion fx ON fx.from_currency = o.currency_code AND fx.to_currency = $currency
                               AND fx.rate_date = fx_day($as_of)
     WHERE o.stage_category = 'open' AND o.created_date <= $as_of
-      AND (CAST($region AS VARCHAR) IS NULL OR o.region = $region)
+      AND (CAST($region AS VARCHAR) IS NULL OR o.region = $region) AND owned_by(o.owner_id, CAST($owner AS VARCHAR))
       AND (CAST($segment AS VARCHAR) IS NULL OR o.segment = $segment)
 )
 SELECT

@@ -2,11 +2,11 @@
 -- From start_date to end_date: leads created; MQLs (people whose MQL moment falls in the period);
 -- handed off (MQLs owned by a sales user, not a queue); accepted (MQLs with a human sales touch by
 -- the end of the as-of date); converted (MQLs whose lead became an opportunity); won (of those, won).
--- Grain: one row per region. Filter: region (NULL = all).
+-- Grain: one row per region. Filters: region, owner or team (NULL = all).
 WITH leads AS (
     SELECT region, count(*) AS leads FROM stg_leads
     WHERE CAST(created_at AS DATE) BETWEEN $start_date AND $end_date
-      AND (CAST($region AS VARCHAR) IS NULL OR region = $region)
+      AND (CAST($region AS VARCHAR) IS NULL OR region = $region) AND owned_by(owner_id, CAST($owner AS VARCHAR))
     GROUP BY region
 ),
 mqls AS (
@@ -21,7 +21,7 @@ mqls AS (
     LEFT JOIN stg_users u ON u.user_id = m.owner_id
     LEFT JOIN stg_opportunities o ON o.opportunity_id = m.opportunity_id
     WHERE m.mql_date BETWEEN $start_date AND $end_date
-      AND (CAST($region AS VARCHAR) IS NULL OR m.region = $region)
+      AND (CAST($region AS VARCHAR) IS NULL OR m.region = $region) AND owned_by(m.owner_id, CAST($owner AS VARCHAR))
     GROUP BY m.region
 )
 SELECT

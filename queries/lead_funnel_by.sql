@@ -2,14 +2,14 @@
 -- The lead funnel (see Lead funnel) split by one dimension, chosen by the `dimension` parameter:
 -- "source" (lead source), "channel" (channel of the hand-raise campaign), "persona" (from the
 -- title, by the personas definitions) or "region". Leads created and MQLs in the period.
--- Grain: one row per value of the dimension. Filter: region (NULL = all).
+-- Grain: one row per value of the dimension. Filters: region, owner or team (NULL = all).
 WITH leads AS (
     SELECT CASE $dimension WHEN 'source' THEN lead_source WHEN 'persona' THEN persona WHEN 'region' THEN region
                            WHEN 'channel' THEN NULL END AS value,
            count(*) AS leads
     FROM stg_leads
     WHERE CAST(created_at AS DATE) BETWEEN $start_date AND $end_date
-      AND (CAST($region AS VARCHAR) IS NULL OR region = $region)
+      AND (CAST($region AS VARCHAR) IS NULL OR region = $region) AND owned_by(owner_id, CAST($owner AS VARCHAR))
     GROUP BY 1
 ),
 mqls AS (
@@ -24,7 +24,7 @@ mqls AS (
     LEFT JOIN stg_users u ON u.user_id = m.owner_id
     LEFT JOIN stg_opportunities o ON o.opportunity_id = m.opportunity_id
     WHERE m.mql_date BETWEEN $start_date AND $end_date
-      AND (CAST($region AS VARCHAR) IS NULL OR m.region = $region)
+      AND (CAST($region AS VARCHAR) IS NULL OR m.region = $region) AND owned_by(m.owner_id, CAST($owner AS VARCHAR))
     GROUP BY 1
 )
 SELECT coalesce(l.value, q.value, '(none)') AS value, coalesce(l.leads, 0) AS leads, coalesce(q.mqls, 0) AS mqls,

@@ -5,14 +5,14 @@
 -- otherwise sales-sourced. Channel: that of the first touch before creation (a marketing lead
 -- source without touches shows as "Lead source: ..."; sales-sourced as "Sales").
 -- Amounts with no exchange rate are never summed: they are counted in unconverted_opportunities.
--- Grain: one row per sourcing and channel. Filters: region, segment (NULL = all).
+-- Grain: one row per sourcing and channel. Filters: region, segment, owner or team (NULL = all).
 WITH opp AS (
     SELECT o.*, fx.factor
     FROM stg_opportunities o
     LEFT JOIN fx_conversion fx
       ON fx.from_currency = o.currency_code AND fx.to_currency = $currency AND fx.rate_date = fx_day(o.created_date)
     WHERE o.created_date BETWEEN $start_date AND $end_date
-      AND (CAST($region AS VARCHAR) IS NULL OR o.region = $region)
+      AND (CAST($region AS VARCHAR) IS NULL OR o.region = $region) AND owned_by(o.owner_id, CAST($owner AS VARCHAR))
       AND (CAST($segment AS VARCHAR) IS NULL OR o.segment = $segment)
 ),
 sourced AS (

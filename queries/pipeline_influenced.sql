@@ -3,7 +3,7 @@
 -- the creation date), those with at least one marketing touch by one of their contacts between
 -- `created - lookback days` and the close date (open deals: the as-of date). Influence is yes or
 -- no per opportunity, so influenced pipeline is never more than total pipeline.
--- Grain: one row. Filters: region, segment (NULL = all). Unconverted amounts are counted apart.
+-- Grain: one row. Filters: region, segment, owner or team (NULL = all). Unconverted amounts are counted apart.
 WITH opp AS (
     SELECT o.opportunity_id, fx.factor, o.amount,
            EXISTS (SELECT 1 FROM opportunity_touch t WHERE t.opportunity_id = o.opportunity_id
@@ -12,7 +12,7 @@ WITH opp AS (
     LEFT JOIN fx_conversion fx
       ON fx.from_currency = o.currency_code AND fx.to_currency = $currency AND fx.rate_date = fx_day(o.created_date)
     WHERE o.created_date BETWEEN $start_date AND $end_date
-      AND (CAST($region AS VARCHAR) IS NULL OR o.region = $region)
+      AND (CAST($region AS VARCHAR) IS NULL OR o.region = $region) AND owned_by(o.owner_id, CAST($owner AS VARCHAR))
       AND (CAST($segment AS VARCHAR) IS NULL OR o.segment = $segment)
 )
 SELECT

@@ -3,14 +3,14 @@
 -- of that channel influenced (see Pipeline influenced), and their amount in the reporting
 -- currency. An opportunity counts once per channel, never more than its amount; it can count
 -- under several channels, so the rows do not add up to the total.
--- Grain: one row per channel. Filters: region, segment (NULL = all).
+-- Grain: one row per channel. Filters: region, segment, owner or team (NULL = all).
 WITH opp AS (
     SELECT o.opportunity_id, o.amount, fx.factor
     FROM stg_opportunities o
     JOIN fx_conversion fx
       ON fx.from_currency = o.currency_code AND fx.to_currency = $currency AND fx.rate_date = fx_day(o.created_date)
     WHERE o.created_date BETWEEN $start_date AND $end_date
-      AND (CAST($region AS VARCHAR) IS NULL OR o.region = $region)
+      AND (CAST($region AS VARCHAR) IS NULL OR o.region = $region) AND owned_by(o.owner_id, CAST($owner AS VARCHAR))
       AND (CAST($segment AS VARCHAR) IS NULL OR o.segment = $segment)
 ),
 by_channel AS (

@@ -7,7 +7,7 @@
 -- closing by quarter end (converted at the as-of date) / remaining quota. Deals in a currency
 -- without a rate are left out of the sums and counted in unconverted_deals.
 -- Reps: sales users with a quota this quarter or deals in scope.
--- Grain: one row per level (rep, manager, region, company) and name. Filter: region (NULL = all).
+-- Grain: one row per level (rep, manager, region, company) and name. Filters: region, owner or team (NULL = all).
 WITH q AS (
     SELECT fiscal_quarter_start($as_of, CAST((SELECT value FROM cfg_setting WHERE key = 'fiscal_year_start_month') AS INTEGER)) AS q_start
 ),
@@ -35,7 +35,7 @@ deals AS (
 reps AS (
     -- a rep: a sales user with a quota this quarter or deals in scope
     SELECT u.user_id, u.user_name, u.manager_id, coalesce(u.region, 'Unassigned') AS region FROM stg_users u
-    WHERE u.is_sales AND (CAST($region AS VARCHAR) IS NULL OR u.region = $region)
+    WHERE u.is_sales AND (CAST($region AS VARCHAR) IS NULL OR u.region = $region) AND owned_by(u.user_id, CAST($owner AS VARCHAR))
       AND (u.user_id IN (SELECT owner_id FROM quota) OR u.user_id IN (SELECT owner_id FROM deals))
 ),
 per_rep AS (

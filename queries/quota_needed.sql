@@ -5,7 +5,7 @@
 -- win_rate_amount = won / (won + lost) amount; avg_deal_size = average won amount; mql_to_opportunity
 -- = share of MQLs that became an opportunity; avg_cycle_days = creation to close of won deals.
 -- cycle_fits = whether a deal created today would typically close before the quarter ends.
--- Grain: one row. Filter: region (NULL = all).
+-- Grain: one row. Filters: region, owner or team (NULL = all).
 WITH fy AS (SELECT CAST(value AS INTEGER) AS m FROM cfg_setting WHERE key = 'fiscal_year_start_month'),
 cur AS (
     SELECT fiscal_quarter_start($as_of, (SELECT m FROM fy)) AS q_start
@@ -19,7 +19,7 @@ deals AS (
     FROM stg_opportunities o
     JOIN fx_conversion fx ON fx.from_currency = o.currency_code AND fx.to_currency = $currency
                          AND fx.rate_date = fx_day(CASE WHEN o.stage_category = 'open' THEN CAST($as_of AS DATE) ELSE o.close_date END)
-    WHERE (CAST($region AS VARCHAR) IS NULL OR o.region = $region)
+    WHERE (CAST($region AS VARCHAR) IS NULL OR o.region = $region) AND owned_by(o.owner_id, CAST($owner AS VARCHAR))
 ),
 history AS (
     SELECT
@@ -34,7 +34,7 @@ mql_history AS (
     SELECT count(opportunity_id) / nullif(count(*), 0) AS mql_to_opportunity
     FROM mql, period p
     WHERE mql_date >= p.history_start AND mql_date < p.q_start
-      AND (CAST($region AS VARCHAR) IS NULL OR region = $region)
+      AND (CAST($region AS VARCHAR) IS NULL OR region = $region) AND owned_by(owner_id, CAST($owner AS VARCHAR))
 ),
 now AS (
     SELECT
@@ -49,7 +49,7 @@ quota AS (
     JOIN fx_conversion fx ON fx.from_currency = s.currency_code AND fx.to_currency = $currency
                          AND fx.rate_date = fx_day(p.q_start)
     WHERE s.period_start_date BETWEEN p.q_start AND p.q_end
-      AND (CAST($region AS VARCHAR) IS NULL OR u.region = $region)
+      AND (CAST($region AS VARCHAR) IS NULL OR u.region = $region) AND owned_by(u.user_id, CAST($owner AS VARCHAR))
 ),
 calc AS (
     SELECT q.quota, n.won, greatest(q.quota - n.won, 0) AS gap, n.open_pipeline, h.win_rate_amount, h.avg_deal_size,

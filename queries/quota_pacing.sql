@@ -4,7 +4,7 @@
 -- the past four quarters stood on the same day of their quarter, as an average share of their
 -- final won amount, applied to this quarter's quota. pacing_linear and pacing_typical compare won
 -- with each line (1 = on track). Quota: the reps in the region filter (see Quota attainment).
--- Grain: one row per day of the quarter. Filter: region (NULL = all).
+-- Grain: one row per day of the quarter. Filters: region, owner or team (NULL = all).
 WITH fy AS (SELECT CAST(value AS INTEGER) AS m FROM cfg_setting WHERE key = 'fiscal_year_start_month'),
 quarters AS (
     SELECT k, CAST(fiscal_quarter_start($as_of, (SELECT m FROM fy)) - to_months(3 * k) AS DATE) AS q_start
@@ -17,7 +17,7 @@ won AS (
     JOIN stg_opportunities o ON o.stage_category = 'won' AND o.close_date BETWEEN b.q_start AND b.q_end
     JOIN fx_conversion fx ON fx.from_currency = o.currency_code AND fx.to_currency = $currency
                          AND fx.rate_date = fx_day(o.close_date)
-    WHERE (CAST($region AS VARCHAR) IS NULL OR o.region = $region)
+    WHERE (CAST($region AS VARCHAR) IS NULL OR o.region = $region) AND owned_by(o.owner_id, CAST($owner AS VARCHAR))
       AND (b.k > 0 OR o.close_date <= $as_of)
 ),
 cur AS (SELECT q_start, q_end, date_diff('day', q_start, q_end) + 1 AS days FROM bounds WHERE k = 0),
@@ -35,7 +35,7 @@ quota AS (
     JOIN fx_conversion fx ON fx.from_currency = s.currency_code AND fx.to_currency = $currency
                          AND fx.rate_date = fx_day((SELECT q_start FROM cur))
     WHERE s.period_start_date BETWEEN (SELECT q_start FROM cur) AND (SELECT q_end FROM cur)
-      AND (CAST($region AS VARCHAR) IS NULL OR u.region = $region)
+      AND (CAST($region AS VARCHAR) IS NULL OR u.region = $region) AND owned_by(u.user_id, CAST($owner AS VARCHAR))
 ),
 series AS (
     SELECT

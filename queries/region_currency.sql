@@ -5,7 +5,7 @@
 -- constant currency (every amount at the rate of start_date). fx_effect = reporting - constant: the
 -- part of the change that exchange rates made, not sales. Amounts without a rate stay in local
 -- currency only and are counted in unconverted_deals.
--- Grain: one row per region and currency. Filters: region, segment (NULL = all).
+-- Grain: one row per region and currency. Filters: region, segment, owner or team (NULL = all).
 WITH deals AS (
     SELECT o.region, o.currency_code, o.amount, o.stage_category,
            CASE WHEN o.stage_category = 'won' THEN fxd.factor ELSE fxa.factor END AS factor_day,
@@ -19,7 +19,7 @@ WITH deals AS (
          AND fxc.rate_date = fx_day($start_date)
     WHERE ((o.stage_category = 'won' AND o.close_date BETWEEN $start_date AND $end_date)
            OR (o.stage_category = 'open' AND o.close_date <= $end_date))
-      AND (CAST($region AS VARCHAR) IS NULL OR o.region = $region)
+      AND (CAST($region AS VARCHAR) IS NULL OR o.region = $region) AND owned_by(o.owner_id, CAST($owner AS VARCHAR))
       AND (CAST($segment AS VARCHAR) IS NULL OR o.segment = $segment)
 )
 SELECT

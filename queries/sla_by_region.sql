@@ -5,7 +5,7 @@
 -- within SLA when touched within the region's target; untouched, it is a breach once the target
 -- has passed by the end of the as-of date (before that it is pending and left out of the rate).
 -- Ignored: no touch within sla.ignored_after_days days. Touches after the as-of date are not seen.
--- Grain: one row per region. Filter: region (NULL = all).
+-- Grain: one row per region. Filters: region, owner or team (NULL = all).
 WITH as_of_end AS (SELECT CAST(CAST($as_of AS DATE) + INTERVAL 1 DAY AS TIMESTAMP) AS end_at),
 ignored_days AS (SELECT CAST(value AS INTEGER) AS days FROM cfg_setting WHERE key = 'ignored_after_days'),
 m AS (
@@ -15,7 +15,7 @@ m AS (
            date_diff('second', f.mql_at, (SELECT end_at FROM as_of_end)) / 60.0 AS open_minutes
     FROM mql_followup f
     WHERE f.mql_date BETWEEN $start_date AND $end_date
-      AND (CAST($region AS VARCHAR) IS NULL OR f.region = $region)
+      AND (CAST($region AS VARCHAR) IS NULL OR f.region = $region) AND owned_by(f.owner_id, CAST($owner AS VARCHAR))
 ),
 judged AS (
     SELECT *,

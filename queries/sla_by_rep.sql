@@ -2,7 +2,7 @@
 -- For MQLs from start_date to end_date, per owner: MQLs, touched by the end of the as-of date,
 -- within the region's target (wall-clock and business minutes), untouched past target (breaches),
 -- ignored (no touch within sla.ignored_after_days days), and the median response in minutes.
--- Queue-owned MQLs show as "(queue)". Grain: one row per owner. Filter: region (NULL = all).
+-- Queue-owned MQLs show as "(queue)". Grain: one row per owner. Filters: region, owner or team (NULL = all).
 WITH as_of_end AS (SELECT CAST(CAST($as_of AS DATE) + INTERVAL 1 DAY AS TIMESTAMP) AS end_at),
 ignored_days AS (SELECT CAST(value AS INTEGER) AS days FROM cfg_setting WHERE key = 'ignored_after_days'),
 m AS (
@@ -12,7 +12,7 @@ m AS (
            date_diff('second', f.mql_at, (SELECT end_at FROM as_of_end)) / 60.0 AS open_minutes
     FROM mql_followup f
     WHERE f.mql_date BETWEEN $start_date AND $end_date
-      AND (CAST($region AS VARCHAR) IS NULL OR f.region = $region)
+      AND (CAST($region AS VARCHAR) IS NULL OR f.region = $region) AND owned_by(f.owner_id, CAST($owner AS VARCHAR))
 )
 SELECT
     CASE WHEN m.is_queue_owned THEN '(queue)' ELSE coalesce(u.user_name, m.owner_id) END AS owner,

@@ -38,7 +38,7 @@ def _environment(touches: list[tuple[int, str, bool]], amount: Decimal, stage: s
         CREATE TABLE cfg_setting (key VARCHAR, value VARCHAR);
         INSERT INTO cfg_setting VALUES ('lookback_days', '90'), ('include_account_contacts', 'false'),
             ('time_decay_half_life_days', '7');
-        CREATE TABLE stg_opportunities (opportunity_id VARCHAR, account_id VARCHAR, created_at TIMESTAMP,
+        CREATE TABLE stg_opportunities (opportunity_id VARCHAR, account_id VARCHAR, owner_id VARCHAR, created_at TIMESTAMP,
             created_date DATE, close_date DATE, stage_category VARCHAR, amount DECIMAL(18,2), currency_code VARCHAR,
             region VARCHAR, segment VARCHAR);
         CREATE TABLE stg_opportunity_contact_roles (opportunity_id VARCHAR, contact_id VARCHAR);
@@ -53,9 +53,12 @@ def _environment(touches: list[tuple[int, str, bool]], amount: Decimal, stage: s
         CREATE MACRO fx_day(d) AS DATE '2026-06-01';
         CREATE MACRO to_money(x) AS CAST(round(x, 2) AS DECIMAL(18, 2));
         CREATE MACRO convert_money(amount, factor) AS CAST(round(CAST(amount AS DOUBLE) * factor, 2) AS DECIMAL(18, 2));
+        CREATE TABLE stg_users (user_id VARCHAR, manager_id VARCHAR);
+        CREATE MACRO owned_by(owner, who) AS
+            who IS NULL OR owner = who OR owner IN (SELECT user_id FROM stg_users WHERE manager_id = who);
     """)
     close = CREATED.date() + dt.timedelta(days=30)
-    con.execute("INSERT INTO stg_opportunities VALUES ('O', 'A', ?, ?, ?, ?, ?, 'USD', 'AMER', 'SMB')",
+    con.execute("INSERT INTO stg_opportunities VALUES ('O', 'A', 'U', ?, ?, ?, ?, ?, 'USD', 'AMER', 'SMB')",
                 [CREATED, CREATED.date(), close, stage, amount])
     for i, (hours, channel, hand_raise) in enumerate(touches):
         con.execute("INSERT INTO stg_campaign_members VALUES (?, ?, ?, ?, ?, true, ?)",
@@ -76,7 +79,7 @@ def test_shares_sum_to_one_and_credits_to_the_amount(case: tuple) -> None:
     assert negative == 0
     for model, total in sums.items():
         assert abs(total - 1.0) < 1e-9, model
-    params = {"start_date": CREATED.date(), "end_date": CREATED.date(), "currency": "USD", "region": None,
+    params = {"start_date": CREATED.date(), "end_date": CREATED.date(), "currency": "USD", "region": None, "owner": None,
               "segment": None}
     for model in MODELS:
         credit = run_query(con, "attribution_credit", {**params, "model": model})
@@ -94,7 +97,8 @@ def test_two_touches_split_evenly_and_ties_are_ordered_by_member_id() -> None:
     assert rows == [("first_touch", "M00", 1.0), ("first_touch", "M01", 0.0), ("u_shaped", "M00", 0.5),
                     ("u_shaped", "M01", 0.5), ("w_shaped", "M00", 0.5), ("w_shaped", "M01", 0.5)]
     credit = run_query(con, "attribution_credit", {"start_date": CREATED.date(), "end_date": CREATED.date(),
-                                                   "currency": "USD", "region": None, "segment": None, "model": "linear"})
+                                                   "currency": "USD", "region": None, "segment": None, "owner": None,
+                                                   "model": "linear"})
     # 100.01 / 2 = 50.005: both round to 50.01 (half away from zero), the extra cent comes off the first
     assert sorted(credit["credit"].tolist()) == [50.0, 50.01]
 

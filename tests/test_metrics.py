@@ -17,7 +17,7 @@ from tests.conftest import FIXTURES, ROOT_DIR
 
 METRICS = FIXTURES / "metrics"
 Q4 = {"start_date": dt.date(2026, 10, 1), "end_date": dt.date(2026, 12, 31), "as_of": dt.date(2026, 11, 20),
-      "dimension": "source", "currency": "USD", "region": None, "segment": None, "since": dt.date(2026, 11, 6)}
+      "dimension": "source", "currency": "USD", "region": None, "segment": None, "owner": None, "since": dt.date(2026, 11, 6)}
 
 
 @pytest.fixture(scope="module")
@@ -333,3 +333,14 @@ def test_readme_catalogue_lists_every_query() -> None:
     readme = (ROOT_DIR / "README.md").read_text()
     for query in all_queries():
         assert f"| `{query.name}` | {query.title} |" in readme, f"README misses {query.name}: python -m queries --catalogue"
+
+
+def test_owner_filter_takes_a_rep_or_a_managers_team(con: duckdb.DuckDBPyConnection) -> None:
+    # U3 manages U1 and U2 (AMER): their deals O1 10,000 and O3 5,000; U2 alone: O3
+    assert records(q(con, "pipeline_generated", owner="U3")) == [("Marketing", "Email", 2, 15000.0, 0)]
+    assert records(q(con, "pipeline_generated", owner="U2")) == [("Marketing", "Email", 1, 5000.0, 0)]
+    team = q(con, "quota_attainment", owner="U3")
+    assert records(team[["level", "name", "quota", "won"]]) == [
+        ("company", "Company", 90000.0, 10000.0), ("region", "AMER", 90000.0, 10000.0),
+        ("manager", "Cat Director", 90000.0, 10000.0), ("rep", "Ada AE", 50000.0, 10000.0), ("rep", "Ben AE", 40000.0, 0.0)]
+    assert q(con, "sla_by_rep", owner="U1")["owner"].tolist() == ["Ada AE"]
