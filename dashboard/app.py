@@ -13,8 +13,9 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
 
 from dashboard import db  # noqa: E402
 from dashboard.components import no_database, outdated_database  # noqa: E402
+from dashboard.filters import global_filters  # noqa: E402
 
-st.set_page_config(page_title="Sales & Marketing Alignment", layout="wide")
+st.set_page_config(page_title="Sales & Marketing Alignment", page_icon=":material/handshake:", layout="wide")
 
 if db.live_version() is None:
     no_database(db.live_db_path())
@@ -23,8 +24,23 @@ if not db.is_current():
     outdated_database(db.live_db_path())
     st.stop()
 
-pages = [
-    st.Page("pages/data_quality.py", title="Data quality", icon=":material/fact_check:", url_path="data-quality",
-            default=True),
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("pages/leads.py", title="Leads & handoff", icon=":material/group_add:", url_path="leads"),
+    st.Page("pages/pipeline.py", title="Pipeline & attribution", icon=":material/account_tree:", url_path="pipeline"),
+    st.Page("pages/quota.py", title="Quota & pacing", icon=":material/flag:", url_path="quota"),
+    st.Page("pages/sla.py", title="Follow-up SLA", icon=":material/timer:", url_path="sla"),
+    st.Page("pages/regions.py", title="Regions & currency", icon=":material/public:", url_path="regions"),
+    st.Page("pages/deals.py", title="Deals", icon=":material/handshake:", url_path="deals"),
+    st.Page("pages/brief.py", title="1:1 brief", icon=":material/forum:", url_path="brief"),
+    st.Page("pages/definitions.py", title="Definitions", icon=":material/menu_book:", url_path="definitions"),
+    st.Page("pages/data_quality.py", title="Data quality", icon=":material/fact_check:", url_path="data-quality"),
 ]
-st.navigation(pages).run()
+page = st.navigation(PAGES)
+filters, notices = global_filters()
+st.session_state["filters"] = filters
+for notice in notices:
+    st.warning(notice, icon=":material/link_off:")
+with st.sidebar:
+    st.caption("Local mode: no sign-in is configured, so this dashboard serves one local user and every region.")
+page.run()

@@ -1,7 +1,8 @@
-"""Small rendering helpers shared by pages: tiles, tables, the data-date caption, empty states."""
+"""Small rendering helpers shared by pages: tiles, tables, captions, formats, empty states."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -29,32 +30,84 @@ def outdated_database(path: Path) -> None:
                 "sample company, then reload this page.")
 
 
-def data_caption() -> None:
-    """The date of the data and of the last load, under every page title."""
+def page_header(title: str, filters_line: str | None = None) -> None:
+    """Page title, the date of the data and of the last load, and the view's filters."""
+    st.title(title)
     s = db.query("data_quality_summary")
     if s.empty:
         return
     row = s.iloc[0]
-    through = _fmt_ts(row["data_through_at"])
-    loaded = _fmt_ts(row["finished_at"])
-    st.caption(f"Data through {through} UTC · loaded {loaded} UTC from `{row['source']}`")
+    text = f"Data through {_fmt_ts(row['data_through_at'])} UTC · loaded {_fmt_ts(row['finished_at'])} UTC"
+    if filters_line:
+        text += f" · {filters_line}"
+    st.caption(text)
 
 
-def tile(label: str, value: str, query_name: str, delta: str | None = None) -> None:
-    """A metric tile whose hover help is the query's definition."""
-    st.metric(label, value, delta=delta, help=db.definition(query_name))
+def data_caption() -> None:
+    """The date of the data and of the last load (for pages without filters)."""
+    s = db.query("data_quality_summary")
+    if s.empty:
+        return
+    row = s.iloc[0]
+    st.caption(f"Data through {_fmt_ts(row['data_through_at'])} UTC · loaded {_fmt_ts(row['finished_at'])} UTC "
+               f"from `{row['source']}`")
+
+
+def tile(label: str, value: str, query_name: str, delta: str | None = None, delta_color: str = "normal") -> None:
+    """A metric tile whose hover help is the definition of the query it comes from."""
+    st.metric(label, value, delta=delta, help=db.definition(query_name), delta_color=delta_color)
 
 
 def table(frame: pd.DataFrame, file_name: str, column_config: dict | None = None) -> None:
-    """A sortable table (as text, never HTML) with a CSV download."""
+    """A sortable table (values shown as text, never HTML) with a CSV download."""
     st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config)
     st.download_button("Download CSV", frame.to_csv(index=False).encode("utf-8"), file_name=file_name,
                        mime="text/csv", key=f"dl-{file_name}")
 
 
+def empty_state(what: str, disables: str) -> None:
+    """Say what is missing and what that disables, instead of an empty chart."""
+    st.info(f"{what} {disables}")
+
+
 def fmt_int(n: object) -> str:
-    """Thousands-separated whole number."""
-    return f"{int(n):,}" if pd.notna(n) else "–"
+    """Thousands-separated whole number, or a dash."""
+    return f"{int(n):,}" if n is not None and not pd.isna(n) else "–"
+
+
+def fmt_money(amount: object, currency: str) -> str:
+    """Money with its currency: 'USD 1,234,567' (whole units; cents are kept in the tables)."""
+    if amount is None or pd.isna(amount):
+        return "–"
+    value = float(amount)
+    return f"{currency} {value:,.0f}" if abs(value) >= 100 or value == 0 else f"{currency} {value:,.2f}"
+
+
+def fmt_pct(share: object) -> str:
+    """A share as a percentage with one decimal, or a dash."""
+    if share is None or pd.isna(share):
+        return "–"
+    return f"{float(share) * 100:.1f}%"
+
+
+def fmt_minutes(minutes: object) -> str:
+    """Minutes as 'm min s s' under an hour, 'h h m min' under a day, else days."""
+    if minutes is None or pd.isna(minutes):
+        return "–"
+    total = float(minutes)
+    if total < 60:
+        whole = math.floor(total)
+        seconds = round((total - whole) * 60)
+        return f"{whole} min {seconds:02d} s"
+    if total < 1440:
+        return f"{int(total // 60)} h {round(total % 60):02d} min"
+    return f"{total / 1440:.1f} days"
+
+
+def money_delta(now: float, then: float, currency: str) -> str | None:
+    """Change of an amount for a tile's delta, with its currency."""
+    change = float(now) - float(then)
+    return None if change == 0 else f"{'+' if change > 0 else '−'}{fmt_money(abs(change), currency)}"
 
 
 def _fmt_ts(value: object) -> str:

@@ -53,7 +53,7 @@ STAGING_DIR = Path(__file__).resolve().parent / "staging"
 DERIVED_DIR = Path(__file__).resolve().parent / "derived"
 SAMPLE_LIMIT = 1000  # bad values listed per object before counting the rest
 # Bumped whenever the tables a load builds change; a database of another version must be reloaded.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 _TYPE_ADVICE = {
     "timestamp": "Use ISO 8601 date-times such as 2024-03-31T14:05:00.000Z (what Data Loader and Data Export write)",
@@ -592,6 +592,10 @@ def _build_derived(con: duckdb.DuckDBPyConnection, defs: Definitions, progress: 
     con.execute(f"""
         CREATE MACRO fx_day(d) AS least(greatest(CAST(d AS DATE), DATE '{lo.isoformat()}'), DATE '{hi.isoformat()}');
         CREATE MACRO to_money(x) AS CAST(round(x, 2) AS DECIMAL(18, 2));
+        CREATE MACRO rate_date(measure, created, closed, as_of, period_start) AS
+            CASE (SELECT value FROM cfg_setting WHERE key = 'currency_' || measure)
+                WHEN 'close_date' THEN CAST(closed AS DATE) WHEN 'created_date' THEN CAST(created AS DATE)
+                WHEN 'as_of_date' THEN CAST(as_of AS DATE) ELSE CAST(period_start AS DATE) END;
         CREATE MACRO owned_by(owner, who) AS
             who IS NULL OR owner = who OR owner IN (SELECT user_id FROM stg_users WHERE manager_id = who);
         CREATE MACRO convert_money(amount, factor) AS CAST(round(CAST(amount AS DOUBLE) * factor, 2) AS DECIMAL(18, 2));

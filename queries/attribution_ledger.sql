@@ -4,11 +4,12 @@
 -- unattributed (opportunities without a touch in the model's window). attributed + unattributed =
 -- total pipeline, exactly, for every model.
 -- Grain: one row per model. Filters: region, segment, owner or team (NULL = all).
+-- Exchange-rate dates named here are the defaults; the currency policy in the definitions decides.
 WITH opp AS (
     SELECT o.opportunity_id, convert_money(o.amount, fx.factor) AS amount
     FROM stg_opportunities o
     JOIN fx_conversion fx
-      ON fx.from_currency = o.currency_code AND fx.to_currency = $currency AND fx.rate_date = fx_day(o.created_date)
+      ON fx.from_currency = o.currency_code AND fx.to_currency = $currency AND fx.rate_date = fx_day(rate_date('pipeline_generated', o.created_date, o.close_date, $as_of, $start_date))
     WHERE o.created_date BETWEEN $start_date AND $end_date AND o.amount IS NOT NULL
       AND (CAST($region AS VARCHAR) IS NULL OR o.region = $region) AND owned_by(o.owner_id, CAST($owner AS VARCHAR))
       AND (CAST($segment AS VARCHAR) IS NULL OR o.segment = $segment)

@@ -4,6 +4,7 @@
 -- creation), bookings (won, at the close date), SLA compliance of the window's MQLs (wall-clock),
 -- and quarter-to-date attainment at each end (the quarter of the as-of date).
 -- Grain: one row per measure. Filters: region, owner or team (NULL = all).
+-- Exchange-rate dates named here are the defaults; the currency policy in the definitions decides.
 WITH w AS (
     SELECT CAST($since AS DATE) + 1 AS cur_start, CAST($as_of AS DATE) AS cur_end,
            CAST($since AS DATE) + 1 - CAST(CAST($as_of AS DATE) - CAST($since AS DATE) AS INTEGER) AS prev_start,
@@ -21,9 +22,9 @@ deals AS (
     SELECT o.*, convert_money(o.amount, fc.factor) AS created_rep, convert_money(o.amount, fw.factor) AS closed_rep
     FROM stg_opportunities o
     LEFT JOIN fx_conversion fc ON fc.from_currency = o.currency_code AND fc.to_currency = $currency
-                              AND fc.rate_date = fx_day(o.created_date)
+                              AND fc.rate_date = fx_day(rate_date('pipeline_generated', o.created_date, o.close_date, $as_of, $start_date))
     LEFT JOIN fx_conversion fw ON fw.from_currency = o.currency_code AND fw.to_currency = $currency
-                              AND fw.rate_date = fx_day(o.close_date)
+                              AND fw.rate_date = fx_day(rate_date('won_lost', o.created_date, o.close_date, $as_of, $start_date))
     WHERE (CAST($region AS VARCHAR) IS NULL OR o.region = $region) AND owned_by(o.owner_id, CAST($owner AS VARCHAR))
 ),
 money AS (

@@ -5,6 +5,7 @@
 -- close date is already behind the as-of date. Deals without an exchange rate are counted in
 -- unconverted_deals and left out of the amount.
 -- Grain: one row per stage. Filters: region, segment, owner or team (NULL = all).
+-- Exchange-rate dates named here are the defaults; the currency policy in the definitions decides.
 WITH last_change AS (
     SELECT opportunity_id, max(changed_at) AS changed_at
     FROM stg_opportunity_stage_history WHERE changed_at < CAST($as_of AS DATE) + INTERVAL 1 DAY
@@ -16,7 +17,7 @@ open_deals AS (
     FROM stg_opportunities o
     LEFT JOIN last_change lc ON lc.opportunity_id = o.opportunity_id
     LEFT JOIN fx_conversion fx ON fx.from_currency = o.currency_code AND fx.to_currency = $currency
-                              AND fx.rate_date = fx_day($as_of)
+                              AND fx.rate_date = fx_day(rate_date('open_pipeline', o.created_date, o.close_date, $as_of, $as_of))
     WHERE o.stage_category = 'open' AND o.created_date <= $as_of
       AND (CAST($region AS VARCHAR) IS NULL OR o.region = $region) AND owned_by(o.owner_id, CAST($owner AS VARCHAR))
       AND (CAST($segment AS VARCHAR) IS NULL OR o.segment = $segment)

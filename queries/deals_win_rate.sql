@@ -4,6 +4,7 @@
 -- won and lost count and amount (reporting currency at the close date), win rate by count and by
 -- amount, and the average days from creation to close of won deals.
 -- Grain: one row per value of the dimension. Filters: region, segment, owner or team (NULL = all).
+-- Exchange-rate dates named here are the defaults; the currency policy in the definitions decides.
 WITH closed AS (
     SELECT o.*, a.industry, a.employees, convert_money(o.amount, fx.factor) AS amount_rep,
            EXISTS (SELECT 1 FROM opportunity_touch t WHERE t.opportunity_id = o.opportunity_id AND t.is_before_creation)
@@ -11,7 +12,7 @@ WITH closed AS (
     FROM stg_opportunities o
     LEFT JOIN stg_accounts a ON a.account_id = o.account_id
     LEFT JOIN fx_conversion fx ON fx.from_currency = o.currency_code AND fx.to_currency = $currency
-                              AND fx.rate_date = fx_day(o.close_date)
+                              AND fx.rate_date = fx_day(rate_date('won_lost', o.created_date, o.close_date, $as_of, $start_date))
     WHERE o.stage_category IN ('won', 'lost') AND o.close_date BETWEEN $start_date AND $end_date
       AND (CAST($region AS VARCHAR) IS NULL OR o.region = $region) AND owned_by(o.owner_id, CAST($owner AS VARCHAR))
       AND (CAST($segment AS VARCHAR) IS NULL OR o.segment = $segment)

@@ -6,11 +6,12 @@
 -- source without touches shows as "Lead source: ..."; sales-sourced as "Sales").
 -- Amounts with no exchange rate are never summed: they are counted in unconverted_opportunities.
 -- Grain: one row per sourcing and channel. Filters: region, segment, owner or team (NULL = all).
+-- Exchange-rate dates named here are the defaults; the currency policy in the definitions decides.
 WITH opp AS (
     SELECT o.*, fx.factor
     FROM stg_opportunities o
     LEFT JOIN fx_conversion fx
-      ON fx.from_currency = o.currency_code AND fx.to_currency = $currency AND fx.rate_date = fx_day(o.created_date)
+      ON fx.from_currency = o.currency_code AND fx.to_currency = $currency AND fx.rate_date = fx_day(rate_date('pipeline_generated', o.created_date, o.close_date, $as_of, $start_date))
     WHERE o.created_date BETWEEN $start_date AND $end_date
       AND (CAST($region AS VARCHAR) IS NULL OR o.region = $region) AND owned_by(o.owner_id, CAST($owner AS VARCHAR))
       AND (CAST($segment AS VARCHAR) IS NULL OR o.segment = $segment)

@@ -4,13 +4,14 @@
 -- `created - lookback days` and the close date (open deals: the as-of date). Influence is yes or
 -- no per opportunity, so influenced pipeline is never more than total pipeline.
 -- Grain: one row. Filters: region, segment, owner or team (NULL = all). Unconverted amounts are counted apart.
+-- Exchange-rate dates named here are the defaults; the currency policy in the definitions decides.
 WITH opp AS (
     SELECT o.opportunity_id, fx.factor, o.amount,
            EXISTS (SELECT 1 FROM opportunity_touch t WHERE t.opportunity_id = o.opportunity_id
                    AND t.touched_at < CAST($as_of AS DATE) + INTERVAL 1 DAY) AS is_influenced
     FROM stg_opportunities o
     LEFT JOIN fx_conversion fx
-      ON fx.from_currency = o.currency_code AND fx.to_currency = $currency AND fx.rate_date = fx_day(o.created_date)
+      ON fx.from_currency = o.currency_code AND fx.to_currency = $currency AND fx.rate_date = fx_day(rate_date('pipeline_generated', o.created_date, o.close_date, $as_of, $start_date))
     WHERE o.created_date BETWEEN $start_date AND $end_date
       AND (CAST($region AS VARCHAR) IS NULL OR o.region = $region) AND owned_by(o.owner_id, CAST($owner AS VARCHAR))
       AND (CAST($segment AS VARCHAR) IS NULL OR o.segment = $segment)

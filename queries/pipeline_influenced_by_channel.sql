@@ -4,11 +4,12 @@
 -- currency. An opportunity counts once per channel, never more than its amount; it can count
 -- under several channels, so the rows do not add up to the total.
 -- Grain: one row per channel. Filters: region, segment, owner or team (NULL = all).
+-- Exchange-rate dates named here are the defaults; the currency policy in the definitions decides.
 WITH opp AS (
     SELECT o.opportunity_id, o.amount, fx.factor
     FROM stg_opportunities o
     JOIN fx_conversion fx
-      ON fx.from_currency = o.currency_code AND fx.to_currency = $currency AND fx.rate_date = fx_day(o.created_date)
+      ON fx.from_currency = o.currency_code AND fx.to_currency = $currency AND fx.rate_date = fx_day(rate_date('pipeline_generated', o.created_date, o.close_date, $as_of, $start_date))
     WHERE o.created_date BETWEEN $start_date AND $end_date
       AND (CAST($region AS VARCHAR) IS NULL OR o.region = $region) AND owned_by(o.owner_id, CAST($owner AS VARCHAR))
       AND (CAST($segment AS VARCHAR) IS NULL OR o.segment = $segment)

@@ -8,6 +8,7 @@
 -- without a rate are left out of the sums and counted in unconverted_deals.
 -- Reps: sales users with a quota this quarter or deals in scope.
 -- Grain: one row per level (rep, manager, region, company) and name. Filters: region, owner or team (NULL = all).
+-- Exchange-rate dates named here are the defaults; the currency policy in the definitions decides.
 WITH q AS (
     SELECT fiscal_quarter_start($as_of, CAST((SELECT value FROM cfg_setting WHERE key = 'fiscal_year_start_month') AS INTEGER)) AS q_start
 ),
@@ -26,9 +27,9 @@ deals AS (
            CASE WHEN o.stage_category = 'won' THEN fxc.factor ELSE fxa.factor END AS factor, o.amount
     FROM stg_opportunities o, period p
     LEFT JOIN fx_conversion fxc ON fxc.from_currency = o.currency_code AND fxc.to_currency = $currency
-         AND fxc.rate_date = fx_day(o.close_date)
+         AND fxc.rate_date = fx_day(rate_date('won_lost', o.created_date, o.close_date, p.as_of, p.q_start))
     LEFT JOIN fx_conversion fxa ON fxa.from_currency = o.currency_code AND fxa.to_currency = $currency
-         AND fxa.rate_date = fx_day(p.as_of)
+         AND fxa.rate_date = fx_day(rate_date('open_pipeline', o.created_date, o.close_date, p.as_of, p.q_start))
     WHERE (o.stage_category = 'won' AND o.close_date BETWEEN p.q_start AND p.as_of)
        OR (o.stage_category = 'open' AND o.close_date <= p.q_end)
 ),

@@ -6,6 +6,7 @@
 -- = share of MQLs that became an opportunity; avg_cycle_days = creation to close of won deals.
 -- cycle_fits = whether a deal created today would typically close before the quarter ends.
 -- Grain: one row. Filters: region, owner or team (NULL = all).
+-- Exchange-rate dates named here are the defaults; the currency policy in the definitions decides.
 WITH fy AS (SELECT CAST(value AS INTEGER) AS m FROM cfg_setting WHERE key = 'fiscal_year_start_month'),
 cur AS (
     SELECT fiscal_quarter_start($as_of, (SELECT m FROM fy)) AS q_start
@@ -18,7 +19,8 @@ deals AS (
     SELECT o.*, convert_money(o.amount, fx.factor) AS amount_rep
     FROM stg_opportunities o
     JOIN fx_conversion fx ON fx.from_currency = o.currency_code AND fx.to_currency = $currency
-                         AND fx.rate_date = fx_day(CASE WHEN o.stage_category = 'open' THEN CAST($as_of AS DATE) ELSE o.close_date END)
+                         AND fx.rate_date = fx_day(CASE WHEN o.stage_category = 'open' THEN rate_date('open_pipeline', o.created_date, o.close_date, $as_of, $as_of)
+                                        ELSE rate_date('won_lost', o.created_date, o.close_date, $as_of, $as_of) END)
     WHERE (CAST($region AS VARCHAR) IS NULL OR o.region = $region) AND owned_by(o.owner_id, CAST($owner AS VARCHAR))
 ),
 history AS (

@@ -5,6 +5,7 @@
 -- final won amount, applied to this quarter's quota. pacing_linear and pacing_typical compare won
 -- with each line (1 = on track). Quota: the reps in the region filter (see Quota attainment).
 -- Grain: one row per day of the quarter. Filters: region, owner or team (NULL = all).
+-- Exchange-rate dates named here are the defaults; the currency policy in the definitions decides.
 WITH fy AS (SELECT CAST(value AS INTEGER) AS m FROM cfg_setting WHERE key = 'fiscal_year_start_month'),
 quarters AS (
     SELECT k, CAST(fiscal_quarter_start($as_of, (SELECT m FROM fy)) - to_months(3 * k) AS DATE) AS q_start
@@ -16,7 +17,7 @@ won AS (
     FROM bounds b
     JOIN stg_opportunities o ON o.stage_category = 'won' AND o.close_date BETWEEN b.q_start AND b.q_end
     JOIN fx_conversion fx ON fx.from_currency = o.currency_code AND fx.to_currency = $currency
-                         AND fx.rate_date = fx_day(o.close_date)
+                         AND fx.rate_date = fx_day(rate_date('won_lost', o.created_date, o.close_date, $as_of, b.q_start))
     WHERE (CAST($region AS VARCHAR) IS NULL OR o.region = $region) AND owned_by(o.owner_id, CAST($owner AS VARCHAR))
       AND (b.k > 0 OR o.close_date <= $as_of)
 ),

@@ -6,17 +6,18 @@
 -- part of the change that exchange rates made, not sales. Amounts without a rate stay in local
 -- currency only and are counted in unconverted_deals.
 -- Grain: one row per region and currency. Filters: region, segment, owner or team (NULL = all).
+-- Exchange-rate dates named here are the defaults; the currency policy in the definitions decides.
 WITH deals AS (
     SELECT o.region, o.currency_code, o.amount, o.stage_category,
            CASE WHEN o.stage_category = 'won' THEN fxd.factor ELSE fxa.factor END AS factor_day,
            fxc.factor AS factor_constant
     FROM stg_opportunities o
     LEFT JOIN fx_conversion fxd ON fxd.from_currency = o.currency_code AND fxd.to_currency = $currency
-         AND fxd.rate_date = fx_day(o.close_date)
+         AND fxd.rate_date = fx_day(rate_date('won_lost', o.created_date, o.close_date, $as_of, $start_date))
     LEFT JOIN fx_conversion fxa ON fxa.from_currency = o.currency_code AND fxa.to_currency = $currency
-         AND fxa.rate_date = fx_day($as_of)
+         AND fxa.rate_date = fx_day(rate_date('open_pipeline', o.created_date, o.close_date, $as_of, $start_date))
     LEFT JOIN fx_conversion fxc ON fxc.from_currency = o.currency_code AND fxc.to_currency = $currency
-         AND fxc.rate_date = fx_day($start_date)
+         AND fxc.rate_date = fx_day(rate_date('constant_currency', o.created_date, o.close_date, $as_of, $start_date))
     WHERE ((o.stage_category = 'won' AND o.close_date BETWEEN $start_date AND $end_date)
            OR (o.stage_category = 'open' AND o.close_date <= $end_date))
       AND (CAST($region AS VARCHAR) IS NULL OR o.region = $region) AND owned_by(o.owner_id, CAST($owner AS VARCHAR))

@@ -54,6 +54,7 @@ def _environment(touches: list[tuple[int, str, bool]], amount: Decimal, stage: s
         CREATE MACRO to_money(x) AS CAST(round(x, 2) AS DECIMAL(18, 2));
         CREATE MACRO convert_money(amount, factor) AS CAST(round(CAST(amount AS DOUBLE) * factor, 2) AS DECIMAL(18, 2));
         CREATE TABLE stg_users (user_id VARCHAR, manager_id VARCHAR);
+        CREATE MACRO rate_date(measure, created, closed, as_of, period_start) AS CAST(created AS DATE);
         CREATE MACRO owned_by(owner, who) AS
             who IS NULL OR owner = who OR owner IN (SELECT user_id FROM stg_users WHERE manager_id = who);
     """)
@@ -79,7 +80,8 @@ def test_shares_sum_to_one_and_credits_to_the_amount(case: tuple) -> None:
     assert negative == 0
     for model, total in sums.items():
         assert abs(total - 1.0) < 1e-9, model
-    params = {"start_date": CREATED.date(), "end_date": CREATED.date(), "currency": "USD", "region": None, "owner": None,
+    params = {"start_date": CREATED.date(), "end_date": CREATED.date(), "as_of": CREATED.date(), "currency": "USD",
+              "region": None, "owner": None,
               "segment": None}
     for model in MODELS:
         credit = run_query(con, "attribution_credit", {**params, "model": model})
@@ -97,6 +99,7 @@ def test_two_touches_split_evenly_and_ties_are_ordered_by_member_id() -> None:
     assert rows == [("first_touch", "M00", 1.0), ("first_touch", "M01", 0.0), ("u_shaped", "M00", 0.5),
                     ("u_shaped", "M01", 0.5), ("w_shaped", "M00", 0.5), ("w_shaped", "M01", 0.5)]
     credit = run_query(con, "attribution_credit", {"start_date": CREATED.date(), "end_date": CREATED.date(),
+                                                   "as_of": CREATED.date(),
                                                    "currency": "USD", "region": None, "segment": None, "owner": None,
                                                    "model": "linear"})
     # 100.01 / 2 = 50.005: both round to 50.01 (half away from zero), the extra cent comes off the first

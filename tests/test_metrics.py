@@ -344,3 +344,12 @@ def test_owner_filter_takes_a_rep_or_a_managers_team(con: duckdb.DuckDBPyConnect
         ("company", "Company", 90000.0, 10000.0), ("region", "AMER", 90000.0, 10000.0),
         ("manager", "Cat Director", 90000.0, 10000.0), ("rep", "Ada AE", 50000.0, 10000.0), ("rep", "Ben AE", 40000.0, 0.0)]
     assert q(con, "sla_by_rep", owner="U1")["owner"].tolist() == ["Ada AE"]
+
+
+def test_currency_policy_picks_the_rate_date(tmp_path: Path) -> None:
+    # bookings at the creation date instead of the close date: O2 (created 10-10 at 0.80) is 25,000, not 26,666.67
+    con = _with_definitions(tmp_path, {'won_lost = "close_date"': 'won_lost = "created_date"'})
+    company = q(con, "quota_attainment").iloc[0]
+    assert company["won"] == 35000.0
+    assert records(q(con, "region_currency"))[1][:3] == ("EMEA", "EUR", 20000.0)
+    assert records(q(con, "region_currency"))[1][3] == 25000.0

@@ -1,0 +1,163 @@
+"""Global filters: in the sidebar on every page, kept in the URL so that a link reproduces the view.
+
+Values from the URL are checked against what the data offers; an invalid one is ignored with a
+notice (never a traceback). Widgets are seeded from the URL once per session, then the URL follows
+the widgets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import db
+
+MODELS = {
+    "linear": "Linear",
+    "first_touch": "First touch",
+    "last_touch": "Last touch (before creation)",
+    "u_shaped": "U-shaped (40/20/40)",
+    "w_shaped": "W-shaped (30/30/30 + 10)",
+    "full_path": "Full path (22.5 x 4 + 10)",
+    "time_decay": "Time decay",
+}
+ALL = "All"
+KEYS = ("quarter", "as_of", "region", "segment", "owner", "currency", "model")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The filters in force for this run."""
+
+    quarter_start: dt.date
+    quarter_end: dt.date
+    quarter_label: str
+    as_of: dt.date
+    region: str | None
+    segment: str | None
+    owner: str | None
+    owner_label: str | None
+    currency: str
+    model: str
+
+    def params(self, **extra: Any) -> dict[str, Any]:
+        """Query parameters: the quarter as the period, the rest as chosen; `extra` overrides."""
+        return {"start_date": self.quarter_start, "end_date": self.quarter_end, "as_of": self.as_of,
+                "region": self.region, "segment": self.segment, "owner": self.owner, "currency": self.currency,
+                "model": self.model, **extra}
+
+    def describe(self) -> str:
+        """One line naming the view, for captions and exports."""
+        parts = [self.quarter_label, f"as of {self.as_of:%Y-%m-%d}", self.region or "all regions",
+                 self.segment or "all segments", self.owner_label or "all owners", self.currency]
+        return " · ".join(parts)
+
+
+def _options(kind: str) -> pd.DataFrame:
+    frame = db.query("filter_options")
+    return frame[frame["kind"] == kind]
+
+
+def _from_url(notices: list[str], quarters: pd.DataFrame) -> dict[str, Any]:
+    """Validated values from the URL (missing or invalid ones are left out, invalid ones noted)."""
+    url = st.query_params
+    values: dict[str, Any] = {}
+
+    def bad(key: str, why: str) -> None:
+        notices.append(f"Ignored `{key}={url.get(key)}` from the link: {why}.")
+
+    if "quarter" in url:
+        starts = {q.isoformat(): q for q in quarters["quarter_start"].dt.date}
+        labels = dict(zip(quarters["label"], quarters["quarter_start"].dt.date, strict=True))
+        q = starts.get(url["quarter"]) or labels.get(url["quarter"])
+        if q:
+            values["quarter"] = q
+        else:
+            bad("quarter", "not a fiscal quarter with data")
+    if "as_of" in url:
+        try:
+            values["as_of"] = dt.date.fromisoformat(url["as_of"])
+        except ValueError:
+            bad("as_of", "not a date (YYYY-MM-DD)")
+    for key in ("region", "segment", "owner", "currency"):
+        if key in url:
+            allowed = set(_options(key)["value"])
+            if url[key] in allowed:
+                values[key] = url[key]
+            else:
+                bad(key, f"not a known {key}")
+    if "model" in url:
+        if url["model"] in MODELS:
+            values["model"] = url["model"]
+        else:
+            bad("model", "not an attribution model")
+    return values
+
+
+def global_filters() -> tuple[Filters, list[str]]:
+    """Render the sidebar filters; return the filters in force and notices about the link."""
+    quarters = db.query("filter_quarters")
+    notices: list[str] = []
+    state = st.session_state
+    if "f_seeded" not in state:
+        seeded = _from_url(notices, quarters)
+        state["f_quarter"] = seeded.get("quarter", quarters["quarter_start"].dt.date.iloc[0])
+        state["f_as_of_url"] = seeded.get("as_of")
+        state["f_region"] = seeded.get("region", ALL)
+        state["f_segment"] = seeded.get("segment", ALL)
+        state["f_owner"] = seeded.get("owner", ALL)
+        state["f_currency"] = seeded.get("currency", db.query("data_quality_summary")["reporting_currency"].iloc[0])
+        state["f_model"] = seeded.get("model", "linear")
+        state["f_seeded"] = True
+    by_start = {row.quarter_start.date(): row for row in quarters.itertuples()}
+    owners = _options("owner")
+    owner_labels = dict(zip(owners["value"], owners["label"], strict=True))
+    with st.sidebar:
+        st.header("Filters")
+        quarter = st.selectbox("Fiscal quarter", list(by_start), key="f_quarter",
+                               format_func=lambda q: by_start[q].label)
+        row = by_start[quarter]
+        q_start, q_end = row.quarter_start.date(), row.quarter_end.date()
+        data_through = pd.Timestamp(row.data_through).date()
+        default_as_of = min(q_end, max(q_start, data_through))
+        from_url = state.pop("f_as_of_url", None)
+        wanted = from_url or state.get("f_as_of") or default_as_of
+        if not q_start <= wanted <= q_end:
+            if from_url:  # a link's date outside its quarter: say so; a quarter change just moves the date
+                notices.append(f"Ignored `as_of={from_url}` from the link: outside {row.label}; using {default_as_of}.")
+            wanted = default_as_of
+        state["f_as_of"] = wanted
+        as_of = st.date_input("As of", key="f_as_of", min_value=q_start, max_value=q_end,
+                              help="Numbers count what happened up to the end of this day.")
+        region = st.selectbox("Region", [ALL, *_options("region")["value"]], key="f_region")
+        segment = st.selectbox("Segment", [ALL, *_options("segment")["value"]], key="f_segment")
+        owner = st.selectbox("Owner or team", [ALL, *owners["value"]], key="f_owner",
+                             format_func=lambda v: v if v == ALL else owner_labels.get(v, v))
+        currency = st.selectbox("Reporting currency", list(_options("currency")["value"]), key="f_currency")
+        model = st.selectbox("Attribution model", list(MODELS), key="f_model", format_func=MODELS.get)
+    filters = Filters(q_start, q_end, row.label, as_of, None if region == ALL else region,
+                      None if segment == ALL else segment, None if owner == ALL else owner,
+                      owner_labels.get(owner) if owner != ALL else None, currency, model)
+    _to_url(filters)
+    return filters, notices
+
+
+def _to_url(f: Filters) -> None:
+    """Write the view into the URL; filters left at "All" are omitted."""
+    wanted = {"quarter": f.quarter_start.isoformat(), "as_of": f.as_of.isoformat(), "currency": f.currency,
+              "model": f.model}
+    for key in ("region", "segment", "owner"):
+        value = getattr(f, key)
+        if value:
+            wanted[key] = value
+    if dict(st.query_params) != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def current() -> Filters:
+    """The filters of this run (set by the app before the page runs)."""
+    return st.session_state["filters"]

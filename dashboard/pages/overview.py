@@ -1,0 +1,81 @@
+"""Overview: marketing's and sales' numbers side by side for the quarter, and what changed since a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboard.components import fmt_int, fmt_money, fmt_pct, money_delta, page_header, tile
+from dashboard.filters import current
+from dashboard.kpis import overview
+
+f = current()
+page_header("Overview", f.describe())
+
+default_since = max(f.quarter_start - dt.timedelta(days=1), f.as_of - dt.timedelta(days=14))
+since = st.date_input("Compare with", value=default_since, max_value=f.as_of, key="overview_since",
+                      help="The deltas show the change since the end of this day (quarter to date at both dates).")
+now = overview(f, f.as_of)
+then = overview(f, since) if since >= f.quarter_start else None
+
+
+def delta_int(a: int, b: int | None) -> str | None:
+    return None if b is None or a == b else f"{a - b:+,}"
+
+
+def delta_pct(a: float | None, b: float | None) -> str | None:
+    if a is None or b is None or a == b:
+        return None
+    return f"{(a - b) * 100:+.1f} pts"
+
+
+c = f.currency
+marketing, sales = st.columns(2, gap="large")
+with marketing:
+    st.subheader("Marketing")
+    m1, m2, m3 = st.columns(3)
+    with m1:
+        tile("MQLs", fmt_int(now.mqls), "lead_funnel", delta_int(now.mqls, then.mqls if then else None))
+    with m2:
+        tile("Handed off to sales", fmt_int(now.handed_off), "lead_funnel",
+             delta_int(now.handed_off, then.handed_off if then else None))
+    with m3:
+        tile("Followed up within SLA", fmt_pct(now.sla_compliance), "sla_by_region",
+             delta_pct(now.sla_compliance, then.sla_compliance if then else None))
+    m4, m5, m6 = st.columns(3)
+    with m4:
+        tile("Marketing-sourced pipeline", fmt_money(now.marketing_pipeline, c), "pipeline_generated",
+             money_delta(now.marketing_pipeline, then.marketing_pipeline, c) if then else None)
+    with m5:
+        tile("Marketing-influenced pipeline", fmt_money(now.influenced_pipeline, c), "pipeline_influenced",
+             money_delta(now.influenced_pipeline, then.influenced_pipeline, c) if then else None)
+    with m6:
+        share = now.influenced_pipeline / now.pipeline if now.pipeline else None
+        tile("Influenced share of pipeline", fmt_pct(share), "pipeline_influenced")
+with sales:
+    st.subheader("Sales")
+    s1, s2, s3 = st.columns(3)
+    with s1:
+        tile("Bookings quarter to date", fmt_money(now.won, c), "quota_attainment",
+             money_delta(now.won, then.won, c) if then else None)
+    with s2:
+        tile("Quota attainment", fmt_pct(now.attainment), "quota_attainment",
+             delta_pct(now.attainment, then.attainment if then else None))
+    with s3:
+        tile("Quota", fmt_money(now.quota, c), "quota_attainment")
+    s4, s5, s6 = st.columns(3)
+    with s4:
+        tile("Pipeline created", fmt_money(now.pipeline, c), "pipeline_generated",
+             money_delta(now.pipeline, then.pipeline, c) if then else None)
+    with s5:
+        tile("Pipeline coverage", f"{now.coverage:.2f}x" if now.coverage is not None else "–", "quota_attainment")
+    with s6:
+        tile("Accepted by sales", fmt_int(now.accepted), "lead_funnel",
+             delta_int(now.accepted, then.accepted if then else None))
+if now.unconverted:
+    st.info(f"{now.unconverted} opportunity(ies) in a currency without an exchange rate are left out of the "
+            "amounts; the Data quality page lists them.")
+if now.quota == 0:
+    st.info("No quota is loaded for this quarter and these filters, so attainment and coverage cannot be computed "
+            "(ForecastingQuota in the export).")
