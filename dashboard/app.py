@@ -25,16 +25,16 @@ if not db.is_current():
     st.stop()
 
 PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page("pages/leads.py", title="Leads & handoff", icon=":material/group_add:", url_path="leads"),
-    st.Page("pages/pipeline.py", title="Pipeline & attribution", icon=":material/account_tree:", url_path="pipeline"),
-    st.Page("pages/quota.py", title="Quota & pacing", icon=":material/flag:", url_path="quota"),
-    st.Page("pages/sla.py", title="Follow-up SLA", icon=":material/timer:", url_path="sla"),
-    st.Page("pages/regions.py", title="Regions & currency", icon=":material/public:", url_path="regions"),
-    st.Page("pages/deals.py", title="Deals", icon=":material/handshake:", url_path="deals"),
-    st.Page("pages/brief.py", title="1:1 brief", icon=":material/forum:", url_path="brief"),
-    st.Page("pages/definitions.py", title="Definitions", icon=":material/menu_book:", url_path="definitions"),
-    st.Page("pages/data_quality.py", title="Data quality", icon=":material/fact_check:", url_path="data-quality"),
+    st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("views/leads.py", title="Leads & handoff", icon=":material/group_add:", url_path="leads"),
+    st.Page("views/pipeline.py", title="Pipeline & attribution", icon=":material/account_tree:", url_path="pipeline"),
+    st.Page("views/quota.py", title="Quota & pacing", icon=":material/flag:", url_path="quota"),
+    st.Page("views/sla.py", title="Follow-up SLA", icon=":material/timer:", url_path="sla"),
+    st.Page("views/regions.py", title="Regions & currency", icon=":material/public:", url_path="regions"),
+    st.Page("views/deals.py", title="Deals", icon=":material/handshake:", url_path="deals"),
+    st.Page("views/brief.py", title="1:1 brief", icon=":material/forum:", url_path="brief"),
+    st.Page("views/definitions.py", title="Definitions", icon=":material/menu_book:", url_path="definitions"),
+    st.Page("views/data_quality.py", title="Data quality", icon=":material/fact_check:", url_path="data-quality"),
 ]
 page = st.navigation(PAGES)
 filters, notices = global_filters()

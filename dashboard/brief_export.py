@@ -1,0 +1,61 @@
+"""The 1:1 brief as one self-contained HTML file (no scripts, no external assets) and as CSV."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import pandas as pd
+
+_CSS = """body{font-family:system-ui,sans-serif;margin:2rem;color:#222}h1{font-size:1.4rem}
+table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}
+th{background:#f3f3f3}td.num{text-align:right}.up{color:#17803d}.down{color:#b42318}"""
+
+_PERCENT = {"SLA compliance", "Attainment to date"}
+_COUNTS = {"MQLs handed off"}
+
+
+def format_measure(measure: str, value: object, currency: str) -> str:
+    """A brief's value in its unit: percent, count or money."""
+    if value is None or pd.isna(value):
+        return "–"
+    if measure in _PERCENT:
+        return f"{float(value) * 100:.1f}%"
+    if measure in _COUNTS:
+        return f"{float(value):,.0f}"
+    return f"{currency} {float(value):,.2f}"
+
+
+def render_html(title: str, view: str, since: dt.date, as_of: dt.date, changes: pd.DataFrame, movers: pd.DataFrame,
+                currency: str) -> str:
+    """The brief as HTML; every CRM value is escaped, so names and subjects stay text."""
+    e = html.escape
+    rows = []
+    for r in changes.itertuples(index=False):
+        change = r.change
+        cls = "" if change is None or pd.isna(change) or change == 0 else ("up" if change > 0 else "down")
+        sign = "+" if cls == "up" else ""
+        rows.append(f"<tr><td>{e(r.measure)}</td><td class=num>{e(format_measure(r.measure, r.previous, currency))}</td>"
+                    f"<td class=num>{e(format_measure(r.measure, r.current, currency))}</td>"
+                    f"<td class='num {cls}'>{e(sign + format_measure(r.measure, change, currency))}</td></tr>")
+    mover_rows = [
+        f"<tr><td>{e(str(m.event))}</td><td>{e(str(m.event_date)[:10])}</td><td>{e(str(m.opportunity_name))}</td>"
+        f"<td>{e(str(m.region))}</td><td>{e(str(m.owner))}</td>"
+        f"<td class=num>{e(format_measure('amount', m.amount, currency))}</td></tr>"
+        for m in movers.itertuples(index=False)]
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{e(title)}</title><style>{_CSS}</style></head>
+<body><h1>{e(title)}</h1>
+<p>{e(view)}<br>Changes from {e(since.isoformat())} (exclusive) to {e(as_of.isoformat())}, against the
+window of the same length before.</p>
+<table><tr><th>Measure</th><th>Previous window</th><th>This window</th><th>Change</th></tr>{''.join(rows)}</table>
+<h2>Largest movers</h2>
+<table><tr><th>Event</th><th>Date</th><th>Opportunity</th><th>Region</th><th>Owner</th><th>Amount</th></tr>
+{''.join(mover_rows)}</table>
+</body></html>
+"""
+
+
+def render_csv(changes: pd.DataFrame, movers: pd.DataFrame) -> str:
+    """Both tables in one CSV file, one section after the other."""
+    return changes.to_csv(index=False) + "\n" + movers.to_csv(index=False)

@@ -1,0 +1,44 @@
+"""1:1 brief: what changed between two dates, as a page and as an export."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboard import db
+from dashboard.brief_export import format_measure, render_csv, render_html
+from dashboard.components import page_header, table, tile
+from dashboard.filters import current
+
+f = current()
+page_header("1:1 brief", f.describe())
+since = st.date_input("Since the last 1:1 on", value=f.as_of - dt.timedelta(days=14), max_value=f.as_of - dt.timedelta(days=1),
+                      key="brief_since")
+changes = db.query("brief_changes", **f.params(since=since))
+movers = db.query("brief_movers", **f.params(since=since))
+
+cols = st.columns(len(changes))
+for col, row in zip(cols, changes.itertuples(index=False), strict=True):
+    with col:
+        delta = None if row.change is None or row.change != row.change or row.change == 0 else (
+            ("+" if row.change > 0 else "") + format_measure(row.measure, row.change, f.currency))
+        tile(row.measure, format_measure(row.measure, row.current, f.currency), "brief_changes", delta)
+st.caption(f"From {since:%Y-%m-%d} (exclusive) to {f.as_of:%Y-%m-%d}; deltas against the {(f.as_of - since).days} "
+           "days before.")
+
+st.subheader(db.title("brief_movers"), help=db.definition("brief_movers"))
+if movers.empty:
+    st.info("No deal was created, won or lost in this window.")
+else:
+    table(movers, "brief_movers.csv")
+
+title = f"1:1 brief {since:%Y-%m-%d} to {f.as_of:%Y-%m-%d}"
+d1, d2 = st.columns(2)
+with d1:
+    st.download_button("Download the brief (HTML)", render_html(title, f.describe(), since, f.as_of, changes, movers,
+                                                                f.currency).encode("utf-8"),
+                       file_name=f"brief-{f.as_of:%Y-%m-%d}.html", mime="text/html", key="brief_html")
+with d2:
+    st.download_button("Download the brief (CSV)", render_csv(changes, movers).encode("utf-8"),
+                       file_name=f"brief-{f.as_of:%Y-%m-%d}.csv", mime="text/csv", key="brief_csv")
