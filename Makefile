@@ -7,7 +7,7 @@ AS_OF  ?=
 SCALE  ?= small
 PORT   ?= 8501
 
-.PHONY: run test install install-dev sample db lint bench clean
+.PHONY: run test install install-dev browser sample db lint bench clean screenshots
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,12 +45,23 @@ sample: install
 run: db
 	CRM_DB=$(DB) $(VENV)/bin/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true
 
+# Debian's chromium for the browser tests (Playwright drives it; it never downloads a browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
 lint: install-dev
 	$(VENV)/bin/ruff check .
 
-test: install-dev
+test: install-dev browser
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
+
+# Refresh the README's screenshots from the browser test.
+screenshots: install-dev browser
+	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/test_browser.py
 
 clean:
 	rm -rf build warehouse .pytest_cache

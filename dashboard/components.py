@@ -83,6 +83,18 @@ def fmt_money(amount: object, currency: str) -> str:
     return f"{currency} {value:,.0f}" if abs(value) >= 100 or value == 0 else f"{currency} {value:,.2f}"
 
 
+def fmt_money_short(amount: object, currency: str) -> str:
+    """Money for a tile: 'USD 36.7k', 'USD 1.25M'; under 10,000 in full. Tables keep every cent."""
+    if amount is None or pd.isna(amount):
+        return "–"
+    value = float(amount)
+    if abs(value) >= 1_000_000:
+        return f"{currency} {value / 1_000_000:.2f}M"
+    if abs(value) >= 10_000:
+        return f"{currency} {value / 1_000:.1f}k"
+    return fmt_money(value, currency)
+
+
 def fmt_pct(share: object) -> str:
     """A share as a percentage with one decimal, or a dash."""
     if share is None or pd.isna(share):
@@ -107,7 +119,7 @@ def fmt_minutes(minutes: object) -> str:
 def money_delta(now: float, then: float, currency: str) -> str | None:
     """Change of an amount for a tile's delta, with its currency."""
     change = float(now) - float(then)
-    return None if change == 0 else f"{'+' if change > 0 else '−'}{fmt_money(abs(change), currency)}"
+    return None if change == 0 else f"{'+' if change > 0 else '-'}{fmt_money_short(abs(change), currency)}"
 
 
 def _fmt_ts(value: object) -> str:

@@ -44,13 +44,13 @@ def test_overview_side_by_side(metrics_db: Path, monkeypatch: pytest.MonkeyPatch
     at = run(metrics_db, monkeypatch, **Q4)
     assert tiles(at) == {
         "MQLs": "3", "Handed off to sales": "2", "Followed up within SLA": "33.3%",
-        "Marketing-sourced pipeline": "USD 40,000", "Marketing-influenced pipeline": "USD 40,000",
-        "Influenced share of pipeline": "71.4%", "Bookings quarter to date": "USD 36,667", "Quota attainment": "24.4%",
-        "Quota": "USD 150,000", "Pipeline created": "USD 56,000", "Pipeline coverage": "0.04x", "Accepted by sales": "2"}
+        "Marketing-sourced pipeline": "USD 40.0k", "Marketing-influenced pipeline": "USD 40.0k",
+        "Influenced share of pipeline": "71.4%", "Bookings quarter to date": "USD 36.7k", "Quota attainment": "24.4%",
+        "Quota": "USD 150.0k", "Pipeline created": "USD 56.0k", "Pipeline coverage": "0.04x", "Accepted by sales": "2"}
     # compared with 11-06 (the default: 14 days before): then 1 MQL (K1), 10,000 booked (O1), the same created
     deltas = {m.label: m.delta for m in at.metric}
     assert deltas["MQLs"] == "+2"
-    assert deltas["Bookings quarter to date"] == "+USD 26,667"
+    assert deltas["Bookings quarter to date"] == "+USD 26.7k"
     assert not deltas["Pipeline created"]  # nothing was created after 11-06
     assert "1 opportunity(ies) in a currency without an exchange rate" in at.info[0].value
     assert "Data through 2026-11-19 10:00 UTC" in at.caption[0].value
@@ -61,17 +61,17 @@ def test_region_filter_from_the_url(metrics_db: Path, monkeypatch: pytest.Monkey
     got = tiles(at)
     # EMEA: O2 25,000 marketing-sourced, O4 16,000 sales; O2 booked at 0.75 = 26,667; Eve's quota 60,000
     assert (got["MQLs"], got["Marketing-sourced pipeline"], got["Pipeline created"], got["Bookings quarter to date"],
-            got["Quota"], got["Quota attainment"]) == ("0", "USD 25,000", "USD 41,000", "USD 26,667", "USD 60,000", "44.4%")
+            got["Quota"], got["Quota attainment"]) == ("0", "USD 25.0k", "USD 41.0k", "USD 26.7k", "USD 60.0k", "44.4%")
 
 
 def test_changing_a_filter_changes_tiles_and_the_url(metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = run(metrics_db, monkeypatch, **Q4)
     at.sidebar.selectbox(key="f_region").set_value("AMER").run()
     assert at.query_params["region"] == "AMER"
-    assert (tiles(at)["Pipeline created"], tiles(at)["Quota"]) == ("USD 15,000", "USD 90,000")
+    assert (tiles(at)["Pipeline created"], tiles(at)["Quota"]) == ("USD 15.0k", "USD 90.0k")
     at.sidebar.selectbox(key="f_currency").set_value("EUR").run()
     # AMER in EUR: O1 10,000 USD at 0.80 and O3 5,000 USD at 0.75 (created 11-01)
-    assert tiles(at)["Pipeline created"] == "EUR 11,750"
+    assert tiles(at)["Pipeline created"] == "EUR 11.8k"
     assert at.query_params["currency"] == "EUR"
 
 
@@ -83,23 +83,23 @@ def test_invalid_link_values_are_ignored_with_a_notice(metrics_db: Path, monkeyp
     assert any("`region=MARS`" in n for n in notices)
     assert any("`model=magic`" in n for n in notices)
     assert any("`owner=<script>`" in n for n in notices)
-    assert tiles(at)["Pipeline created"] == "USD 56,000"  # all regions, as if the values were absent
+    assert tiles(at)["Pipeline created"] == "USD 56.0k"  # all regions, as if the values were absent
 
 
 PAGES = {
     "leads": {"Leads": "3", "MQLs": "3", "Handed off": "2", "Accepted": "2", "Converted": "1", "Won": "1"},
-    "pipeline": {"Pipeline created": "USD 56,000", "Marketing-sourced": "USD 40,000",
-                 "Marketing-influenced": "USD 40,000", "Influenced share": "71.4%"},
-    "quota": {"Attainment": "24.4%", "Won": "USD 36,667", "Gap": "USD 113,333", "Coverage": "0.04x",
+    "pipeline": {"Pipeline created": "USD 56.0k", "Marketing-sourced": "USD 40.0k",
+                 "Marketing-influenced": "USD 40.0k", "Influenced share": "71.4%"},
+    "quota": {"Attainment": "24.4%", "Won": "USD 36.7k", "Gap": "USD 113.3k", "Coverage": "0.04x",
               "Pace vs linear": "44.1%", "Pace vs typical quarter": "–", "Expected from open pipeline": "USD 5,000",
-              "New pipeline needed": "USD 108,333", "New opportunities needed": "16", "MQLs needed": "–"},
+              "New pipeline needed": "USD 108.3k", "New opportunities needed": "16", "MQLs needed": "–"},
     "sla": {"Within SLA (wall clock)": "33.3%", "Within SLA (business hours)": "66.7%", "Untouched past target": "1",
             "Ignored": "0", "Median response": "40 min 00 s"},
-    "regions": {"Bookings (USD, day's rates)": "USD 36,667", "Bookings (USD, constant rates)": "USD 35,000",
+    "regions": {"Bookings (USD, day's rates)": "USD 36.7k", "Bookings (USD, constant rates)": "USD 35.0k",
                 "Exchange-rate effect": "USD 1,667", "Deals without a rate": "1"},
     "deals": {"Closed": "2 won · 1 lost", "Win rate (count)": "66.7%", "Win rate (amount)": "69.6%",
               "Average cycle (won)": "28 days"},
-    "brief": {"MQLs handed off": "1", "Pipeline created": "USD 0.00", "Bookings": "USD 26,666.67",
+    "brief": {"MQLs handed off": "1", "Pipeline created": "USD 0", "Bookings": "USD 26.7k",
               "SLA compliance": "0.0%", "Attainment to date": "24.4%"},
     "data_quality": {"Objects loaded": "13 of 15", "Records loaded": "60", "Records rejected": "0",
                      "Records excluded": "0", "Warnings": "3"},
@@ -114,7 +114,7 @@ def test_every_page_shows_exact_tiles(page: str, metrics_db: Path, monkeypatch: 
 
 def test_pages_follow_the_owner_filter(metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = run(metrics_db, monkeypatch, page="quota", owner="U3", **Q4)  # Cat's team: Ada and Ben
-    assert (tiles(at)["Won"], tiles(at)["Attainment"]) == ("USD 10,000", "11.1%")
+    assert (tiles(at)["Won"], tiles(at)["Attainment"]) == ("USD 10.0k", "11.1%")
     at = run(metrics_db, monkeypatch, page="sla", owner="U1", **Q4)
     assert tiles(at)["Within SLA (wall clock)"] == "100.0%"
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard.components import fmt_int, fmt_money, fmt_pct, money_delta, page_header, tile
+from dashboard.components import fmt_int, fmt_money_short, fmt_pct, money_delta, page_header, tile
 from dashboard.filters import current
 from dashboard.kpis import overview
 
@@ -14,8 +14,9 @@ f = current()
 page_header("Overview", f.describe())
 
 default_since = max(f.quarter_start - dt.timedelta(days=1), f.as_of - dt.timedelta(days=14))
-since = st.date_input("Compare with", value=default_since, max_value=f.as_of, key="overview_since",
-                      help="The deltas show the change since the end of this day (quarter to date at both dates).")
+since = st.columns([1, 3])[0].date_input(
+    "Compare with", value=default_since, max_value=f.as_of, key="overview_since",
+    help="The deltas show the change since the end of this day (quarter to date at both dates).")
 now = overview(f, f.as_of)
 then = overview(f, since) if since >= f.quarter_start else None
 
@@ -34,7 +35,9 @@ c = f.currency
 marketing, sales = st.columns(2, gap="large")
 with marketing:
     st.subheader("Marketing")
-    m1, m2, m3 = st.columns(3)
+    m1, m2 = st.columns(2)
+    m3, m4 = st.columns(2)
+    m5, m6 = st.columns(2)
     with m1:
         tile("MQLs", fmt_int(now.mqls), "lead_funnel", delta_int(now.mqls, then.mqls if then else None))
     with m2:
@@ -43,30 +46,30 @@ with marketing:
     with m3:
         tile("Followed up within SLA", fmt_pct(now.sla_compliance), "sla_by_region",
              delta_pct(now.sla_compliance, then.sla_compliance if then else None))
-    m4, m5, m6 = st.columns(3)
     with m4:
-        tile("Marketing-sourced pipeline", fmt_money(now.marketing_pipeline, c), "pipeline_generated",
+        tile("Marketing-sourced pipeline", fmt_money_short(now.marketing_pipeline, c), "pipeline_generated",
              money_delta(now.marketing_pipeline, then.marketing_pipeline, c) if then else None)
     with m5:
-        tile("Marketing-influenced pipeline", fmt_money(now.influenced_pipeline, c), "pipeline_influenced",
+        tile("Marketing-influenced pipeline", fmt_money_short(now.influenced_pipeline, c), "pipeline_influenced",
              money_delta(now.influenced_pipeline, then.influenced_pipeline, c) if then else None)
     with m6:
         share = now.influenced_pipeline / now.pipeline if now.pipeline else None
         tile("Influenced share of pipeline", fmt_pct(share), "pipeline_influenced")
 with sales:
     st.subheader("Sales")
-    s1, s2, s3 = st.columns(3)
+    s1, s2 = st.columns(2)
+    s3, s4 = st.columns(2)
+    s5, s6 = st.columns(2)
     with s1:
-        tile("Bookings quarter to date", fmt_money(now.won, c), "quota_attainment",
+        tile("Bookings quarter to date", fmt_money_short(now.won, c), "quota_attainment",
              money_delta(now.won, then.won, c) if then else None)
     with s2:
         tile("Quota attainment", fmt_pct(now.attainment), "quota_attainment",
              delta_pct(now.attainment, then.attainment if then else None))
     with s3:
-        tile("Quota", fmt_money(now.quota, c), "quota_attainment")
-    s4, s5, s6 = st.columns(3)
+        tile("Quota", fmt_money_short(now.quota, c), "quota_attainment")
     with s4:
-        tile("Pipeline created", fmt_money(now.pipeline, c), "pipeline_generated",
+        tile("Pipeline created", fmt_money_short(now.pipeline, c), "pipeline_generated",
              money_delta(now.pipeline, then.pipeline, c) if then else None)
     with s5:
         tile("Pipeline coverage", f"{now.coverage:.2f}x" if now.coverage is not None else "–", "quota_attainment")

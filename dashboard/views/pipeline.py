@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, db
-from dashboard.components import fmt_int, fmt_money, fmt_pct, page_header, table, tile
+from dashboard.components import fmt_int, fmt_money_short, fmt_pct, page_header, table, tile
 from dashboard.filters import MODELS, current
 
 f = current()
@@ -19,11 +19,11 @@ marketing = float(generated.loc[generated["sourced_by"] == "Marketing", "amount"
 
 t1, t2, t3, t4 = st.columns(4)
 with t1:
-    tile("Pipeline created", fmt_money(total, c), "pipeline_generated")
+    tile("Pipeline created", fmt_money_short(total, c), "pipeline_generated")
 with t2:
-    tile("Marketing-sourced", fmt_money(marketing, c), "pipeline_generated")
+    tile("Marketing-sourced", fmt_money_short(marketing, c), "pipeline_generated")
 with t3:
-    tile("Marketing-influenced", fmt_money(influenced["influenced_amount"], c), "pipeline_influenced")
+    tile("Marketing-influenced", fmt_money_short(influenced["influenced_amount"], c), "pipeline_influenced")
 with t4:
     tile("Influenced share", fmt_pct(influenced["influenced_amount"] / total if total else None), "pipeline_influenced")
 if influenced["unconverted_opportunities"]:

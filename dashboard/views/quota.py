@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, db
-from dashboard.components import empty_state, fmt_int, fmt_money, fmt_pct, page_header, table, tile
+from dashboard.components import empty_state, fmt_int, fmt_money, fmt_money_short, fmt_pct, page_header, table, tile
 from dashboard.filters import current
 
 f = current()
@@ -23,9 +23,9 @@ t1, t2, t3, t4, t5, t6 = st.columns(6)
 with t1:
     tile("Attainment", fmt_pct(company["attainment"] if company is not None else None), "quota_attainment")
 with t2:
-    tile("Won", fmt_money(company["won"] if company is not None else 0, c), "quota_attainment")
+    tile("Won", fmt_money_short(company["won"] if company is not None else 0, c), "quota_attainment")
 with t3:
-    tile("Gap", fmt_money(company["gap"] if company is not None else 0, c), "quota_attainment")
+    tile("Gap", fmt_money_short(company["gap"] if company is not None else 0, c), "quota_attainment")
 with t4:
     coverage = company["coverage"] if company is not None else None
     tile("Coverage", f"{coverage:.2f}x" if coverage is not None and coverage == coverage else "–", "quota_attainment")
@@ -48,9 +48,9 @@ st.subheader("For marketers: what it takes to close the gap", help=db.definition
 needed = db.query("quota_needed", **f.params()).iloc[0]
 n1, n2, n3, n4 = st.columns(4)
 with n1:
-    tile("Expected from open pipeline", fmt_money(needed["expected_from_open"], c), "quota_needed")
+    tile("Expected from open pipeline", fmt_money_short(needed["expected_from_open"], c), "quota_needed")
 with n2:
-    tile("New pipeline needed", fmt_money(needed["new_pipeline_needed"], c), "quota_needed")
+    tile("New pipeline needed", fmt_money_short(needed["new_pipeline_needed"], c), "quota_needed")
 with n3:
     tile("New opportunities needed", fmt_int(needed["new_opportunities_needed"]), "quota_needed")
 with n4:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, db
-from dashboard.components import fmt_int, fmt_money, page_header, table, tile
+from dashboard.components import fmt_int, fmt_money_short, page_header, table, tile
 from dashboard.filters import current
 
 f = current()
@@ -14,11 +14,11 @@ c = f.currency
 frame = db.query("region_currency", **f.params())
 t1, t2, t3, t4 = st.columns(4)
 with t1:
-    tile(f"Bookings ({c}, day's rates)", fmt_money(frame["bookings_reporting"].sum(), c), "region_currency")
+    tile(f"Bookings ({c}, day's rates)", fmt_money_short(frame["bookings_reporting"].sum(), c), "region_currency")
 with t2:
-    tile(f"Bookings ({c}, constant rates)", fmt_money(frame["bookings_constant"].sum(), c), "region_currency")
+    tile(f"Bookings ({c}, constant rates)", fmt_money_short(frame["bookings_constant"].sum(), c), "region_currency")
 with t3:
-    tile("Exchange-rate effect", fmt_money(frame["bookings_fx_effect"].sum(), c), "region_currency")
+    tile("Exchange-rate effect", fmt_money_short(frame["bookings_fx_effect"].sum(), c), "region_currency")
 with t4:
     tile("Deals without a rate", fmt_int(frame["unconverted_deals"].sum()), "region_currency")
 

@@ -1,0 +1,126 @@
+"""The key flows in a real headless Chromium (Debian's package, driven by Playwright).
+
+Starts the dashboard on the hand-built metrics fixture, opens the overview, changes the region
+filter and checks the URL and a tile, opens every page without an error, and saves screenshots
+(to $SCREENSHOT_DIR, default build/screenshots).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from data.ingest import ingest
+from tests.conftest import FIXTURES, ROOT_DIR
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
+    pytest.skip("Debian's chromium is not installed (make test installs it)", allow_module_level=True)
+
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+
+PAGES = ["Overview", "Leads & handoff", "Pipeline & attribution", "Quota & pacing", "Follow-up SLA", "Regions & currency",
+         "Deals", "1:1 brief", "Definitions", "Data quality"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("browser") / "crm.duckdb"
+    ingest(FIXTURES / "metrics", db, quiet=True)
+    port = _free_port()
+    env = {**os.environ, "CRM_DB": str(db)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT_DIR / "dashboard" / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        raise RuntimeError("the dashboard did not start within 60 s")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def page() -> Iterator[Page]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+            "--no-first-run", "--disable-component-update", "--disable-sync"])
+        pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+        yield pg
+        browser.close()
+
+
+def _shots() -> Path:
+    folder = Path(os.environ.get("SCREENSHOT_DIR", ROOT_DIR / "build" / "screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _tile(page: Page, label: str) -> str:
+    metric = page.get_by_test_id("stMetric").filter(has=page.get_by_text(label, exact=True)).first
+    return metric.get_by_test_id("stMetricValue").inner_text()
+
+
+def _settle(page: Page) -> None:
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
+    page.wait_for_timeout(500)
+
+
+def test_overview_region_filter_changes_url_and_tiles(server: str, page: Page) -> None:
+    page.goto(f"{server}/?quarter=2026-10-01&as_of=2026-11-20")
+    expect(page.get_by_text("Pipeline created", exact=True).first).to_be_visible(timeout=30_000)
+    _settle(page)
+    assert _tile(page, "Pipeline created") == "USD 56.0k"
+    page.screenshot(path=_shots() / "overview.png", full_page=True)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stSelectbox").filter(has_text="Region").click()
+    page.get_by_role("option", name="EMEA", exact=True).click()
+    expect(page.get_by_test_id("stMetric").filter(has=page.get_by_text("Pipeline created", exact=True)).first
+           .get_by_test_id("stMetricValue")).to_have_text("USD 41.0k", timeout=30_000)
+    assert "region=EMEA" in page.url
+    assert _tile(page, "Quota") == "USD 60.0k"
+    # the link reproduces the view
+    page.goto(page.url)
+    expect(page.get_by_text("Pipeline created", exact=True).first).to_be_visible(timeout=30_000)
+    _settle(page)
+    assert _tile(page, "Pipeline created") == "USD 41.0k"
+
+
+def test_every_page_opens_without_an_error(server: str, page: Page) -> None:
+    page.goto(f"{server}/?quarter=2026-10-01&as_of=2026-11-20")
+    _settle(page)
+    for title in PAGES:
+        page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
+        expect(page.get_by_role("heading", name=title, exact=True).first).to_be_visible(timeout=30_000)
+        _settle(page)
+        assert page.get_by_test_id("stException").count() == 0, title
+        name = title.lower().replace(" & ", "-").replace(":", "").replace(" ", "-")
+        page.screenshot(path=_shots() / f"{name}.png", full_page=True)
