@@ -5,6 +5,7 @@ PY     := $(VENV)/bin/python
 DB     ?= warehouse/crm.duckdb
 AS_OF  ?=
 SCALE  ?= small
+BENCH_SCALE ?= medium
 PORT   ?= 8501
 
 .PHONY: run test install install-dev browser sample db lint bench clean screenshots
@@ -62,6 +63,10 @@ test: install-dev browser
 # Refresh the README's screenshots from the browser test.
 screenshots: install-dev browser
 	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/test_browser.py
+
+# Speed at a large company's size (not part of `make test`): SCALE=medium by default here.
+bench: install-dev browser
+	$(PY) -m bench.benchmark --scale $(if $(filter small,$(SCALE)),small,$(BENCH_SCALE)) --out build/bench/results.json
 
 clean:
 	rm -rf build warehouse .pytest_cache

@@ -353,3 +353,12 @@ def test_currency_policy_picks_the_rate_date(tmp_path: Path) -> None:
     assert company["won"] == 35000.0
     assert records(q(con, "region_currency"))[1][:3] == ("EMEA", "EUR", 20000.0)
     assert records(q(con, "region_currency"))[1][3] == 25000.0
+
+
+def test_attribution_credit_for_every_model_at_once(con: duckdb.DuckDBPyConnection) -> None:
+    every = q(con, "attribution_credit", model=None)
+    totals = every.groupby("model")["credit"].sum().round(2).to_dict()
+    assert totals == dict.fromkeys(["first_touch", "full_path", "last_touch", "linear", "time_decay", "u_shaped",
+                                    "w_shaped"], 56000.0)
+    linear = every[every["model"] == "linear"].drop(columns=["model"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(linear, q(con, "attribution_credit", model="linear").drop(columns=["model"]))

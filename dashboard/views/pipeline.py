@@ -40,13 +40,10 @@ with right:
                     width="stretch")
 
 st.subheader("Attribution: every model side by side", help=db.definition("attribution_credit"))
-credits = []
-for model, label in MODELS.items():
-    frame = db.query("attribution_credit", **f.params(model=model))
-    by = frame.groupby("channel", as_index=False)["credit"].sum()
-    by["model"] = label
-    credits.append(by)
-side_by_side = pd.concat(credits, ignore_index=True)
+every_model = db.query("attribution_credit", **f.params(model=None))  # one query for the seven models
+side_by_side = every_model.groupby(["model", "channel"], as_index=False)["credit"].sum()
+side_by_side["model"] = pd.Categorical(side_by_side["model"].map(MODELS), categories=list(MODELS.values()), ordered=True)
+side_by_side = side_by_side.sort_values(["model", "channel"])
 st.plotly_chart(charts.grouped_bars(side_by_side, "channel", "credit", "model", "Credit by channel and model", c),
                 width="stretch")
 
@@ -59,6 +56,6 @@ st.subheader(f"{db.title('campaign_return')} ({MODELS[f.model]})", help=db.defin
 table(db.query("campaign_return", **f.params()), "campaign_return.csv")
 
 with st.expander(f"Credit by campaign ({MODELS[f.model]})"):
-    table(db.query("attribution_credit", **f.params()), "attribution_credit.csv")
+    table(every_model[every_model["model"] == f.model].drop(columns=["model"]), "attribution_credit.csv")
 with st.expander(db.title("pipeline_influenced_by_campaign")):
     table(db.query("pipeline_influenced_by_campaign", **f.params()), "influenced_by_campaign.csv")
