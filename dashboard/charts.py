@@ -1,11 +1,19 @@
 """Plotly figures for the pages. Figures use no fixed template colours, so Streamlit's light and dark
-themes both apply; every figure is built from a DataFrame a query returned."""
+themes both apply; every figure is built from a DataFrame a query returned.
+
+Building a Plotly Express figure costs 60-90 ms, more than the queries behind it, so figures are cached
+on their data and arguments: a rerun with the same filters reuses them (new data, new figure)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+import streamlit as st
+
+# cache_resource hands back the same figure object: unpickling a figure (cache_data) re-runs Plotly's validation,
+# which costs as much as building it. Figures are never modified after they are built.
+_cache = st.cache_resource(show_spinner=False, max_entries=256)
 
 
 def _style(fig: go.Figure, height: int = 360) -> go.Figure:
@@ -14,12 +22,14 @@ def _style(fig: go.Figure, height: int = 360) -> go.Figure:
     return fig
 
 
+@_cache
 def funnel(stages: list[str], values: list[int], title: str) -> go.Figure:
     """Lead funnel: each stage's count and its share of the first."""
     fig = go.Figure(go.Funnel(y=stages, x=values, textinfo="value+percent initial"))
     return _style(fig.update_layout(title=title))
 
 
+@_cache
 def pacing(frame: pd.DataFrame, currency: str) -> go.Figure:
     """Cumulative won against the quota line, the linear pace and the typical pace of past quarters."""
     fig = go.Figure()
@@ -31,6 +41,7 @@ def pacing(frame: pd.DataFrame, currency: str) -> go.Figure:
     return _style(fig.update_layout(title="Pacing", yaxis_title=currency, hovermode="x unified"))
 
 
+@_cache
 def response_histogram(frame: pd.DataFrame, targets: list[int]) -> go.Figure:
     """MQLs by minutes to first touch (5-minute bins, 120 = two hours or more), SLA targets marked."""
     fig = px.bar(frame, x="bin_start", y="mqls", labels={"bin_start": "minutes to first human touch", "mqls": "MQLs"})
@@ -40,12 +51,14 @@ def response_histogram(frame: pd.DataFrame, targets: list[int]) -> go.Figure:
     return _style(fig.update_layout(title="Response time"))
 
 
+@_cache
 def grouped_bars(frame: pd.DataFrame, x: str, y: str, color: str, title: str, y_title: str) -> go.Figure:
     """Grouped bars, e.g. credit by channel for every attribution model side by side."""
     fig = px.bar(frame, x=x, y=y, color=color, barmode="group", labels={y: y_title, x: "", color: ""})
     return _style(fig.update_layout(title=title))
 
 
+@_cache
 def bars(frame: pd.DataFrame, x: str, y: str, title: str, y_title: str, color: str | None = None,
          horizontal: bool = False) -> go.Figure:
     """Plain bars (stacked by `color` when given)."""
@@ -56,6 +69,7 @@ def bars(frame: pd.DataFrame, x: str, y: str, title: str, y_title: str, color: s
     return _style(fig.update_layout(title=title))
 
 
+@_cache
 def region_multiples(frame: pd.DataFrame, currency: str) -> go.Figure:
     """Small multiples: per region, bookings at the day's rates and at constant rates."""
     long = frame.melt(id_vars=["region"], value_vars=["bookings_reporting", "bookings_constant"], var_name="measure",
@@ -69,6 +83,7 @@ def region_multiples(frame: pd.DataFrame, currency: str) -> go.Figure:
     return _style(fig.update_layout(title="Bookings by region: real growth and exchange-rate effect"), 340)
 
 
+@_cache
 def line(frame: pd.DataFrame, x: str, y: str, color: str | None, title: str, y_title: str) -> go.Figure:
     fig = px.line(frame, x=x, y=y, color=color, markers=True, labels={y: y_title, x: ""})
     return _style(fig.update_layout(title=title))

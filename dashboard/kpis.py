@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import streamlit as st
+
 from dashboard import db
 from dashboard.filters import Filters
 
@@ -28,7 +30,12 @@ class Overview:
 
 
 def overview(f: Filters, as_of: dt.date) -> Overview:
-    """The overview at `as_of` (quarter start to that day), for the filters in force."""
+    """The overview at `as_of` (quarter start to that day), for the filters in force (cached per database version)."""
+    return _overview(str(db.live_version()), f, as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _overview(version: str, f: Filters, as_of: dt.date) -> Overview:
     p = f.params(end_date=as_of, as_of=as_of)
     generated = db.query("pipeline_generated", **p)
     influenced = db.query("pipeline_influenced", **p)

@@ -593,9 +593,7 @@ def _build_derived(con: duckdb.DuckDBPyConnection, defs: Definitions, progress: 
         CREATE MACRO fx_day(d) AS least(greatest(CAST(d AS DATE), DATE '{lo.isoformat()}'), DATE '{hi.isoformat()}');
         CREATE MACRO to_money(x) AS CAST(round(x, 2) AS DECIMAL(18, 2));
         CREATE MACRO rate_date(measure, created, closed, as_of, period_start) AS
-            CASE (SELECT value FROM cfg_setting WHERE key = 'currency_' || measure)
-                WHEN 'close_date' THEN CAST(closed AS DATE) WHEN 'created_date' THEN CAST(created AS DATE)
-                WHEN 'as_of_date' THEN CAST(as_of AS DATE) ELSE CAST(period_start AS DATE) END;
+            CASE measure {_rate_date_cases(defs)} END;
         CREATE MACRO owned_by(owner, who) AS
             who IS NULL OR owner = who OR owner IN (SELECT user_id FROM stg_users WHERE manager_id = who);
         CREATE MACRO convert_money(amount, factor) AS CAST(round(CAST(amount AS DOUBLE) * factor, 2) AS DECIMAL(18, 2));
@@ -606,6 +604,18 @@ def _build_derived(con: duckdb.DuckDBPyConnection, defs: Definitions, progress: 
     for sql_file in files[1:]:
         con.execute(sql_file.read_text(encoding="utf-8"))
         progress(f"built {sql_file.stem.split('_', 1)[1]}")
+
+
+_POLICY_DATE = {"close_date": "CAST(closed AS DATE)", "created_date": "CAST(created AS DATE)",
+                "as_of_date": "CAST(as_of AS DATE)", "period_start": "CAST(period_start AS DATE)"}
+
+
+def _rate_date_cases(defs: Definitions) -> str:
+    """The currency policy as literal CASE branches: with a literal measure the optimiser folds the CASE into a
+    plain column, so joins on the rate date stay hash joins (a lookup of cfg_setting here made them nested loops)."""
+    policy = defs.currency.model_dump()
+    return " ".join(f"WHEN '{measure}' THEN {_POLICY_DATE[policy[measure]]}"
+                    for measure in ("won_lost", "pipeline_generated", "open_pipeline", "constant_currency"))
 
 
 def _insert_many(con: duckdb.DuckDBPyConnection, sql: str, rows: list) -> None:

@@ -152,3 +152,14 @@ def test_an_open_dashboard_picks_up_a_new_load(tmp_path: Path, monkeypatch: pyte
     at.run()
     assert tiles(at)["Records excluded"] == "1"
     assert tiles(at)["Records loaded"] == "32"
+
+
+EMPTY = {"pipeline": "No opportunity was created", "regions": "No deal was won", "deals": "No deal was closed",
+         "sla": "No MQLs in this quarter", "leads": "No leads or MQLs", "quota": "No quota is loaded"}
+
+
+@pytest.mark.parametrize("page", sorted(set(PAGES) | {"overview", "definitions"}))
+def test_pages_with_no_data_say_what_is_missing(page: str, metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run(metrics_db, monkeypatch, page=page, region="LATAM", **Q4)  # nothing happens in LATAM in this fixture
+    if page in EMPTY:
+        assert any(EMPTY[page] in i.value for i in at.info), [i.value for i in at.info]

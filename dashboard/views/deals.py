@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, db
-from dashboard.components import fmt_int, fmt_money, fmt_pct, page_header, table, tile
+from dashboard.components import empty_state, fmt_int, fmt_money, fmt_pct, page_header, table, tile
 from dashboard.filters import current
 
 f = current()
@@ -32,14 +32,22 @@ with t4:
 
 left, right = st.columns(2)
 with left:
-    long = rates.melt(id_vars=["value"], value_vars=["won_amount", "lost_amount"], var_name="outcome", value_name="amount")
-    long["outcome"] = long["outcome"].map({"won_amount": "Won", "lost_amount": "Lost"})
-    st.plotly_chart(charts.bars(long, "value", "amount", f"Won vs lost by {dimension}", c, color="outcome"),
-                    width="stretch")
+    if rates.empty:
+        empty_state("No deal was closed in this quarter for these filters.",
+                    "Win rates and cycle times need won or lost opportunities in the period.")
+    else:
+        long = rates.melt(id_vars=["value"], value_vars=["won_amount", "lost_amount"], var_name="outcome",
+                          value_name="amount")
+        long["outcome"] = long["outcome"].map({"won_amount": "Won", "lost_amount": "Lost"})
+        st.plotly_chart(charts.bars(long, "value", "amount", f"Won vs lost by {dimension}", c, color="outcome"),
+                        width="stretch")
 with right:
     stalled = db.query("deals_stalled", **f.params())
-    st.plotly_chart(charts.bars(stalled, "stage_name", "median_days_in_stage", "Where open deals stall",
-                                "median days in stage", horizontal=True), width="stretch")
+    if stalled.empty:
+        empty_state("No deal is open at the as-of date for these filters.", "There is nothing to stall.")
+    else:
+        st.plotly_chart(charts.bars(stalled, "stage_name", "median_days_in_stage", "Where open deals stall",
+                                    "median days in stage", horizontal=True), width="stretch")
 st.subheader(db.title("deals_win_rate"), help=db.definition("deals_win_rate"))
 table(rates, f"win_rate_by_{dimension}.csv")
 st.subheader(db.title("deals_stalled"), help=db.definition("deals_stalled"))

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, db
-from dashboard.components import fmt_int, fmt_money_short, fmt_pct, page_header, table, tile
+from dashboard.components import empty_state, fmt_int, fmt_money_short, fmt_pct, page_header, table, tile
 from dashboard.filters import MODELS, current
 
 f = current()
@@ -17,6 +17,10 @@ influenced = db.query("pipeline_influenced", **f.params()).iloc[0]
 total = float(generated["amount"].sum())
 marketing = float(generated.loc[generated["sourced_by"] == "Marketing", "amount"].sum())
 
+if generated.empty and not influenced["unconverted_opportunities"]:
+    empty_state("No opportunity was created in this quarter for these filters.",
+                "Pipeline and attribution need opportunities created in the period (Opportunity in the export).")
+    st.stop()
 t1, t2, t3, t4 = st.columns(4)
 with t1:
     tile("Pipeline created", fmt_money_short(total, c), "pipeline_generated")

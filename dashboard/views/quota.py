@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts, db
@@ -16,7 +17,7 @@ company = levels[levels["level"] == "company"].iloc[0] if (levels["level"] == "c
 pacing = db.query("quota_pacing", **f.params())
 at_as_of = pacing[pacing["pacing_linear"].notna() | pacing["pacing_typical"].notna()]
 
-if company is None or company["quota"] == 0:
+if company is None or pd.isna(company["quota"]) or company["quota"] == 0:
     empty_state("No quota is loaded for this quarter and these filters.",
                 "Attainment, pacing, gap and coverage need ForecastingQuota in the export.")
 t1, t2, t3, t4, t5, t6 = st.columns(6)
@@ -55,12 +56,14 @@ with n3:
     tile("New opportunities needed", fmt_int(needed["new_opportunities_needed"]), "quota_needed")
 with n4:
     tile("MQLs needed", fmt_int(needed["mqls_needed"]), "quota_needed")
-st.caption(f"History of the four previous quarters: win rate {fmt_pct(needed['win_rate_amount'])} by amount, "
-           f"average deal {fmt_money(needed['avg_deal_size'], c)}, "
-           f"{fmt_pct(needed['mql_to_opportunity'])} of MQLs became opportunities, "
-           f"won deals took {needed['avg_cycle_days']:.0f} days on average; {needed['days_left']} days are left."
-           if needed["avg_cycle_days"] == needed["avg_cycle_days"] and needed["avg_cycle_days"] is not None
-           else "No closed deals in the four previous quarters: no history to project from.")
-if needed["cycle_fits"] is False or needed["cycle_fits"] == 0:
+history_known = not pd.isna(needed["avg_cycle_days"])
+if history_known:
+    st.caption(f"History of the four previous quarters: win rate {fmt_pct(needed['win_rate_amount'])} by amount, "
+               f"average deal {fmt_money(needed['avg_deal_size'], c)}, "
+               f"{fmt_pct(needed['mql_to_opportunity'])} of MQLs became opportunities, "
+               f"won deals took {needed['avg_cycle_days']:.0f} days on average; {needed['days_left']} days are left.")
+else:
+    st.caption("No deal was won in the four previous quarters for these filters: no history to project from.")
+if history_known and not pd.isna(needed["cycle_fits"]) and not bool(needed["cycle_fits"]):
     st.warning("A deal created today would typically close after this quarter ends: new pipeline now mostly "
                "serves next quarter; this quarter depends on the open pipeline.")

@@ -5,13 +5,17 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, db
-from dashboard.components import fmt_int, fmt_money_short, page_header, table, tile
+from dashboard.components import empty_state, fmt_int, fmt_money_short, page_header, table, tile
 from dashboard.filters import current
 
 f = current()
 page_header("Regions & currency", f.describe())
 c = f.currency
 frame = db.query("region_currency", **f.params())
+if frame.empty:
+    empty_state("No deal was won, or is open and closing, in this quarter for these filters.",
+                "Regional bookings and pipeline need opportunities in the period.")
+    st.stop()
 t1, t2, t3, t4 = st.columns(4)
 with t1:
     tile(f"Bookings ({c}, day's rates)", fmt_money_short(frame["bookings_reporting"].sum(), c), "region_currency")
