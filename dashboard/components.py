@@ -33,7 +33,7 @@ def outdated_database(path: Path) -> None:
 def page_header(title: str, filters_line: str | None = None) -> None:
     """Page title, the date of the data and of the last load, and the view's filters."""
     st.title(title)
-    s = db.query("data_quality_summary")
+    s = db.query("data_freshness")
     if s.empty:
         return
     row = s.iloc[0]
@@ -45,7 +45,7 @@ def page_header(title: str, filters_line: str | None = None) -> None:
 
 def data_caption() -> None:
     """The date of the data and of the last load (for pages without filters)."""
-    s = db.query("data_quality_summary")
+    s = db.query("data_freshness")
     if s.empty:
         return
     row = s.iloc[0]

@@ -110,7 +110,7 @@ def global_filters() -> tuple[Filters, list[str]]:
         state["f_region"] = seeded.get("region", ALL)
         state["f_segment"] = seeded.get("segment", ALL)
         state["f_owner"] = seeded.get("owner", ALL)
-        state["f_currency"] = seeded.get("currency", db.query("data_quality_summary")["reporting_currency"].iloc[0])
+        state["f_currency"] = seeded.get("currency", db.query("data_freshness")["reporting_currency"].iloc[0])
         state["f_model"] = seeded.get("model", "linear")
         state["f_seeded"] = True
     by_start = {row.quarter_start.date(): row for row in quarters.itertuples()}

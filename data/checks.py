@@ -61,10 +61,14 @@ CHECKS: tuple[Check, ...] = (
           "(SELECT 1 FROM stg_campaigns c WHERE c.campaign_id = m.campaign_id)"),
     Check("orphan_person", "CampaignMember", "campaign members whose lead or contact is not in the export",
           "Include Lead.csv and Contact.csv complete",
-          "SELECT m.campaign_member_id FROM stg_campaign_members m "
-          "LEFT JOIN stg_contacts c ON c.contact_id = m.contact_id LEFT JOIN stg_leads l ON l.lead_id = m.lead_id "
-          "WHERE (m.contact_id IS NOT NULL AND c.contact_id IS NULL) "
-          "OR (m.contact_id IS NULL AND m.lead_id IS NOT NULL AND l.lead_id IS NULL)"),
+          # missing people first (one aggregate over the touches), then their touches: two small joins
+          "WITH missing_contacts AS (SELECT DISTINCT contact_id FROM stg_campaign_members WHERE contact_id IS NOT NULL "
+          "EXCEPT SELECT contact_id FROM stg_contacts), "
+          "missing_leads AS (SELECT DISTINCT lead_id FROM stg_campaign_members WHERE contact_id IS NULL AND lead_id IS NOT NULL "
+          "EXCEPT SELECT lead_id FROM stg_leads) "
+          "SELECT m.campaign_member_id FROM stg_campaign_members m JOIN missing_contacts USING (contact_id) "
+          "UNION ALL SELECT m.campaign_member_id FROM stg_campaign_members m JOIN missing_leads USING (lead_id) "
+          "WHERE m.contact_id IS NULL"),
     Check("orphan_role_opportunity", "OpportunityContactRole", "contact roles whose opportunity or contact is not in the export",
           "Include Opportunity.csv and Contact.csv complete",
           "SELECT r.opportunity_contact_role_id FROM stg_opportunity_contact_roles r "

@@ -29,6 +29,7 @@ shares AS (
                               ORDER BY s.share DESC, s.touched_at, s.campaign_member_id) AS rank
     FROM attribution_share s JOIN opp o USING (opportunity_id)
     WHERE s.model IN (SELECT model FROM models)
+      AND s.opportunity_created_date BETWEEN $start_date AND $end_date  -- redundant with the join; lets the scan skip other periods
 ),
 credits AS (
     SELECT model, channel, campaign_id,
@@ -38,7 +39,8 @@ credits AS (
     UNION ALL
     SELECT m.model, 'Unattributed', NULL, o.amount
     FROM opp o CROSS JOIN models m
-    WHERE NOT EXISTS (SELECT 1 FROM attribution_share s WHERE s.opportunity_id = o.opportunity_id AND s.model = m.model)
+    WHERE NOT EXISTS (SELECT 1 FROM attribution_share s WHERE s.opportunity_id = o.opportunity_id AND s.model = m.model
+                      AND s.opportunity_created_date BETWEEN $start_date AND $end_date)
 )
 SELECT c.channel, c.campaign_id, cp.campaign_name, sum(c.credit) AS credit, c.model
 FROM credits c LEFT JOIN stg_campaigns cp USING (campaign_id)

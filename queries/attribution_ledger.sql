@@ -18,7 +18,8 @@ models AS (
     SELECT unnest(['first_touch', 'last_touch', 'linear', 'u_shaped', 'w_shaped', 'full_path', 'time_decay']) AS model
 ),
 touched AS (
-    SELECT DISTINCT model, opportunity_id FROM attribution_share
+    SELECT DISTINCT s.model, s.opportunity_id FROM attribution_share s
+    WHERE s.opportunity_created_date BETWEEN $start_date AND $end_date  -- skips other periods
 )
 SELECT
     m.model,

@@ -20,7 +20,7 @@ shares AS (
            to_money(CAST(o.amount AS DOUBLE) * s.share) AS rounded,
            row_number() OVER (PARTITION BY s.opportunity_id ORDER BY s.share DESC, s.touched_at, s.campaign_member_id) AS rank
     FROM attribution_share s JOIN opp o USING (opportunity_id)
-    WHERE s.model = $model
+    WHERE s.model = $model AND s.opportunity_created_date BETWEEN $start_date AND $end_date
 ),
 credits AS (
     SELECT campaign_id, stage_category,

@@ -24,6 +24,7 @@ sourced AS (
                 ELSE 'Sales' END AS channel
     FROM opp o
     LEFT JOIN opportunity_touch ft ON ft.opportunity_id = o.opportunity_id AND ft.pos_pre = 1
+          AND ft.opportunity_created_date BETWEEN $start_date AND $end_date
 )
 SELECT
     sourced_by,

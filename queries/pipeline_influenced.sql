@@ -8,6 +8,7 @@
 WITH opp AS (
     SELECT o.opportunity_id, fx.factor, o.amount,
            EXISTS (SELECT 1 FROM opportunity_touch t WHERE t.opportunity_id = o.opportunity_id
+                   AND t.opportunity_created_date BETWEEN $start_date AND $end_date
                    AND t.touched_at < CAST($as_of AS DATE) + INTERVAL 1 DAY) AS is_influenced
     FROM stg_opportunities o
     LEFT JOIN fx_conversion fx

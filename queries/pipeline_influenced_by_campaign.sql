@@ -18,6 +18,7 @@ by_campaign AS (
     SELECT DISTINCT t.opportunity_id, t.campaign_id, t.channel
     FROM opportunity_touch t
     WHERE t.touched_at < CAST($as_of AS DATE) + INTERVAL 1 DAY
+      AND t.opportunity_created_date BETWEEN $start_date AND $end_date
 )
 SELECT c.campaign_id, cp.campaign_name, c.channel, count(*) AS influenced_opportunities,
        sum(convert_money(o.amount, o.factor)) AS influenced_amount

@@ -18,6 +18,7 @@ by_channel AS (
     SELECT DISTINCT t.opportunity_id, t.channel
     FROM opportunity_touch t
     WHERE t.touched_at < CAST($as_of AS DATE) + INTERVAL 1 DAY
+      AND t.opportunity_created_date BETWEEN $start_date AND $end_date
 )
 SELECT c.channel, count(*) AS influenced_opportunities, sum(convert_money(o.amount, o.factor)) AS influenced_amount
 FROM opp o JOIN by_channel c USING (opportunity_id)

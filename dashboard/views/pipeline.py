@@ -61,5 +61,6 @@ table(db.query("campaign_return", **f.params()), "campaign_return.csv")
 
 with st.expander(f"Credit by campaign ({MODELS[f.model]})"):
     table(every_model[every_model["model"] == f.model].drop(columns=["model"]), "attribution_credit.csv")
-with st.expander(db.title("pipeline_influenced_by_campaign")):
+if st.toggle(f"Show {db.title('pipeline_influenced_by_campaign').lower()}", key="pipeline_by_campaign",
+             help=db.definition("pipeline_influenced_by_campaign")):
     table(db.query("pipeline_influenced_by_campaign", **f.params()), "influenced_by_campaign.csv")

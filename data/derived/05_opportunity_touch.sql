@@ -3,6 +3,8 @@
 -- of every contact of its account) from `created - lookback days` up to its close date (closed
 -- deals; open deals keep every later touch and queries stop them at the as-of date).
 -- pos_pre / n_pre: order among touches up to creation (earliest first, ties by member Id).
+-- Stored in order of the opportunity's creation date, so that a period filter on
+-- opportunity_created_date skips most of the table (min/max zone maps).
 CREATE TABLE opportunity_touch AS
 WITH settings AS (
     SELECT CAST((SELECT value FROM cfg_setting WHERE key = 'lookback_days') AS INTEGER) AS lookback_days,
@@ -17,7 +19,8 @@ people AS (
 ),
 touches AS (
     SELECT DISTINCT ON (o.opportunity_id, m.campaign_member_id)
-        o.opportunity_id, o.created_at AS opportunity_created_at, m.campaign_member_id, m.campaign_id,
+        o.opportunity_id, o.created_at AS opportunity_created_at, o.created_date AS opportunity_created_date,
+        m.campaign_member_id, m.campaign_id,
         coalesce(c.channel, 'Unknown') AS channel, m.person_id, m.touched_at, m.is_hand_raise,
         m.touched_at <= o.created_at AS is_before_creation
     FROM stg_opportunities o
@@ -35,4 +38,5 @@ SELECT
     count(*) FILTER (WHERE is_before_creation) OVER (PARTITION BY opportunity_id) AS n_pre,
     row_number() OVER (PARTITION BY opportunity_id ORDER BY touched_at, campaign_member_id) AS pos_all,
     count(*) OVER (PARTITION BY opportunity_id) AS n_all
-FROM touches t;
+FROM touches t
+ORDER BY opportunity_created_date, opportunity_id, pos_all;

@@ -10,6 +10,7 @@
 --   full_path 22.5% first, middle, last before creation and last before close, 10% spread
 --   time_decay weight 0.5 ^ (days before creation / half-life), normalised
 -- The middle key is the first hand-raise strictly between first and last, else the middle touch.
+-- Stored in order of opportunity_created_date (period filters skip most row groups).
 CREATE TABLE attribution_share AS
 WITH pre AS (
     SELECT *,
@@ -35,31 +36,32 @@ decay AS (
                        / (SELECT days FROM half_life)) AS weight
     FROM pre
 )
-SELECT opportunity_id, 'first_touch' AS model, campaign_member_id, campaign_id, channel, touched_at,
+SELECT * FROM (
+SELECT opportunity_id, opportunity_created_date, 'first_touch' AS model, campaign_member_id, campaign_id, channel, touched_at,
        CASE WHEN pos_pre = 1 THEN 1.0 ELSE 0.0 END AS share
 FROM pre
 UNION ALL
-SELECT opportunity_id, 'last_touch', campaign_member_id, campaign_id, channel, touched_at,
+SELECT opportunity_id, opportunity_created_date, 'last_touch', campaign_member_id, campaign_id, channel, touched_at,
        CASE WHEN pos_pre = n_pre THEN 1.0 ELSE 0.0 END
 FROM pre
 UNION ALL
-SELECT opportunity_id, 'linear', campaign_member_id, campaign_id, channel, touched_at, 1.0 / n_pre
+SELECT opportunity_id, opportunity_created_date, 'linear', campaign_member_id, campaign_id, channel, touched_at, 1.0 / n_pre
 FROM pre
 UNION ALL
-SELECT opportunity_id, 'u_shaped', campaign_member_id, campaign_id, channel, touched_at,
+SELECT opportunity_id, opportunity_created_date, 'u_shaped', campaign_member_id, campaign_id, channel, touched_at,
        CASE WHEN n_pre <= 2 THEN 1.0 / n_pre
             WHEN pos_pre IN (1, n_pre) THEN 0.4
             ELSE 0.2 / (n_pre - 2) END
 FROM pre
 UNION ALL
-SELECT opportunity_id, 'w_shaped', campaign_member_id, campaign_id, channel, touched_at,
+SELECT opportunity_id, opportunity_created_date, 'w_shaped', campaign_member_id, campaign_id, channel, touched_at,
        CASE WHEN n_pre <= 2 THEN 1.0 / n_pre
             WHEN n_pre = 3 THEN 1.0 / 3
             WHEN pos_pre IN (1, mid, n_pre) THEN 0.3
             ELSE 0.1 / (n_pre - 3) END
 FROM pre
 UNION ALL
-SELECT opportunity_id, 'full_path', campaign_member_id, campaign_id, channel, touched_at,
+SELECT opportunity_id, opportunity_created_date, 'full_path', campaign_member_id, campaign_id, channel, touched_at,
        CASE WHEN n_all <= 2 THEN 1.0 / n_all
             ELSE 0.225 * (CAST(pos_all = 1 AS INTEGER) + CAST(pos_all = mid AS INTEGER)
                           + CAST(pos_all = creation_pos AS INTEGER) + CAST(pos_all = n_all AS INTEGER))
@@ -69,6 +71,7 @@ SELECT opportunity_id, 'full_path', campaign_member_id, campaign_id, channel, to
        END
 FROM journey_keys
 UNION ALL
-SELECT opportunity_id, 'time_decay', campaign_member_id, campaign_id, channel, touched_at,
+SELECT opportunity_id, opportunity_created_date, 'time_decay', campaign_member_id, campaign_id, channel, touched_at,
        weight / sum(weight) OVER (PARTITION BY opportunity_id)
-FROM decay;
+FROM decay
+) ORDER BY opportunity_created_date, opportunity_id, model;
