@@ -6,13 +6,8 @@
 -- Grain: one row per model. Filters: region, segment, owner or team (NULL = all).
 -- Exchange-rate dates named here are the defaults; the currency policy in the definitions decides.
 WITH opp AS (
-    SELECT o.opportunity_id, convert_money(o.amount, fx.factor) AS amount
-    FROM stg_opportunities o
-    JOIN fx_conversion fx
-      ON fx.from_currency = o.currency_code AND fx.to_currency = $currency AND fx.rate_date = fx_day(rate_date('pipeline_generated', o.created_date, o.close_date, $as_of, $start_date))
-    WHERE o.created_date BETWEEN $start_date AND $end_date AND o.amount IS NOT NULL
-      AND (CAST($region AS VARCHAR) IS NULL OR o.region = $region) AND owned_by(o.owner_id, CAST($owner AS VARCHAR))
-      AND (CAST($segment AS VARCHAR) IS NULL OR o.segment = $segment)
+    SELECT opportunity_id, amount_rep AS amount FROM pipeline_in_period($start_date, $end_date, $as_of, $currency, $region, $segment, $owner)
+    WHERE factor IS NOT NULL AND amount IS NOT NULL
 ),
 models AS (
     SELECT unnest(['first_touch', 'last_touch', 'linear', 'u_shaped', 'w_shaped', 'full_path', 'time_decay']) AS model

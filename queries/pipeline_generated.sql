@@ -8,13 +8,7 @@
 -- Grain: one row per sourcing and channel. Filters: region, segment, owner or team (NULL = all).
 -- Exchange-rate dates named here are the defaults; the currency policy in the definitions decides.
 WITH opp AS (
-    SELECT o.*, fx.factor
-    FROM stg_opportunities o
-    LEFT JOIN fx_conversion fx
-      ON fx.from_currency = o.currency_code AND fx.to_currency = $currency AND fx.rate_date = fx_day(rate_date('pipeline_generated', o.created_date, o.close_date, $as_of, $start_date))
-    WHERE o.created_date BETWEEN $start_date AND $end_date
-      AND (CAST($region AS VARCHAR) IS NULL OR o.region = $region) AND owned_by(o.owner_id, CAST($owner AS VARCHAR))
-      AND (CAST($segment AS VARCHAR) IS NULL OR o.segment = $segment)
+    SELECT * FROM pipeline_in_period($start_date, $end_date, $as_of, $currency, $region, $segment, $owner)
 ),
 sourced AS (
     SELECT o.*,
@@ -30,7 +24,7 @@ SELECT
     sourced_by,
     channel,
     count(*) FILTER (WHERE factor IS NOT NULL) AS opportunities,
-    coalesce(sum(convert_money(amount, factor)), 0) AS amount,
+    coalesce(sum(amount_rep), 0) AS amount,
     count(*) FILTER (WHERE factor IS NULL) AS unconverted_opportunities
 FROM sourced
 GROUP BY sourced_by, channel

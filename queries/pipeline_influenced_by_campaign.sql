@@ -6,13 +6,7 @@
 -- Grain: one row per campaign. Filters: region, segment, owner or team (NULL = all).
 -- Exchange-rate dates named here are the defaults; the currency policy in the definitions decides.
 WITH opp AS (
-    SELECT o.opportunity_id, o.amount, fx.factor
-    FROM stg_opportunities o
-    JOIN fx_conversion fx
-      ON fx.from_currency = o.currency_code AND fx.to_currency = $currency AND fx.rate_date = fx_day(rate_date('pipeline_generated', o.created_date, o.close_date, $as_of, $start_date))
-    WHERE o.created_date BETWEEN $start_date AND $end_date
-      AND (CAST($region AS VARCHAR) IS NULL OR o.region = $region) AND owned_by(o.owner_id, CAST($owner AS VARCHAR))
-      AND (CAST($segment AS VARCHAR) IS NULL OR o.segment = $segment)
+    SELECT opportunity_id, amount_rep FROM pipeline_in_period($start_date, $end_date, $as_of, $currency, $region, $segment, $owner) WHERE factor IS NOT NULL
 ),
 by_campaign AS (
     SELECT DISTINCT t.opportunity_id, t.campaign_id, t.channel
@@ -21,7 +15,7 @@ by_campaign AS (
       AND t.opportunity_created_date BETWEEN $start_date AND $end_date
 )
 SELECT c.campaign_id, cp.campaign_name, c.channel, count(*) AS influenced_opportunities,
-       sum(convert_money(o.amount, o.factor)) AS influenced_amount
+       sum(o.amount_rep) AS influenced_amount
 FROM opp o JOIN by_campaign c USING (opportunity_id)
 LEFT JOIN stg_campaigns cp ON cp.campaign_id = c.campaign_id
 GROUP BY c.campaign_id, cp.campaign_name, c.channel

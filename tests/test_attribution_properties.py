@@ -65,7 +65,7 @@ def _environment(touches: list[tuple[int, str, bool]], amount: Decimal, stage: s
         con.execute("INSERT INTO stg_campaign_members VALUES (?, ?, ?, ?, ?, true, ?)",
                     [f"M{i:02d}", f"C-{channel}", f"K{1 + i % 2}", f"K{1 + i % 2}", CREATED + dt.timedelta(hours=hours),
                      hand_raise])
-    for name in ("05_opportunity_touch.sql", "06_attribution.sql"):
+    for name in ("05_opportunity_touch.sql", "06_attribution.sql", "07_pipeline_in_period.sql"):
         con.execute((DERIVED / name).read_text())
     return con
 
