@@ -61,8 +61,9 @@ def tile(label: str, value: str, query_name: str, delta: str | None = None, delt
 def table(frame: pd.DataFrame, file_name: str, column_config: dict | None = None) -> None:
     """A sortable table (values shown as text, never HTML) with a CSV download."""
     st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config)
-    st.download_button("Download CSV", frame.to_csv(index=False).encode("utf-8"), file_name=file_name,
-                       mime="text/csv", key=f"dl-{file_name}")
+    # The CSV is made when the button is clicked, not on every rerun.
+    st.download_button("Download CSV", lambda: frame.to_csv(index=False).encode("utf-8"), file_name=file_name,
+                       mime="text/csv", key=f"dl-{file_name}", on_click="ignore")
 
 
 def empty_state(what: str, disables: str) -> None:

@@ -41,9 +41,9 @@ else:
 title = f"1:1 brief {since:%Y-%m-%d} to {f.as_of:%Y-%m-%d}"
 d1, d2 = st.columns(2)
 with d1:
-    st.download_button("Download the brief (HTML)", render_html(title, f.describe(), since, f.as_of, changes, movers,
-                                                                f.currency).encode("utf-8"),
-                       file_name=f"brief-{f.as_of:%Y-%m-%d}.html", mime="text/html", key="brief_html")
+    st.download_button("Download the brief (HTML)",
+                       lambda: render_html(title, f.describe(), since, f.as_of, changes, movers, f.currency).encode("utf-8"),
+                       file_name=f"brief-{f.as_of:%Y-%m-%d}.html", mime="text/html", key="brief_html", on_click="ignore")
 with d2:
-    st.download_button("Download the brief (CSV)", render_csv(changes, movers).encode("utf-8"),
-                       file_name=f"brief-{f.as_of:%Y-%m-%d}.csv", mime="text/csv", key="brief_csv")
+    st.download_button("Download the brief (CSV)", lambda: render_csv(changes, movers).encode("utf-8"),
+                       file_name=f"brief-{f.as_of:%Y-%m-%d}.csv", mime="text/csv", key="brief_csv", on_click="ignore")
