@@ -271,7 +271,7 @@ def _stats(times: list[float]) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark; returns 0 when every target is met, 1 otherwise."""
+    """Run the benchmark; at medium scale (where the targets are set) returns 1 when a target is missed."""
     parser = argparse.ArgumentParser(prog="python -m bench.benchmark")
     parser.add_argument("--scale", default="medium", choices=["small", "medium", "large"])
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date(2026, 11, 22))
@@ -393,6 +393,8 @@ def main(argv: list[str] | None = None) -> int:
     out.write_text(json.dumps(results, indent=2, default=str) + "\n")
     print(render_table(results))
     print(f"\nresults: {out}")
+    if args.scale != "medium":  # the targets are set for medium; elsewhere the verdict is for information
+        return 0
     return 0 if all(v["met"] for v in results["verdict"].values()) else 1
 
 
