@@ -329,19 +329,12 @@ def main(argv: list[str] | None = None) -> int:
     results["pages"] = pages
 
     _say("pandas comparison ...")
-    from dashboard.filters import MODELS  # noqa: F401  (the dashboard's own modules load)
-
     ours_con = duckdb.connect(str(db), read_only=True)
     q_end = (pd.Timestamp(q_start) + pd.offsets.QuarterEnd(0)).date()
     params = {"start_date": q_start, "end_date": q_end, "as_of": as_of, "currency": "USD", "region": None,
               "segment": None, "owner": None, "model": "linear"}
-    ours_times = []
-    for _ in range(args.runs):
-        c = duckdb.connect(str(db), read_only=True)
-        t = time.perf_counter()
-        ours = run_query(c, "attribution_credit", params)
-        ours_times.append(time.perf_counter() - t)
-        c.close()
+    ours_times = time_queries(db, [("attribution_credit", params)], args.runs)
+    ours = run_query(ours_con, "attribution_credit", params)
     theirs, load, compute = pandas_attribution(db, q_start, q_end, "USD")
     ours_by_channel = ours.groupby("channel")["credit"].sum().astype(float)
     theirs_by_channel = theirs.set_index("channel")["credit"].astype(float)
@@ -349,13 +342,8 @@ def main(argv: list[str] | None = None) -> int:
                                   [q_start, q_end]).fetchall()[0][0])
     diff = (ours_by_channel - theirs_by_channel.reindex(ours_by_channel.index)).abs().max()
     same_attr = bool(diff <= 0.01 * max(n_opps, 1)) and set(ours_by_channel.index) == set(theirs_by_channel.index)
-    ours_sla_times = []
-    for _ in range(args.runs):
-        c = duckdb.connect(str(db), read_only=True)
-        t = time.perf_counter()
-        ours_sla = run_query(c, "sla_by_week", params)
-        ours_sla_times.append(time.perf_counter() - t)
-        c.close()
+    ours_sla_times = time_queries(db, [("sla_by_week", params)], args.runs)
+    ours_sla = run_query(ours_con, "sla_by_week", params)
     theirs_sla, sla_load, sla_compute = pandas_sla_by_week(db, q_start, q_end, as_of)
     merged = ours_sla.merge(theirs_sla, on=["region", "week_start"], how="outer", suffixes=("_ours", "_pandas"))
     same_sla = bool(((merged["compliance_ours"] - merged["compliance_pandas"]).abs().fillna(1) < 1e-9).all())

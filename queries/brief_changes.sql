@@ -1,7 +1,8 @@
 -- What changed since the last 1:1
 -- Between the `since` date (exclusive) and the as-of date (inclusive), against the window of the
 -- same length just before it: MQLs handed off to sales, pipeline created (reporting currency at
--- creation), bookings (won, at the close date), SLA compliance of the window's MQLs (wall-clock),
+-- creation), bookings (won, at the close date), SLA compliance of the window's MQLs (wall-clock, judged at
+-- the window's end),
 -- and quarter-to-date attainment at each end (the quarter of the as-of date).
 -- Grain: one row per measure. Filters: region, owner or team (NULL = all).
 -- Exchange-rate dates named here are the defaults; the currency policy in the definitions decides.
@@ -13,10 +14,10 @@ WITH w AS (
 fy AS (SELECT CAST(value AS INTEGER) AS m FROM cfg_setting WHERE key = 'fiscal_year_start_month'),
 q AS (SELECT fiscal_quarter_start($as_of, (SELECT m FROM fy)) AS q_start),
 handoffs AS (
-    SELECT count(*) FILTER (WHERE m.mql_date BETWEEN w.cur_start AND w.cur_end) AS cur,
-           count(*) FILTER (WHERE m.mql_date BETWEEN w.prev_start AND w.prev_end) AS prev
-    FROM mql m JOIN stg_users u ON u.user_id = m.owner_id, w
-    WHERE u.is_sales AND NOT m.is_queue_owned AND (CAST($region AS VARCHAR) IS NULL OR m.region = $region) AND owned_by(m.owner_id, CAST($owner AS VARCHAR))
+    SELECT
+        (SELECT count(*) FROM mql_funnel(CAST($since AS DATE) + 1, CAST($as_of AS DATE), $as_of, $region, $owner) WHERE is_handed_off) AS cur,
+        (SELECT count(*) FROM mql_funnel(CAST($since AS DATE) + 1 - CAST(CAST($as_of AS DATE) - CAST($since AS DATE) AS INTEGER), CAST($since AS DATE), $since, $region, $owner)
+         WHERE is_handed_off) AS prev
 ),
 deals AS (
     SELECT o.*, convert_money(o.amount, fc.factor) AS created_rep, convert_money(o.amount, fw.factor) AS closed_rep
@@ -37,16 +38,12 @@ money AS (
         coalesce(sum(closed_rep) FILTER (WHERE stage_category = 'won' AND close_date BETWEEN q.q_start AND w.prev_end), 0) AS qtd_then
     FROM deals, w, q
 ),
-sla AS (
+sla AS (  -- each window judged at its own end (pending MQLs are left out, as on the SLA page)
     SELECT
-        count(*) FILTER (WHERE f.mql_date BETWEEN w.cur_start AND w.cur_end AND f.response_minutes <= f.target_minutes
-                         AND f.first_touch_at < w.cur_end + INTERVAL 1 DAY)
-            / nullif(count(*) FILTER (WHERE f.mql_date BETWEEN w.cur_start AND w.cur_end), 0) AS cur,
-        count(*) FILTER (WHERE f.mql_date BETWEEN w.prev_start AND w.prev_end AND f.response_minutes <= f.target_minutes
-                         AND f.first_touch_at < w.prev_end + INTERVAL 1 DAY)
-            / nullif(count(*) FILTER (WHERE f.mql_date BETWEEN w.prev_start AND w.prev_end), 0) AS prev
-    FROM mql_followup f, w
-    WHERE (CAST($region AS VARCHAR) IS NULL OR f.region = $region) AND owned_by(f.owner_id, CAST($owner AS VARCHAR))
+        (SELECT count(*) FILTER (WHERE wall_ok) / nullif(count(wall_ok), 0)
+         FROM mqls_judged(CAST($since AS DATE) + 1, CAST($as_of AS DATE), $as_of, $region, $owner)) AS cur,
+        (SELECT count(*) FILTER (WHERE wall_ok) / nullif(count(wall_ok), 0)
+         FROM mqls_judged(CAST($since AS DATE) + 1 - CAST(CAST($as_of AS DATE) - CAST($since AS DATE) AS INTEGER), CAST($since AS DATE), $since, $region, $owner)) AS prev
 ),
 quota AS (
     SELECT nullif(sum(convert_money(s.amount, fx.factor)), 0) AS quota

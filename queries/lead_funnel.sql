@@ -13,15 +13,11 @@ mqls AS (
     SELECT
         m.region,
         count(*) AS mqls,
-        count(*) FILTER (WHERE NOT m.is_queue_owned AND coalesce(u.is_sales, false)) AS handed_off,
-        count(*) FILTER (WHERE m.first_touch_at < CAST($as_of AS DATE) + INTERVAL 1 DAY) AS accepted,
-        count(o.opportunity_id) AS converted,
-        count(*) FILTER (WHERE o.stage_category = 'won') AS won
-    FROM mql m
-    LEFT JOIN stg_users u ON u.user_id = m.owner_id
-    LEFT JOIN stg_opportunities o ON o.opportunity_id = m.opportunity_id
-    WHERE m.mql_date BETWEEN $start_date AND $end_date
-      AND (CAST($region AS VARCHAR) IS NULL OR m.region = $region) AND owned_by(m.owner_id, CAST($owner AS VARCHAR))
+        count(*) FILTER (WHERE m.is_handed_off) AS handed_off,
+        count(*) FILTER (WHERE m.is_accepted) AS accepted,
+        count(*) FILTER (WHERE m.is_converted) AS converted,
+        count(*) FILTER (WHERE m.is_won) AS won
+    FROM mql_funnel($start_date, $end_date, $as_of, $region, $owner) m
     GROUP BY m.region
 )
 SELECT

@@ -3,7 +3,6 @@
 -- (judged at the end of the as-of date; a touch after that counts as late, not as ignored): who,
 -- since when, who owns them, and how long they waited. Grain: one row per MQL, newest first, at
 -- most 200. Filters: region, owner or team (NULL = all).
-WITH ignored_days AS (SELECT CAST(value AS INTEGER) AS days FROM cfg_setting WHERE key = 'ignored_after_days')
 SELECT
     m.person_id,
     coalesce(l.full_name, c.full_name) AS person,
@@ -12,20 +11,14 @@ SELECT
     CASE WHEN m.is_queue_owned THEN '(queue)' ELSE coalesce(u.user_name, m.owner_id) END AS owner,
     m.mql_at,
     cp.campaign_name AS hand_raise_campaign,
-    CASE WHEN m.first_touch_at < CAST($as_of AS DATE) + INTERVAL 1 DAY THEN m.first_touch_at END AS first_touch_at,
-    round(date_diff('second', m.mql_at,
-          least(coalesce(m.first_touch_at, CAST($as_of AS DATE) + INTERVAL 1 DAY), CAST($as_of AS DATE) + INTERVAL 1 DAY))
-          / 86400.0, 1) AS days_waiting
-FROM mql_followup m
+    CASE WHEN m.wall IS NOT NULL THEN m.first_touch_at END AS first_touch_at,
+    round(coalesce(m.wall, m.open_minutes) / 1440.0, 1) AS days_waiting
+FROM mqls_judged($start_date, $end_date, $as_of, $region, $owner) m
 LEFT JOIN stg_leads l ON l.lead_id = m.lead_id
 LEFT JOIN stg_contacts c ON c.contact_id = m.contact_id
 LEFT JOIN stg_accounts a ON a.account_id = c.account_id
 LEFT JOIN stg_users u ON u.user_id = m.owner_id
 LEFT JOIN stg_campaigns cp ON cp.campaign_id = m.campaign_id
-WHERE m.mql_date BETWEEN $start_date AND $end_date
-  AND (CAST($region AS VARCHAR) IS NULL OR m.region = $region) AND owned_by(m.owner_id, CAST($owner AS VARCHAR))
-  AND date_diff('second', m.mql_at,
-                least(coalesce(m.first_touch_at, CAST($as_of AS DATE) + INTERVAL 1 DAY), CAST($as_of AS DATE) + INTERVAL 1 DAY))
-      > (SELECT days FROM ignored_days) * 86400
+WHERE m.is_ignored
 ORDER BY m.mql_at DESC
 LIMIT 200

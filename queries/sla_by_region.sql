@@ -6,27 +6,7 @@
 -- has passed by the end of the as-of date (before that it is pending and left out of the rate).
 -- Ignored: no touch within sla.ignored_after_days days. Touches after the as-of date are not seen.
 -- Grain: one row per region. Filters: region, owner or team (NULL = all).
-WITH as_of_end AS (SELECT CAST(CAST($as_of AS DATE) + INTERVAL 1 DAY AS TIMESTAMP) AS end_at),
-ignored_days AS (SELECT CAST(value AS INTEGER) AS days FROM cfg_setting WHERE key = 'ignored_after_days'),
-m AS (
-    SELECT f.*,
-           CASE WHEN f.first_touch_at < (SELECT end_at FROM as_of_end) THEN f.response_minutes END AS wall,
-           CASE WHEN f.first_touch_at < (SELECT end_at FROM as_of_end) THEN f.response_business_minutes END AS business,
-           date_diff('second', f.mql_at, (SELECT end_at FROM as_of_end)) / 60.0 AS open_minutes
-    FROM mql_followup f
-    WHERE f.mql_date BETWEEN $start_date AND $end_date
-      AND (CAST($region AS VARCHAR) IS NULL OR f.region = $region) AND owned_by(f.owner_id, CAST($owner AS VARCHAR))
-),
-judged AS (
-    SELECT *,
-           CASE WHEN wall IS NOT NULL THEN wall <= target_minutes
-                WHEN open_minutes > target_minutes THEN false END AS wall_ok,
-           CASE WHEN business IS NOT NULL THEN business <= target_minutes
-                WHEN open_minutes > target_minutes THEN false END AS business_ok,
-           wall IS NULL AND open_minutes > (SELECT days FROM ignored_days) * 1440
-               OR wall > (SELECT days FROM ignored_days) * 1440 AS is_ignored
-    FROM m
-)
+WITH judged AS (SELECT * FROM mqls_judged($start_date, $end_date, $as_of, $region, $owner))
 SELECT
     region,
     any_value(target_minutes) AS target_minutes,

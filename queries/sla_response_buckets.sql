@@ -3,12 +3,7 @@
 -- touched them (wall-clock: 0-5 min, 5-15 min, 15-60 min, 1-4 h, 4-24 h, over 1 day, never by the
 -- as-of date) and the share that became an opportunity.
 -- Grain: one row per response-time bucket. Filters: region, owner or team (NULL = all).
-WITH m AS (
-    SELECT f.*, CASE WHEN f.first_touch_at < CAST($as_of AS DATE) + INTERVAL 1 DAY THEN f.response_minutes END AS wall
-    FROM mql_followup f
-    WHERE f.mql_date BETWEEN $start_date AND $end_date
-      AND (CAST($region AS VARCHAR) IS NULL OR f.region = $region) AND owned_by(f.owner_id, CAST($owner AS VARCHAR))
-),
+WITH m AS (SELECT * FROM mqls_judged($start_date, $end_date, $as_of, $region, $owner)),
 buckets AS (
     SELECT * FROM (VALUES (1, '0-5 min', 0, 5), (2, '5-15 min', 5, 15), (3, '15-60 min', 15, 60), (4, '1-4 h', 60, 240),
                           (5, '4-24 h', 240, 1440), (6, 'over 1 day', 1440, NULL), (7, 'never', NULL, NULL))

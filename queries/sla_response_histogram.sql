@@ -4,11 +4,9 @@
 -- in the last bin (bin_start 120). Grain: one row per bin with MQLs.
 -- Filters: region, owner or team (NULL = all).
 SELECT
-    CAST(least(floor(response_minutes / 5) * 5, 120) AS INTEGER) AS bin_start,
+    CAST(least(floor(wall / 5) * 5, 120) AS INTEGER) AS bin_start,
     count(*) AS mqls
-FROM mql_followup
-WHERE mql_date BETWEEN $start_date AND $end_date
-  AND first_touch_at < CAST($as_of AS DATE) + INTERVAL 1 DAY
-  AND (CAST($region AS VARCHAR) IS NULL OR region = $region) AND owned_by(owner_id, CAST($owner AS VARCHAR))
+FROM mqls_judged($start_date, $end_date, $as_of, $region, $owner)
+WHERE wall IS NOT NULL
 GROUP BY 1
 ORDER BY 1
