@@ -43,12 +43,15 @@ class Company(_Strict):
     name: str = "Company"
     fiscal_year_start_month: int = Field(1, ge=1, le=12)
     reporting_currency: str = "USD"
+    # The currency of an org without multi-currency (no CurrencyIsoCode, no CurrencyType in the export):
+    # every amount is in it. Empty = the reporting currency. An export's corporate CurrencyType wins.
+    corporate_currency: str = ""
     export_time_zone: str = "UTC"
 
-    @field_validator("reporting_currency")
+    @field_validator("reporting_currency", "corporate_currency")
     @classmethod
     def _iso(cls, v: str) -> str:
-        if not _ISO_CURRENCY.match(v):
+        if v and not _ISO_CURRENCY.match(v):
             raise ValueError(f"must be a 3-letter ISO 4217 code such as USD, got {v!r}")
         return v
 
@@ -200,6 +203,8 @@ class Attribution(_Strict):
     time_decay_half_life_days: float = Field(7, gt=0)
     include_account_contacts: bool = False
     marketing_lead_sources: list[str] = []
+    # Only campaign members who responded count as marketing touches (influence, sourcing, attribution).
+    responded_only: bool = True
 
 
 class Ingest(_Strict):

@@ -53,7 +53,7 @@ STAGING_DIR = Path(__file__).resolve().parent / "staging"
 DERIVED_DIR = Path(__file__).resolve().parent / "derived"
 SAMPLE_LIMIT = 1000  # bad values listed per object before counting the rest
 # Bumped whenever the tables a load builds change; a database of another version must be reloaded.
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 
 _TYPE_ADVICE = {
     "timestamp": "Use ISO 8601 date-times such as 2024-03-31T14:05:00.000Z (what Data Loader and Data Export write)",
@@ -205,6 +205,7 @@ def _build(db_file: Path, export_path: Path, work: Path, defs: Definitions, conf
         is_sf = _is_salesforce_layout(loaded)
         _create_macros(con, is_sf)
         con.execute("CREATE TEMP TABLE _excluded (tbl VARCHAR, rid BIGINT, reason VARCHAR)")
+        con.execute("CREATE TABLE deleted_record (object VARCHAR, record_id VARCHAR)")
         for obj in OBJECTS:
             _create_typed_table(con, obj, loaded.get(obj.name), defs)
         progress("values typed")
@@ -218,14 +219,15 @@ def _build(db_file: Path, export_path: Path, work: Path, defs: Definitions, conf
             _drop_excluded(con, lo)
         progress("staging the canonical model")
         _create_config_tables(con, defs)
+        # Before staging: every amount without its own currency code is in the corporate currency.
+        corporate = _corporate_currency(con, defs)
         for sql_file in sorted(STAGING_DIR.glob("*.sql")):
             con.execute(sql_file.read_text(encoding="utf-8"))
             progress(f"built {sql_file.stem.split('_', 1)[1]}")
-        corporate = _corporate_currency(con, defs)
         no_rate = build_exchange_rates(con, corporate, defs.currency.fallback == "ecb")
         _build_derived(con, defs, progress)
         progress("checking references, stages and currencies")
-        warnings = _warnings(con, loaded, files, no_rate, file_warnings)
+        warnings = _warnings(con, loaded, files, no_rate, file_warnings + _currency_warnings(loaded, corporate))
         tables = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in _staging_tables(con)}
         _write_report(con, export_path, loaded, files, warnings, rejects, started, defs, config_file, corporate)
         con.execute("CHECKPOINT")
@@ -514,6 +516,9 @@ def _drop_excluded(con: duckdb.DuckDBPyConnection, lo: LoadedObject) -> None:
     """Remove deleted, duplicate and rejected rows from typed_<object>, counting the deleted ones."""
     name = _typed_name(lo.obj)
     lo.deleted = con.execute(f"SELECT count(*) FROM {name} WHERE _deleted").fetchall()[0][0]
+    if lo.deleted:  # kept by Id, so that what points at a deleted record (an MQL's touch) can leave it out too
+        con.execute(f"INSERT INTO deleted_record SELECT $o, {lo.obj.id_field.name} FROM {name} WHERE _deleted",
+                    {"o": lo.obj.name})
     con.execute(f"DELETE FROM {name} WHERE _deleted OR _rowid IN (SELECT rid FROM _excluded WHERE tbl = $t)",
                 {"t": lo.obj.table})
 
@@ -545,6 +550,7 @@ def _create_config_tables(con: duckdb.DuckDBPyConnection, defs: Definitions) -> 
         "lookback_days": str(defs.attribution.lookback_days),
         "time_decay_half_life_days": str(defs.attribution.time_decay_half_life_days),
         "include_account_contacts": str(defs.attribution.include_account_contacts).lower(),
+        "responded_only": str(defs.attribution.responded_only).lower(),
         "mql_rule": defs.mql.rule,
         "mql_date_field": defs.mql.date_field,
         **{f"currency_{k}": v for k, v in defs.currency.model_dump().items()},
@@ -563,7 +569,9 @@ def _create_config_tables(con: duckdb.DuckDBPyConnection, defs: Definitions) -> 
     _insert_many(con, "INSERT INTO cfg_persona VALUES (?, ?, ?)",
                     [(" " + " ".join(re.findall(r"[a-z0-9]+", k.lower())) + " ", p, i * 1000 + j)
                      for i, (p, ks) in enumerate(defs.personas.items()) for j, k in enumerate(ks)])
-    _insert_many(con, "INSERT INTO cfg_channel VALUES (?, ?)", list(defs.campaign_channels.items()))
+    # Campaign types match ignoring case and surrounding spaces ("webinar " is "Webinar").
+    channels = {k.strip().lower(): v for k, v in defs.campaign_channels.items()}
+    _insert_many(con, "INSERT INTO cfg_channel VALUES (?, ?)", list(channels.items()))
     _insert_many(con, "INSERT INTO cfg_segment VALUES (?, ?, ?)",
                     [(s.name, s.max_employees, i) for i, s in enumerate(defs.segments)])
     lists = {
@@ -576,7 +584,7 @@ def _create_config_tables(con: duckdb.DuckDBPyConnection, defs: Definitions) -> 
         "human_type": defs.activities.human_types,
     }
     _insert_many(con, "INSERT INTO cfg_value VALUES (?, ?, ?)",
-                    [(name, v, v.lower()) for name, vs in lists.items() for v in vs])
+                    [(name, v, v.strip().lower()) for name, vs in lists.items() for v in vs])
     _insert_many(con, "INSERT INTO cfg_sla_region VALUES (?, ?, ?, ?, ?, ?, ?)", [
         (region, defs.sla.target_for(region), r.time_zone, r.holidays, r.work_start, r.work_end, list(r.work_days))
         for region, r in defs.sla.regions.items()])
@@ -600,6 +608,10 @@ def _build_derived(con: duckdb.DuckDBPyConnection, defs: Definitions, progress: 
         CREATE MACRO fiscal_quarter_start(d, fy_month) AS
             CAST(date_trunc('quarter', CAST(d AS DATE) - to_months(fy_month - 1)) + to_months(fy_month - 1) AS DATE);
     """)
+    # Settings the model's macros need, as literals (validated by the definitions' schema): a lookup of
+    # cfg_setting inside a join condition would turn hash joins into nested loops.
+    con.execute(f"CREATE MACRO fy_start_month() AS {int(defs.company.fiscal_year_start_month)}")
+    con.execute("CREATE MACRO unknown_region() AS " + _sql_literal(defs.regions.unknown))
     build_work_calendar(con, defs, lo, hi)
     for sql_file in files[1:]:
         con.execute(sql_file.read_text(encoding="utf-8"))
@@ -618,6 +630,11 @@ def _rate_date_cases(defs: Definitions) -> str:
                     for measure in ("won_lost", "pipeline_generated", "open_pipeline", "constant_currency"))
 
 
+def _sql_literal(text: str) -> str:
+    """A SQL string literal (for a macro body, which cannot take bound parameters)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _insert_many(con: duckdb.DuckDBPyConnection, sql: str, rows: list) -> None:
     """executemany that accepts an empty list (DuckDB refuses one)."""
     if rows:
@@ -625,11 +642,25 @@ def _insert_many(con: duckdb.DuckDBPyConnection, sql: str, rows: list) -> None:
 
 
 def _corporate_currency(con: duckdb.DuckDBPyConnection, defs: Definitions) -> str:
+    """The export's corporate currency (CurrencyType), else company.corporate_currency, else the reporting one."""
     rows = con.execute("SELECT currency_code FROM typed_currency_type WHERE is_corporate LIMIT 1").fetchall()
     row = rows[0] if rows else None
-    corporate = row[0] if row else defs.company.reporting_currency
+    corporate = row[0] if row else (defs.company.corporate_currency or defs.company.reporting_currency)
     con.execute("INSERT INTO cfg_setting VALUES ('corporate_currency', ?)", [corporate])
     return corporate
+
+
+def _currency_warnings(loaded: dict[str, LoadedObject], corporate: str) -> list[tuple]:
+    """Say so when amounts carry no currency code: they were taken to be in the corporate currency."""
+    out = []
+    for name in ("Opportunity", "ForecastingQuota", "Campaign"):
+        lo = loaded.get(name)
+        if lo is not None and "currency_code" not in lo.mapping:
+            out.append(("single_currency", name, f"no CurrencyIsoCode column: every amount is taken to be in {corporate}, "
+                        "the corporate currency", 0, [],
+                        "Nothing to do for a single-currency org; otherwise set company.corporate_currency in "
+                        "definitions.toml or export CurrencyIsoCode"))
+    return out
 
 
 def _staging_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -718,11 +749,7 @@ def _write_report(con: duckdb.DuckDBPyConnection, export_path: Path, loaded: dic
                 [c for c in lo.unmapped if c in part.file.header],
                 datetime.fromtimestamp(part.modified_at, UTC).replace(tzinfo=None)])
     _insert_many(con, "INSERT INTO ingest_warning VALUES (?, ?, ?, ?, ?, ?)", [list(w) for w in warnings])
-    data_through = con.execute("""
-        SELECT max(t) FROM (
-            SELECT max(created_at) AS t FROM stg_opportunities UNION ALL SELECT max(created_at) FROM stg_leads
-            UNION ALL SELECT max(touched_at) FROM stg_campaign_members UNION ALL SELECT max(activity_at) FROM stg_activities)
-    """).fetchall()[0][0]
+    data_through = con.execute("SELECT data_through_at FROM data_extent").fetchall()[0][0]
     mtimes = [p.modified_at for lo in loaded.values() for p in lo.parts]
     text = config_file.read_text(encoding="utf-8") if config_file.exists() else ""
     con.execute("INSERT INTO ingest_run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [

@@ -1,26 +1,15 @@
 -- Campaign return
 -- Cost overlay per campaign under one attribution model, for opportunities created from start_date
--- to end_date: the campaign's actual cost (its own currency converted at the campaign's start
+-- to end_date (up to the as-of date): the campaign's actual cost (its own currency converted at the campaign's start
 -- date; campaigns active in the period), pipeline attributed to it, pipeline per unit of cost,
--- cost per pipeline dollar, and the attributed amount of those opportunities that were won.
+-- cost per pipeline dollar, and the attributed amount of those opportunities that were won by the as-of date.
 -- All money in the reporting currency; credits follow the Attribution credit rules.
 -- Grain: one row per campaign. Filters: region, segment, owner or team (NULL = all).
 -- Exchange-rate dates named here are the defaults; the currency policy in the definitions decides.
-WITH opp AS (
-    SELECT opportunity_id, stage_category, amount_rep AS amount FROM pipeline_in_period($start_date, $end_date, $as_of, $currency, $region, $segment, $owner)
-    WHERE factor IS NOT NULL AND amount IS NOT NULL
-),
-shares AS (
-    SELECT s.opportunity_id, s.campaign_id, o.amount, o.stage_category,
-           to_money(CAST(o.amount AS DOUBLE) * s.share) AS rounded,
-           row_number() OVER (PARTITION BY s.opportunity_id ORDER BY s.share DESC, s.touched_at, s.campaign_member_id) AS rank
-    FROM attribution_share s JOIN opp o USING (opportunity_id)
-    WHERE s.model = $model AND s.opportunity_created_date BETWEEN $start_date AND $end_date
-),
-credits AS (
-    SELECT campaign_id, stage_category,
-           rounded + CASE WHEN rank = 1 THEN amount - sum(rounded) OVER (PARTITION BY opportunity_id) ELSE 0 END AS credit
-    FROM shares
+WITH credits AS (
+    SELECT campaign_id, stage_category, credit
+    FROM attribution_credits($start_date, $end_date, $as_of, $currency, $region, $segment, $owner, $model)
+    WHERE campaign_member_id IS NOT NULL
 ),
 by_campaign AS (
     SELECT campaign_id, sum(credit) AS pipeline, coalesce(sum(credit) FILTER (WHERE stage_category = 'won'), 0) AS won
@@ -32,12 +21,12 @@ cost AS (
     FROM stg_campaigns c
     LEFT JOIN fx_conversion fx
       ON fx.from_currency = c.currency_code AND fx.to_currency = $currency AND fx.rate_date = fx_day(c.start_date)
-    WHERE coalesce(c.start_date, DATE '1900-01-01') <= $end_date AND coalesce(c.end_date, DATE '9999-12-31') >= $start_date
+    WHERE coalesce(c.start_date, DATE '1900-01-01') <= least(CAST($end_date AS DATE), CAST($as_of AS DATE)) AND coalesce(c.end_date, DATE '9999-12-31') >= $start_date
 )
 SELECT
     coalesce(c.campaign_id, b.campaign_id) AS campaign_id,
-    c.campaign_name,
-    c.channel,
+    coalesce(c.campaign_name, cp.campaign_name) AS campaign_name,
+    coalesce(c.channel, cp.channel) AS channel,
     c.actual_cost AS cost_in_campaign_currency,
     c.currency_code AS campaign_currency,
     c.cost,
@@ -47,4 +36,5 @@ SELECT
     c.cost / nullif(b.pipeline, 0) AS cost_per_pipeline,
     coalesce(b.won, 0) / nullif(c.cost, 0) AS won_per_cost
 FROM cost c FULL OUTER JOIN by_campaign b ON b.campaign_id = c.campaign_id
+LEFT JOIN stg_campaigns cp ON cp.campaign_id = b.campaign_id
 ORDER BY pipeline DESC, campaign_id

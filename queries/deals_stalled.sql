@@ -1,7 +1,8 @@
 -- Where open deals stall
--- Deals open at the as-of date (created by then), per stage: how many, their amount (reporting
+-- Deals open at the as-of date (created by then; stage as it stood then), per stage: how many, their amount (reporting
 -- currency at the as-of date), and how long they have been in that stage: since the last stage
--- change in the opportunity history when the export has it, else since creation. Past due: the
+-- change in the opportunity history when the export has it, else since creation (then a deal closed
+-- later shows its stage at the as-of date as unknown). Past due: the
 -- close date is already behind the as-of date. Deals without an exchange rate are counted in
 -- unconverted_deals and left out of the amount.
 -- Grain: one row per stage. Filters: region, segment, owner or team (NULL = all).
@@ -12,15 +13,10 @@ WITH last_change AS (
     GROUP BY opportunity_id
 ),
 open_deals AS (
-    SELECT o.stage_name, convert_money(o.amount, fx.factor) AS amount_rep, o.close_date,
+    SELECT coalesce(o.stage_name, '(stage unknown: no stage history)') AS stage_name, o.amount_rep, o.close_date,
            date_diff('day', CAST(coalesce(lc.changed_at, o.created_at) AS DATE), CAST($as_of AS DATE)) AS days_in_stage
-    FROM stg_opportunities o
+    FROM open_pipeline_at($start_date, NULL, $as_of, $currency, $region, $segment, $owner) o
     LEFT JOIN last_change lc ON lc.opportunity_id = o.opportunity_id
-    LEFT JOIN fx_conversion fx ON fx.from_currency = o.currency_code AND fx.to_currency = $currency
-                              AND fx.rate_date = fx_day(rate_date('open_pipeline', o.created_date, o.close_date, $as_of, $as_of))
-    WHERE o.stage_category = 'open' AND o.created_date <= $as_of
-      AND (CAST($region AS VARCHAR) IS NULL OR o.region = $region) AND owned_by(o.owner_id, CAST($owner AS VARCHAR))
-      AND (CAST($segment AS VARCHAR) IS NULL OR o.segment = $segment)
 )
 SELECT
     stage_name,

@@ -1,21 +1,15 @@
 -- Win rate and cycle time
--- Deals closed from start_date to end_date, split by one firmographic dimension (`dimension`:
+-- Deals closed from start_date to end_date (up to the as-of date, as they stood then), split by one firmographic dimension (`dimension`:
 -- "segment", "industry", "employees" band, "region" or "source" = marketing- or sales-sourced):
 -- won and lost count and amount (reporting currency at the close date), win rate by count and by
 -- amount, and the average days from creation to close of won deals.
 -- Grain: one row per value of the dimension. Filters: region, segment, owner or team (NULL = all).
 -- Exchange-rate dates named here are the defaults; the currency policy in the definitions decides.
 WITH closed AS (
-    SELECT o.*, a.industry, a.employees, convert_money(o.amount, fx.factor) AS amount_rep,
-           EXISTS (SELECT 1 FROM opportunity_touch t WHERE t.opportunity_id = o.opportunity_id AND t.is_before_creation)
-               OR o.is_marketing_lead_source AS is_marketing_sourced
-    FROM stg_opportunities o
+    SELECT o.*, a.industry, a.employees, src.is_marketing_sourced
+    FROM closed_in_period($start_date, $end_date, $as_of, $currency, $region, $segment, $owner) o
     LEFT JOIN stg_accounts a ON a.account_id = o.account_id
-    LEFT JOIN fx_conversion fx ON fx.from_currency = o.currency_code AND fx.to_currency = $currency
-                              AND fx.rate_date = fx_day(rate_date('won_lost', o.created_date, o.close_date, $as_of, $start_date))
-    WHERE o.stage_category IN ('won', 'lost') AND o.close_date BETWEEN $start_date AND $end_date
-      AND (CAST($region AS VARCHAR) IS NULL OR o.region = $region) AND owned_by(o.owner_id, CAST($owner AS VARCHAR))
-      AND (CAST($segment AS VARCHAR) IS NULL OR o.segment = $segment)
+    LEFT JOIN opportunity_source src ON src.opportunity_id = o.opportunity_id
 )
 SELECT
     coalesce(CASE $dimension

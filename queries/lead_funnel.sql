@@ -1,12 +1,12 @@
 -- Lead funnel
--- From start_date to end_date: leads created; MQLs (people whose MQL moment falls in the period);
--- handed off (MQLs owned by a sales user, not a queue); accepted (MQLs with a human sales touch by
--- the end of the as-of date); converted (MQLs whose lead became an opportunity); won (of those, won).
--- Grain: one row per region. Filters: region, owner or team (NULL = all).
+-- From start_date to end_date (up to the as-of date): leads created; MQLs (people whose MQL moment falls
+-- in the period); handed off (MQLs owned by a sales user, not a queue); accepted (MQLs with a human sales
+-- touch by the end of the as-of date); converted (MQLs whose lead became an opportunity by the as-of date);
+-- won (of those, won by then).
+-- Grain: one row per region. Filters: region, segment, owner or team (NULL = all).
 WITH leads AS (
-    SELECT region, count(*) AS leads FROM stg_leads
-    WHERE CAST(created_at AS DATE) BETWEEN $start_date AND $end_date
-      AND (CAST($region AS VARCHAR) IS NULL OR region = $region) AND owned_by(owner_id, CAST($owner AS VARCHAR))
+    SELECT region, count(*) AS leads
+    FROM leads_in_period($start_date, $end_date, $as_of, $region, $segment, $owner)
     GROUP BY region
 ),
 mqls AS (
@@ -17,7 +17,7 @@ mqls AS (
         count(*) FILTER (WHERE m.is_accepted) AS accepted,
         count(*) FILTER (WHERE m.is_converted) AS converted,
         count(*) FILTER (WHERE m.is_won) AS won
-    FROM mql_funnel($start_date, $end_date, $as_of, $region, $owner) m
+    FROM mql_funnel($start_date, $end_date, $as_of, $region, $segment, $owner) m
     GROUP BY m.region
 )
 SELECT
@@ -28,5 +28,5 @@ SELECT
     coalesce(q.accepted, 0) AS accepted,
     coalesce(q.converted, 0) AS converted,
     coalesce(q.won, 0) AS won
-FROM leads l FULL OUTER JOIN mqls q ON q.region = l.region
+FROM leads l FULL OUTER JOIN mqls q ON q.region IS NOT DISTINCT FROM l.region
 ORDER BY region

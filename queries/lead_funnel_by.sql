@@ -1,15 +1,13 @@
 -- Lead funnel by dimension
 -- The lead funnel (see Lead funnel) split by one dimension, chosen by the `dimension` parameter:
 -- "source" (lead source), "channel" (channel of the hand-raise campaign), "persona" (from the
--- title, by the personas definitions) or "region". Leads created and MQLs in the period.
--- Grain: one row per value of the dimension. Filters: region, owner or team (NULL = all).
+-- title, by the personas definitions) or "region". Leads created and MQLs in the period (up to the as-of date).
+-- Grain: one row per value of the dimension. Filters: region, segment, owner or team (NULL = all).
 WITH leads AS (
     SELECT CASE $dimension WHEN 'source' THEN lead_source WHEN 'persona' THEN persona WHEN 'region' THEN region
                            WHEN 'channel' THEN NULL END AS value,
            count(*) AS leads
-    FROM stg_leads
-    WHERE CAST(created_at AS DATE) BETWEEN $start_date AND $end_date
-      AND (CAST($region AS VARCHAR) IS NULL OR region = $region) AND owned_by(owner_id, CAST($owner AS VARCHAR))
+    FROM leads_in_period($start_date, $end_date, $as_of, $region, $segment, $owner)
     GROUP BY 1
 ),
 mqls AS (
@@ -20,7 +18,7 @@ mqls AS (
            count(*) FILTER (WHERE m.is_accepted) AS accepted,
            count(*) FILTER (WHERE m.is_converted) AS converted,
            count(*) FILTER (WHERE m.is_won) AS won
-    FROM mql_funnel($start_date, $end_date, $as_of, $region, $owner) m
+    FROM mql_funnel($start_date, $end_date, $as_of, $region, $segment, $owner) m
     GROUP BY 1
 )
 SELECT coalesce(l.value, q.value, '(none)') AS value, coalesce(l.leads, 0) AS leads, coalesce(q.mqls, 0) AS mqls,

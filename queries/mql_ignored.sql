@@ -2,7 +2,7 @@
 -- MQLs from start_date to end_date with no human sales touch within sla.ignored_after_days days
 -- (judged at the end of the as-of date; a touch after that counts as late, not as ignored): who,
 -- since when, who owns them, and how long they waited. Grain: one row per MQL, newest first, at
--- most 200. Filters: region, owner or team (NULL = all).
+-- most 200. Filters: region, segment, owner or team (NULL = all).
 SELECT
     m.person_id,
     coalesce(l.full_name, c.full_name) AS person,
@@ -13,7 +13,7 @@ SELECT
     cp.campaign_name AS hand_raise_campaign,
     CASE WHEN m.wall IS NOT NULL THEN m.first_touch_at END AS first_touch_at,
     round(coalesce(m.wall, m.open_minutes) / 1440.0, 1) AS days_waiting
-FROM mqls_judged($start_date, $end_date, $as_of, $region, $owner) m
+FROM mqls_judged($start_date, $end_date, $as_of, $region, $segment, $owner) m
 LEFT JOIN stg_leads l ON l.lead_id = m.lead_id
 LEFT JOIN stg_contacts c ON c.contact_id = m.contact_id
 LEFT JOIN stg_accounts a ON a.account_id = c.account_id

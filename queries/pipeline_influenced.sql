@@ -1,5 +1,5 @@
 -- Pipeline influenced
--- Of the opportunities created from start_date to end_date (amounts in the reporting currency at
+-- Of the opportunities created from start_date to end_date (up to the as-of date) (amounts in the reporting currency at
 -- the creation date), those with at least one marketing touch by one of their contacts between
 -- `created - lookback days` and the close date (open deals: the as-of date). Influence is yes or
 -- no per opportunity, so influenced pipeline is never more than total pipeline.

@@ -1,5 +1,5 @@
 -- Pipeline influenced by channel
--- For each channel, the opportunities created from start_date to end_date that at least one touch
+-- For each channel, the opportunities created from start_date to end_date (up to the as-of date) that at least one touch
 -- of that channel influenced (see Pipeline influenced), and their amount in the reporting
 -- currency. An opportunity counts once per channel, never more than its amount; it can count
 -- under several channels, so the rows do not add up to the total.

@@ -5,8 +5,8 @@
 -- within SLA when touched within the region's target; untouched, it is a breach once the target
 -- has passed by the end of the as-of date (before that it is pending and left out of the rate).
 -- Ignored: no touch within sla.ignored_after_days days. Touches after the as-of date are not seen.
--- Grain: one row per region. Filters: region, owner or team (NULL = all).
-WITH judged AS (SELECT * FROM mqls_judged($start_date, $end_date, $as_of, $region, $owner))
+-- Grain: one row per region. Filters: region, segment, owner or team (NULL = all).
+WITH judged AS (SELECT * FROM mqls_judged($start_date, $end_date, $as_of, $region, $segment, $owner))
 SELECT
     region,
     any_value(target_minutes) AS target_minutes,

@@ -2,8 +2,8 @@
 -- For MQLs from start_date to end_date, per week of the MQL (weeks start on Monday): MQLs, the
 -- share touched within the region's target (untouched MQLs past target count as breaches, those
 -- still within it are left out), and the median wall-clock response in minutes.
--- Grain: one row per region and week. Filters: region, owner or team (NULL = all).
-WITH m AS (SELECT * FROM mqls_judged($start_date, $end_date, $as_of, $region, $owner))
+-- Grain: one row per region and week. Filters: region, segment, owner or team (NULL = all).
+WITH m AS (SELECT * FROM mqls_judged($start_date, $end_date, $as_of, $region, $segment, $owner))
 SELECT
     region,
     CAST(date_trunc('week', mql_date) AS DATE) AS week_start,

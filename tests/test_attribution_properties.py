@@ -1,6 +1,7 @@
 """Attribution models over random journeys: shares sum to 1 and money credits to the exact amount.
 
-The real SQL (data/derived/05_opportunity_touch.sql, 06_attribution.sql and queries/attribution_credit.sql)
+The real SQL (data/derived/02_opportunity_state.sql, 05_opportunity_touch.sql, 06_attribution.sql, 07_deals.sql,
+12_attribution_credits.sql and queries/attribution_credit.sql)
 runs on small in-memory canonical tables built from each generated journey.
 """
 
@@ -37,10 +38,14 @@ def _environment(touches: list[tuple[int, str, bool]], amount: Decimal, stage: s
     con.execute("""
         CREATE TABLE cfg_setting (key VARCHAR, value VARCHAR);
         INSERT INTO cfg_setting VALUES ('lookback_days', '90'), ('include_account_contacts', 'false'),
-            ('time_decay_half_life_days', '7');
+            ('time_decay_half_life_days', '7'), ('responded_only', 'true');
         CREATE TABLE stg_opportunities (opportunity_id VARCHAR, account_id VARCHAR, owner_id VARCHAR, created_at TIMESTAMP,
             created_date DATE, close_date DATE, stage_category VARCHAR, amount DECIMAL(18,2), currency_code VARCHAR,
-            region VARCHAR, segment VARCHAR);
+            region VARCHAR, segment VARCHAR, opportunity_name VARCHAR, stage_name VARCHAR, lead_source VARCHAR,
+            is_marketing_lead_source BOOLEAN, campaign_id VARCHAR, opportunity_type VARCHAR, probability DOUBLE);
+        CREATE TABLE stg_opportunity_stage_history (opportunity_history_id VARCHAR, opportunity_id VARCHAR,
+            stage_name VARCHAR, amount DECIMAL(18,2), close_date DATE, changed_at TIMESTAMP);
+        CREATE TABLE cfg_stage (stage_name VARCHAR, stage_category VARCHAR);
         CREATE TABLE stg_opportunity_contact_roles (opportunity_id VARCHAR, contact_id VARCHAR);
         CREATE TABLE stg_contacts (contact_id VARCHAR, account_id VARCHAR);
         CREATE TABLE stg_campaigns (campaign_id VARCHAR, channel VARCHAR, campaign_name VARCHAR);
@@ -53,19 +58,23 @@ def _environment(touches: list[tuple[int, str, bool]], amount: Decimal, stage: s
         CREATE MACRO fx_day(d) AS DATE '2026-06-01';
         CREATE MACRO to_money(x) AS CAST(round(x, 2) AS DECIMAL(18, 2));
         CREATE MACRO convert_money(amount, factor) AS CAST(round(CAST(amount AS DOUBLE) * factor, 2) AS DECIMAL(18, 2));
-        CREATE TABLE stg_users (user_id VARCHAR, manager_id VARCHAR);
+        CREATE TABLE stg_users (user_id VARCHAR, manager_id VARCHAR, region VARCHAR);
+        CREATE TABLE stg_quotas (quota_id VARCHAR, owner_id VARCHAR, period_start_date DATE, amount DECIMAL(18, 2),
+            currency_code VARCHAR);
+        CREATE MACRO unknown_region() AS 'Unassigned';
         CREATE MACRO rate_date(measure, created, closed, as_of, period_start) AS CAST(created AS DATE);
         CREATE MACRO owned_by(owner, who) AS
             who IS NULL OR owner = who OR owner IN (SELECT user_id FROM stg_users WHERE manager_id = who);
     """)
     close = CREATED.date() + dt.timedelta(days=30)
-    con.execute("INSERT INTO stg_opportunities VALUES ('O', 'A', 'U', ?, ?, ?, ?, ?, 'USD', 'AMER', 'SMB')",
-                [CREATED, CREATED.date(), close, stage, amount])
+    con.execute("INSERT INTO stg_opportunities VALUES ('O', 'A', 'U', ?, ?, ?, ?, ?, 'USD', 'AMER', 'SMB', 'Deal', ?, "
+                "NULL, false, NULL, NULL, NULL)", [CREATED, CREATED.date(), close, stage, amount, stage])
     for i, (hours, channel, hand_raise) in enumerate(touches):
         con.execute("INSERT INTO stg_campaign_members VALUES (?, ?, ?, ?, ?, true, ?)",
                     [f"M{i:02d}", f"C-{channel}", f"K{1 + i % 2}", f"K{1 + i % 2}", CREATED + dt.timedelta(hours=hours),
                      hand_raise])
-    for name in ("05_opportunity_touch.sql", "06_attribution.sql", "07_pipeline_in_period.sql"):
+    for name in ("02_opportunity_state.sql", "05_opportunity_touch.sql", "06_attribution.sql", "07_deals.sql",
+                 "12_attribution_credits.sql"):
         con.execute((DERIVED / name).read_text())
     return con
 

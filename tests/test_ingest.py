@@ -85,8 +85,10 @@ def test_report_records_tables_files_and_warnings(tiny_db: Path) -> None:
     assert warnings == {"missing_object": 0, "unmapped_stage": 1, "no_contact_roles": 1, "lead_without_owner": 1,
                         "unmapped_stage_names": 1}
     assert rows(con, "SELECT sample_ids FROM ingest_warning WHERE code = 'unmapped_stage'") == [(["006000000000003AAA"],)]
+    # data through: the newest moment the export tells of, here the won deal's close date (05-15), later
+    # than the last record created (04-15 10:00)
     assert rows(con, "SELECT layout, corporate_currency, data_through_at FROM ingest_run") == [
-        ("salesforce", "USD", dt.datetime(2026, 4, 15, 10, 0))]
+        ("salesforce", "USD", dt.datetime(2026, 5, 15, 0, 0))]
     assert rows(con, "SELECT file_name, records_read FROM ingest_file WHERE object = 'Lead'") == [("Lead.csv", 3)]
 
 

@@ -61,9 +61,10 @@ def test_pipeline_influenced_never_exceeds_total(con: duckdb.DuckDBPyConnection)
     # per channel an opportunity counts once: O1 was touched by Email twice, Webinar twice (one after creation)
     assert records(q(con, "pipeline_influenced_by_channel")) == [
         ("Email", 3, 40000.0), ("Webinar", 1, 10000.0), ("Website", 1, 10000.0)]
-    # before O1's creation nothing of the autumn webinar after creation counts... but the 09-20 one does
-    early = q(con, "pipeline_influenced", as_of=dt.date(2026, 10, 2))
-    assert records(early) == [(4, 56000.0, 1, 10000.0, 1)]
+    # an as-of date is a point in time: on 10-02 no opportunity existed yet; on 10-12 O1 (created 10-05,
+    # touches before it) and O2 (created 10-10, Email 10-08; 20,000 EUR at 0.80) did, O4 and O5 did not
+    assert records(q(con, "pipeline_influenced", as_of=dt.date(2026, 10, 2))) == [(0, 0.0, 0, 0.0, 0)]
+    assert records(q(con, "pipeline_influenced", as_of=dt.date(2026, 10, 12))) == [(2, 35000.0, 2, 35000.0, 0)]
 
 
 def _time_decay(amount: float, created: dt.datetime, touches: dict[str, dt.datetime], half_life: float = 7) -> dict:
@@ -223,9 +224,9 @@ def test_sla_extras(con: duckdb.DuckDBPyConnection) -> None:
         ("0-5 min", 0, 0, None), ("5-15 min", 1, 1, 1.0), ("15-60 min", 0, 0, None), ("1-4 h", 1, 0, 0.0),
         ("4-24 h", 0, 0, None), ("over 1 day", 0, 0, None), ("never", 1, 0, 0.0)]
     assert records(q(con, "sla_by_rep")) == [
-        ("(queue)", "AMER", 1, 0, 0, 0, 1, 0, 0.0, None),
-        ("Ben AE", "AMER", 1, 1, 0, 1, 0, 0, 0.0, 70.0),
-        ("Ada AE", "AMER", 1, 1, 1, 1, 0, 0, 1.0, 10.0)]
+        ("(queue)", "AMER", 1, 0, 0, 0, 1, 0, 0.0, None, None),
+        ("Ben AE", "AMER", 1, 1, 0, 1, 0, 0, 0.0, 70.0, "U2"),
+        ("Ada AE", "AMER", 1, 1, 1, 1, 0, 0, 1.0, 10.0, "U1")]
     assert records(q(con, "sla_by_week")) == [
         ("AMER", pd.Timestamp("2026-09-28"), 1, 1.0, 10.0), ("AMER", pd.Timestamp("2026-11-16"), 2, 0.0, 70.0)]
 

@@ -4,7 +4,8 @@
 -- "date_field"), to the second. A person is the contact when there is one, else the lead.
 -- first_touch_at: the first human sales touch (call, email or meeting by a sales user, not
 -- automated) on the lead or the contact at or after mql_at. owner/region: the lead's (else the
--- contact's) owner and the region used for SLA clocks.
+-- contact's) owner and the region used for SLA clocks. segment: the contact's account's, else the
+-- lead's employees band. People whose lead or contact was deleted in the CRM (IsDeleted) are not MQLs.
 CREATE TABLE mql AS
 WITH rule AS (SELECT value AS rule FROM cfg_setting WHERE key = 'mql_rule'),
 hand_raise AS (
@@ -54,6 +55,7 @@ SELECT
     coalesce(l.owner_id, c.owner_id) AS owner_id,
     coalesce(l.is_queue_owned, c.owner_id IS NULL) AS is_queue_owned,
     coalesce(u.region, l.region, (SELECT value FROM cfg_setting WHERE key = 'unknown_region')) AS region,
+    coalesce(a.segment, l.segment) AS segment,
     coalesce(l.persona, c.persona) AS persona,
     coalesce(l.lead_source, c.lead_source) AS lead_source,
     cp.channel,
@@ -62,7 +64,10 @@ SELECT
 FROM with_lead w
 LEFT JOIN stg_leads l ON l.lead_id = w.the_lead_id
 LEFT JOIN stg_contacts c ON c.contact_id = w.contact_id
+LEFT JOIN stg_accounts a ON a.account_id = c.account_id
 LEFT JOIN stg_users u ON u.user_id = coalesce(l.owner_id, c.owner_id)
 LEFT JOIN stg_campaigns cp ON cp.campaign_id = w.campaign_id
 LEFT JOIN lead_touch lt ON lt.person_id = w.person_id
-LEFT JOIN contact_touch ct ON ct.person_id = w.person_id;
+LEFT JOIN contact_touch ct ON ct.person_id = w.person_id
+WHERE (w.the_lead_id IS NULL OR w.the_lead_id NOT IN (SELECT record_id FROM deleted_record WHERE object = 'Lead'))
+  AND (w.contact_id IS NULL OR w.contact_id NOT IN (SELECT record_id FROM deleted_record WHERE object = 'Contact'));

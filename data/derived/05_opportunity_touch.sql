@@ -1,6 +1,6 @@
--- opportunity_touch: the marketing touches that can influence each opportunity: responded
--- campaign memberships of its contact-role contacts (with attribution.include_account_contacts,
--- of every contact of its account) from `created - lookback days` up to its close date (closed
+-- opportunity_touch: the marketing touches that can influence each opportunity: campaign memberships
+-- (only responded ones while attribution.responded_only = true, the default) of its contact-role contacts
+-- (with attribution.include_account_contacts, of every contact of its account) from `created - lookback days` up to its close date (closed
 -- deals; open deals keep every later touch and queries stop them at the as-of date).
 -- pos_pre / n_pre: order among touches up to creation (earliest first, ties by member Id).
 -- Stored in order of the opportunity's creation date, so that a period filter on
@@ -8,7 +8,8 @@
 CREATE TABLE opportunity_touch AS
 WITH settings AS (
     SELECT CAST((SELECT value FROM cfg_setting WHERE key = 'lookback_days') AS INTEGER) AS lookback_days,
-           (SELECT value FROM cfg_setting WHERE key = 'include_account_contacts') = 'true' AS account_contacts
+           (SELECT value FROM cfg_setting WHERE key = 'include_account_contacts') = 'true' AS account_contacts,
+           (SELECT value FROM cfg_setting WHERE key = 'responded_only') = 'true' AS responded_only
 ),
 people AS (
     SELECT DISTINCT opportunity_id, contact_id FROM stg_opportunity_contact_roles
@@ -27,7 +28,7 @@ touches AS (
     JOIN people p ON p.opportunity_id = o.opportunity_id
     JOIN stg_campaign_members m ON m.contact_id = p.contact_id
     LEFT JOIN stg_campaigns c ON c.campaign_id = m.campaign_id
-    WHERE m.has_responded
+    WHERE (m.has_responded OR NOT (SELECT responded_only FROM settings))
       AND m.touched_at >= o.created_at - to_days((SELECT lookback_days FROM settings))
       AND (o.stage_category = 'open' OR m.touched_at < o.close_date + INTERVAL 1 DAY)
 )

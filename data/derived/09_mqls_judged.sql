@@ -1,10 +1,11 @@
--- mqls_judged(p_start, p_end, p_as_of, p_region, p_owner): the follow-up SLA judgement, in one place.
--- The MQLs from p_start to p_end (filters: region, owner or team; NULL = all) as seen at the end of the
+-- mqls_judged(p_start, p_end, p_as_of, p_region, p_segment, p_owner): the follow-up SLA judgement, in one place.
+-- The MQLs of mqls_in_period (from p_start to p_end, at most p_as_of; filters: region, segment, owner or
+-- team; NULL = all) as seen at the end of the
 -- as-of day: wall and business = minutes to the first human sales touch if it happened by then;
 -- open_minutes = minutes from the MQL to the end of the as-of day. wall_ok / business_ok: touched within
 -- the region's target (true), untouched past it or touched late (false), untouched and still within it
 -- (NULL: pending, left out of rates). is_ignored: no touch within sla.ignored_after_days days.
-CREATE MACRO mqls_judged(p_start, p_end, p_as_of, p_region, p_owner) AS TABLE
+CREATE MACRO mqls_judged(p_start, p_end, p_as_of, p_region, p_segment, p_owner) AS TABLE
 WITH seen AS (
     SELECT f.*,
            CASE WHEN f.first_touch_at < CAST(CAST(p_as_of AS DATE) + INTERVAL 1 DAY AS TIMESTAMP)
@@ -14,8 +15,10 @@ WITH seen AS (
            date_diff('second', f.mql_at, CAST(CAST(p_as_of AS DATE) + INTERVAL 1 DAY AS TIMESTAMP)) / 60.0 AS open_minutes,
            CAST((SELECT value FROM cfg_setting WHERE key = 'ignored_after_days') AS INTEGER) * 1440 AS ignored_minutes
     FROM mql_followup f
-    WHERE f.mql_date BETWEEN p_start AND p_end
-      AND (CAST(p_region AS VARCHAR) IS NULL OR f.region = p_region) AND owned_by(f.owner_id, CAST(p_owner AS VARCHAR))
+    WHERE f.mql_date BETWEEN p_start AND least(CAST(p_end AS DATE), CAST(p_as_of AS DATE))
+      AND (CAST(p_region AS VARCHAR) IS NULL OR f.region = p_region)
+      AND (CAST(p_segment AS VARCHAR) IS NULL OR f.segment = p_segment)
+      AND owned_by(f.owner_id, CAST(p_owner AS VARCHAR))
 )
 SELECT *,
        CASE WHEN wall IS NOT NULL THEN wall <= target_minutes WHEN open_minutes > target_minutes THEN false END AS wall_ok,

@@ -1,11 +1,13 @@
 -- stg_leads: one row per lead (a person not yet converted, or the record they converted from).
 -- is_queue_owned: owned by a queue (Salesforce Id prefix 00G) or by nobody, so no rep is responsible.
 -- persona: the first personas entry with a keyword among the title's words ("CTO" does not match "Director"). region: the owner's
--- region, else the lead's country's region.
+-- region, else the lead's country's region. segment: the first configured employee band whose
+-- max_employees >= employees.
 CREATE TABLE stg_leads AS
 SELECT
     l.lead_id,
     l.created_at,
+    CAST(l.created_at AS DATE) AS created_date,
     l.owner_id,
     (l.owner_id IS NULL OR l.owner_id LIKE '00G%') AS is_queue_owned,
     nullif(trim(concat_ws(' ', l.first_name, l.last_name)), '') AS full_name,
@@ -17,8 +19,9 @@ SELECT
     coalesce(u.region, cr.region) AS region,
     l.industry,
     l.employees,
+    (SELECT s.segment FROM cfg_segment s WHERE l.employees <= s.max_employees ORDER BY s.position LIMIT 1) AS segment,
     l.lead_source,
-    l.lead_source IN (SELECT value FROM cfg_value WHERE list_name = 'marketing_lead_source') AS is_marketing_source,
+    coalesce(lower(trim(l.lead_source)) IN (SELECT value_lower FROM cfg_value WHERE list_name = 'marketing_lead_source'), false) AS is_marketing_source,
     l.status,
     coalesce(l.is_converted, false) AS is_converted,
     l.converted_date,

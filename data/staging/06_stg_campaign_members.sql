@@ -1,7 +1,8 @@
 -- stg_campaign_members: one row per marketing touch (a person's membership of a campaign).
 -- touched_at: when the person joined the campaign (CreatedDate), kept to the second.
 -- person_id: the contact when there is one (a converted lead's touches follow the contact), else the lead.
--- is_hand_raise: the person responded, and the campaign's type or the member status is a hand-raise.
+-- is_hand_raise: the person responded, and the campaign's type or the member status is a hand-raise
+-- (statuses matched ignoring case).
 CREATE TABLE stg_campaign_members AS
 SELECT
     m.campaign_member_id,
@@ -15,6 +16,6 @@ SELECT
     m.first_responded_date,
     coalesce(m.has_responded, m.first_responded_date IS NOT NULL)
         AND (coalesce(c.is_hand_raise, false)
-             OR m.status IN (SELECT value FROM cfg_value WHERE list_name = 'hand_raise_status')) AS is_hand_raise
+             OR lower(trim(m.status)) IN (SELECT value_lower FROM cfg_value WHERE list_name = 'hand_raise_status')) AS is_hand_raise
 FROM typed_campaign_member m
 LEFT JOIN stg_campaigns c ON c.campaign_id = m.campaign_id;

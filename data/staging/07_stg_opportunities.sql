@@ -19,7 +19,7 @@ SELECT
     CAST(o.created_at AS DATE) AS created_date,
     o.close_date,
     o.lead_source,
-    o.lead_source IN (SELECT value FROM cfg_value WHERE list_name = 'marketing_lead_source') AS is_marketing_lead_source,
+    coalesce(lower(trim(o.lead_source)) IN (SELECT value_lower FROM cfg_value WHERE list_name = 'marketing_lead_source'), false) AS is_marketing_lead_source,
     o.campaign_id,
     o.opportunity_type,
     o.probability,
