@@ -14,6 +14,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
 from dashboard import db  # noqa: E402
 from dashboard.components import no_database, outdated_database  # noqa: E402
 from dashboard.filters import global_filters  # noqa: E402
+from dashboard.notes import view_notes  # noqa: E402
 
 st.set_page_config(page_title="Sales & Marketing Alignment", page_icon=":material/handshake:", layout="wide")
 
@@ -41,6 +42,7 @@ filters, notices = global_filters()
 st.session_state["filters"] = filters
 for notice in notices:
     st.warning(notice, icon=":material/link_off:")
+view_notes(filters)
 with st.sidebar:
     st.caption("Local mode: no sign-in is configured, so this dashboard serves one local user and every region.")
 page.run()

@@ -26,6 +26,21 @@ def format_measure(measure: str, value: object, currency: str) -> str:
     return f"{currency} {float(value):,.2f}"
 
 
+def measure_kind(measure: str) -> str:
+    """How a brief measure's change reads (dashboard.formats.fmt_delta): share, count or money."""
+    return "share" if measure in _PERCENT else "count" if measure in _COUNTS else "money"
+
+
+def change_text(measure: str, change: object, currency: str) -> str:
+    """A change in full, sign first: '-USD 1,370,000.00', '+2.5 pts', '+3' (the tiles' rule, without rounding)."""
+    if change is None or pd.isna(change) or float(change) == 0:
+        return "–" if change is None or pd.isna(change) else "0"
+    sign = "+" if float(change) > 0 else "-"
+    if measure in _PERCENT:
+        return f"{sign}{abs(float(change)) * 100:.1f} pts"
+    return sign + format_measure(measure, abs(float(change)), currency)
+
+
 def render_html(title: str, view: str, since: dt.date, as_of: dt.date, changes: pd.DataFrame, movers: pd.DataFrame,
                 currency: str) -> str:
     """The brief as HTML; every CRM value is escaped, so names and subjects stay text."""
@@ -34,10 +49,9 @@ def render_html(title: str, view: str, since: dt.date, as_of: dt.date, changes: 
     for r in changes.itertuples(index=False):
         change = r.change
         cls = "" if change is None or pd.isna(change) or change == 0 else ("up" if change > 0 else "down")
-        sign = "+" if cls == "up" else ""
         rows.append(f"<tr><td>{e(r.measure)}</td><td class=num>{e(format_measure(r.measure, r.previous, currency))}</td>"
                     f"<td class=num>{e(format_measure(r.measure, r.current, currency))}</td>"
-                    f"<td class='num {cls}'>{e(sign + format_measure(r.measure, change, currency))}</td></tr>")
+                    f"<td class='num {cls}'>{e(change_text(r.measure, change, currency))}</td></tr>")
     mover_rows = [
         f"<tr><td>{e(str(m.event))}</td><td>{e(str(m.event_date)[:10])}</td><td>{e(str(m.opportunity_name))}</td>"
         f"<td>{e(str(m.region))}</td><td>{e(str(m.owner))}</td>"

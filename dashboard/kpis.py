@@ -1,10 +1,11 @@
-"""Overview numbers, summed from the metric queries (each definition stays in its own SQL file)."""
+"""Overview numbers: one query (queries/overview.sql) built from the same blocks as every page."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import db
@@ -23,10 +24,15 @@ class Overview:
     marketing_pipeline: float
     influenced_pipeline: float
     won: float
-    quota: float
+    quota: float | None  # None: no quota applies (a segment filter)
     attainment: float | None
+    open_pipeline: float
     coverage: float | None
     unconverted: int
+
+
+def _opt(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
 
 
 def overview(f: Filters, as_of: dt.date) -> Overview:
@@ -36,25 +42,11 @@ def overview(f: Filters, as_of: dt.date) -> Overview:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _overview(version: str, f: Filters, as_of: dt.date) -> Overview:
-    p = f.params(end_date=as_of, as_of=as_of)
-    generated = db.query("pipeline_generated", **p)
-    influenced = db.query("pipeline_influenced", **p)
-    funnel = db.query("lead_funnel", **p)
-    sla = db.query("sla_by_region", **p)
-    quota = db.query("quota_attainment", **p)
-    company = quota[quota["level"] == "company"]
-    judged = int((sla["mqls"] - sla["pending"]).sum()) if not sla.empty else 0
+    row = db.query("overview", **f.params(as_of=as_of)).iloc[0]
     return Overview(
-        mqls=int(funnel["mqls"].sum()),
-        handed_off=int(funnel["handed_off"].sum()),
-        accepted=int(funnel["accepted"].sum()),
-        sla_compliance=float(sla["within_target"].sum()) / judged if judged else None,
-        pipeline=float(generated["amount"].sum()),
-        marketing_pipeline=float(generated.loc[generated["sourced_by"] == "Marketing", "amount"].sum()),
-        influenced_pipeline=float(influenced["influenced_amount"].sum()),
-        won=float(company["won"].sum()),
-        quota=float(company["quota"].sum()),
-        attainment=float(company["attainment"].iloc[0]) if len(company) and company["attainment"].notna().all() else None,
-        coverage=float(company["coverage"].iloc[0]) if len(company) and company["coverage"].notna().all() else None,
-        unconverted=int(generated["unconverted_opportunities"].sum()),
+        mqls=int(row["mqls"]), handed_off=int(row["handed_off"]), accepted=int(row["accepted"]),
+        sla_compliance=_opt(row["sla_compliance"]), pipeline=float(row["pipeline"]),
+        marketing_pipeline=float(row["marketing_pipeline"]), influenced_pipeline=float(row["influenced_pipeline"]),
+        won=float(row["won"]), quota=_opt(row["quota"]), attainment=_opt(row["attainment"]),
+        open_pipeline=float(row["open_pipeline"]), coverage=_opt(row["coverage"]), unconverted=int(row["unconverted"]),
     )

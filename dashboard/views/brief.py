@@ -7,9 +7,11 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import db
-from dashboard.brief_export import format_measure, render_csv, render_html
+from dashboard.brief_export import format_measure, measure_kind, render_csv, render_html
 from dashboard.components import fmt_money_short, page_header, table, tile
 from dashboard.filters import current
+from dashboard.formats import fmt_delta
+from dashboard.notes import segment_quota_note
 
 f = current()
 page_header("1:1 brief", f.describe())
@@ -21,14 +23,11 @@ movers = db.query("brief_movers", **f.params(since=since))
 cols = st.columns(len(changes))
 for col, row in zip(cols, changes.itertuples(index=False), strict=True):
     with col:
-        money = row.measure not in ("MQLs handed off", "SLA compliance", "Attainment to date")
-
-        def show(value: object, measure: str = row.measure, money: bool = money) -> str:
-            return fmt_money_short(value, f.currency) if money else format_measure(measure, value, f.currency)
-
-        delta = None if row.change is None or row.change != row.change or row.change == 0 else (
-            ("+" if row.change > 0 else "") + show(row.change))
-        tile(row.measure, show(row.current), "brief_changes", delta)
+        kind = measure_kind(row.measure)
+        shown = fmt_money_short(row.current, f.currency) if kind == "money" else format_measure(
+            row.measure, row.current, f.currency)
+        tile(row.measure, shown, "brief_changes", fmt_delta(kind, row.change, f.currency))
+segment_quota_note(f)
 st.caption(f"From {since:%Y-%m-%d} (exclusive) to {f.as_of:%Y-%m-%d}; deltas against the {(f.as_of - since).days} "
            "days before.")
 

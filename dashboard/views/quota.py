@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import charts, db
 from dashboard.components import empty_state, fmt_int, fmt_money, fmt_money_short, fmt_pct, page_header, table, tile
 from dashboard.filters import current
+from dashboard.notes import segment_quota_note
 
 f = current()
 page_header("Quota & pacing", f.describe())
@@ -17,7 +18,8 @@ company = levels[levels["level"] == "company"].iloc[0] if (levels["level"] == "c
 pacing = db.query("quota_pacing", **f.params())
 at_as_of = pacing[pacing["pacing_linear"].notna() | pacing["pacing_typical"].notna()]
 
-if company is None or pd.isna(company["quota"]) or company["quota"] == 0:
+segment_quota_note(f)
+if not f.segment and (company is None or pd.isna(company["quota"]) or company["quota"] == 0):
     empty_state("No quota is loaded for this quarter and these filters.",
                 "Attainment, pacing, gap and coverage need ForecastingQuota in the export.")
 t1, t2, t3, t4, t5, t6 = st.columns(6)
@@ -26,7 +28,7 @@ with t1:
 with t2:
     tile("Won", fmt_money_short(company["won"] if company is not None else 0, c), "quota_attainment")
 with t3:
-    tile("Gap", fmt_money_short(company["gap"] if company is not None else 0, c), "quota_attainment")
+    tile("Gap", fmt_money_short(company["gap"] if company is not None else None, c), "quota_attainment")
 with t4:
     coverage = company["coverage"] if company is not None else None
     tile("Coverage", f"{coverage:.2f}x" if coverage is not None and coverage == coverage else "–", "quota_attainment")
@@ -41,7 +43,7 @@ st.plotly_chart(charts.pacing(pacing, c), width="stretch")
 
 st.subheader(db.title("quota_attainment"), help=db.definition("quota_attainment"))
 level = st.radio("Level", ["rep", "manager", "region"], horizontal=True, key="quota_level")
-shown = levels[levels["level"] == level].drop(columns=["quarter_start", "quarter_end"])
+shown = levels[levels["level"] == level].drop(columns=["quarter_start", "quarter_end", "key"])
 table(shown, f"attainment_by_{level}.csv", {"attainment": st.column_config.ProgressColumn(
     "attainment", format="percent", min_value=0, max_value=1)})
 

@@ -70,3 +70,14 @@ LEFT JOIN fx_conversion fx
 WHERE q.period_start_date BETWEEN p_start AND p_end
   AND (CAST(p_region AS VARCHAR) IS NULL OR coalesce(u.region, unknown_region()) = p_region)
   AND owned_by(q.owner_id, CAST(p_owner AS VARCHAR));
+
+-- pipeline_with_influence(...): pipeline_in_period with is_influenced: at least one marketing touch
+-- (opportunity_touch: a contact's touch from `created - lookback days` to the close date) by the end of
+-- p_as_of. Influence is yes or no per opportunity, so influenced pipeline never exceeds total pipeline.
+CREATE MACRO pipeline_with_influence(p_start, p_end, p_as_of, p_currency, p_region, p_segment, p_owner) AS TABLE
+SELECT o.*,
+       EXISTS (SELECT 1 FROM opportunity_touch t
+               WHERE t.opportunity_id = o.opportunity_id
+                 AND t.opportunity_created_date BETWEEN p_start AND p_end  -- lets the scan skip other periods
+                 AND t.touched_at < CAST(CAST(p_as_of AS DATE) + INTERVAL 1 DAY AS TIMESTAMP)) AS is_influenced
+FROM pipeline_in_period(p_start, p_end, p_as_of, p_currency, p_region, p_segment, p_owner) o;
