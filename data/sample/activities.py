@@ -7,6 +7,7 @@ more touches; events: a discovery meeting on most deals, with the deal's primary
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from data.sample.company import DAY
 from data.sample.context import Context
@@ -55,7 +56,7 @@ def write_activities(ctx: Context, leads: Leads, fu: FollowUp, opps: Opportuniti
     after_conv = (act_contact >= 0) & (act_t > opps.created[np.maximum(act_contact, 0)])
     short_id = rng.random(len(act_lead)) < 0.05  # some integrations write 15-character Ids
 
-    def make(lo: int, hi: int):
+    def make(lo: int, hi: int) -> pd.DataFrame:
         s = slice(lo, hi)
         return frame(lo, i=np.arange(lo, hi), lead=act_lead[s], contact=act_contact[s], after=after_conv[s],
                      short=short_id[s], owner=act_owner[s], kind=act_kind[s], call=is_call[s], t=act_t[s])

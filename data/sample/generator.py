@@ -54,7 +54,7 @@ def generate(out_dir: str | Path, scale: str = "small", as_of: date | None = Non
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
-    from data import sample
+    from data import sample  # the package docstring is the help text; imported late, as it imports this module
 
     parser = argparse.ArgumentParser(prog="python -m data.sample", description=(sample.__doc__ or "").split("\n\n")[0])
     parser.add_argument("out_dir")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from data.sample.accounts import Accounts
 from data.sample.company import DAY, REGIONS, TITLES
@@ -99,7 +100,7 @@ def write_leads(ctx: Context, leads: Leads, accounts: Accounts, conv_leads: np.n
     owner = np.where(leads.queue_owned, -1, leads.owner)
     deleted, score = rng.random(n) < 0.004, rng.integers(0, 100, n)
 
-    def make(lo: int, hi: int):  # one chunk of rows: only its own strings are built
+    def make(lo: int, hi: int) -> pd.DataFrame:  # one chunk of rows: only its own strings are built
         s, acc = src[lo:hi], leads.acc[src[lo:hi]]
         return frame(lo, i=np.arange(lo, hi), src=s, created=created[lo:hi], owner=owner[s], title=leads.title[s],
                      company=accounts.name[acc], country=accounts.country[acc], source=leads.source[s],

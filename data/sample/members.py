@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from data.sample.campaigns import Campaigns
 from data.sample.company import CHANNELS, DAY, HAND_RAISE
@@ -118,7 +119,7 @@ MEMBER_SELECT = (
 def write_members(ctx: Context, touches: Touches, lead_contact: np.ndarray) -> None:
     """Write CampaignMember; a converted lead's touches also name its contact (`lead_contact`, -1 for none)."""
 
-    def make(lo: int, hi: int):
+    def make(lo: int, hi: int) -> pd.DataFrame:
         lead = touches.lead[lo:hi].astype(np.int64)
         responded, hand_raise = touches.responded[lo:hi], touches.hand_raise[lo:hi]
         status = np.where(hand_raise, "Responded", np.where(responded, "Responded", "Sent"))
