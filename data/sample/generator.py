@@ -1,0 +1,73 @@
+"""Run the builders in order: the company, its demand, its deals, then the files that need all of it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from data.config import load_definitions
+from data.sample.accounts import build_accounts
+from data.sample.activities import write_activities
+from data.sample.campaigns import plan_campaigns, write_campaigns
+from data.sample.company import SCALES
+from data.sample.contacts import build_contacts
+from data.sample.context import Context
+from data.sample.followup import follow_up
+from data.sample.leads import draw_leads, write_leads
+from data.sample.members import draw_touches, write_members
+from data.sample.opportunities import build_opportunities, write_contact_roles
+from data.sample.quotas import write_quotas
+from data.sample.rates import build_rates, write_rates
+from data.sample.users import build_users
+
+
+def generate(out_dir: str | Path, scale: str = "small", as_of: date | None = None, seed: int = 7,
+             config_path: str | Path | None = None, quiet: bool = False) -> dict[str, int]:
+    """Write the sample company's export into `out_dir`; return the row count per object.
+
+    The order of the calls below is the order of the random draws, so it is part of the output:
+    moving a builder changes every file after it.
+    """
+    ctx = Context.create(out_dir, SCALES[scale], load_definitions(config_path), as_of or date.today(), seed, quiet)
+    team = build_users(ctx)
+    accounts = build_accounts(ctx, team)
+    camps = plan_campaigns(ctx)
+    leads = draw_leads(ctx, team, accounts)
+    touches = draw_touches(ctx, leads, camps)
+    fu = follow_up(ctx, team, leads)
+    rates = build_rates(ctx)
+    opps = build_opportunities(ctx, team, accounts, leads, fu, rates)
+    lead_contact, out_c_opp = build_contacts(ctx, leads, opps)
+    write_contact_roles(ctx, opps, out_c_opp)
+    write_leads(ctx, leads, accounts, opps.conv_leads, opps.created[:opps.n_mk])
+    write_members(ctx, touches, lead_contact)
+    write_campaigns(ctx, camps, touches.campaign_counts(len(camps)), rates.rate_at["EUR"][1][-1])
+    del touches  # the biggest arrays; nothing below needs them
+    write_activities(ctx, leads, fu, opps, lead_contact)
+    write_quotas(ctx, team, opps)
+    write_rates(ctx, rates)
+    ctx.say(f"done: {ctx.writer.out}")
+    return ctx.writer.counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    from data import sample  # the package docstring is the help text; imported late, as it imports this module
+
+    parser = argparse.ArgumentParser(prog="python -m data.sample", description=(sample.__doc__ or "").split("\n\n")[0])
+    parser.add_argument("out_dir")
+    parser.add_argument("--scale", choices=list(SCALES), default="small")
+    parser.add_argument("--as-of", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default: today)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--config", default=None)
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args(argv)
+    counts = generate(args.out_dir, args.scale, args.as_of, args.seed, args.config, args.quiet)
+    print(", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
