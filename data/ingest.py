@@ -696,6 +696,10 @@ def _warnings(con: duckdb.DuckDBPyConnection, loaded: dict[str, LoadedObject], f
                     out.append(("part_missing_columns", lo.obj.name,
                                 f"{p.file.name} lacks columns other parts have; its records have them empty",
                                 len(union - h), sorted(union - h)[:5], "Export every part with the same fields"))
+    if loaded.get("User") and not con.execute("SELECT count(*) FROM stg_users WHERE is_sales").fetchall()[0][0]:
+        out.append(("no_sales_users", "User", "no user's role or title matches [sales] role_keywords, so nobody counts as "
+                    "sales: no MQL is handed off and no activity is a sales touch (SLA 0%)", 0, [],
+                    "Add the words your sales roles use (e.g. 'Account Executive', 'SDR') to [sales] role_keywords and reload"))
     for w in run_checks(con):
         out.append((w.code, w.object, w.message, w.count, w.sample_ids, w.advice))
     stages = unmapped_stage_names(con)

@@ -222,7 +222,8 @@ OBJECTS: tuple[SourceObject, ...] = (
     ),
     SourceObject(
         "OpportunityHistory", "raw_opportunity_history", "opportunity_history",
-        disables="stage velocity (deals' age in stage falls back to age since creation)",
+        disables=("deals as they stood on a past as-of date (a deal's current stage and amount are used, open until "
+                  "its close date) and stage velocity (age in stage falls back to age since creation)"),
         fields=(
             _f("opportunity_history_id", "id", "Id", required=True),
             _f("opportunity_id", "ref", "OpportunityId", required=True),

@@ -46,6 +46,10 @@ def brief(measure: str) -> Extract:
     return lambda f: float(f.loc[f["measure"] == measure, "current"].iloc[0])
 
 
+def ledger_total(model: str) -> Extract:
+    return lambda f: float(f.loc[f["model"] == model, "total_pipeline"].iloc[0])
+
+
 def model_total(model: str) -> Extract:
     return lambda f: float(f.loc[f["model"] == model, "credit"].sum())
 
@@ -78,8 +82,7 @@ CONCEPTS: dict[str, list[tuple[str, dict, Extract]]] = {
         ("pipeline_generated", {}, total("amount")),
         ("pipeline_influenced", {}, total("amount")),
         ("brief_changes", {"since": "quarter_start - 1"}, brief("Pipeline created")),
-        *[("attribution_ledger", {}, (lambda m: lambda f: float(f.loc[f["model"] == m, "total_pipeline"].iloc[0]))(m))
-          for m in ("first_touch", "linear", "w_shaped", "full_path", "time_decay")],
+        *[("attribution_ledger", {}, ledger_total(m)) for m in ("first_touch", "linear", "w_shaped", "full_path", "time_decay")],
         *[("attribution_credit", {"model": None}, model_total(m)) for m in ("first_touch", "u_shaped", "time_decay")],
     ],
     "influenced": [
