@@ -16,15 +16,6 @@ import streamlit as st
 
 from dashboard import db
 
-MODELS = {
-    "linear": "Linear",
-    "first_touch": "First touch",
-    "last_touch": "Last touch (before creation)",
-    "u_shaped": "U-shaped (40/20/40)",
-    "w_shaped": "W-shaped (30/30/30 + 10)",
-    "full_path": "Full path (22.5 x 4 + 10)",
-    "time_decay": "Time decay",
-}
 ALL = "All"
 KEYS = ("quarter", "as_of", "region", "segment", "owner", "currency", "model")
 
@@ -55,6 +46,12 @@ class Filters:
         parts = [self.quarter_label, f"as of {self.as_of:%Y-%m-%d}", self.region or "all regions",
                  self.segment or "all segments", self.owner_label or "all owners", self.currency]
         return " · ".join(parts)
+
+
+def models() -> dict[str, str]:
+    """The attribution models (name -> display name), from the one list in the database."""
+    frame = db.query("attribution_models")
+    return dict(zip(frame["model"], frame["label"], strict=True))
 
 
 def _options(kind: str) -> pd.DataFrame:
@@ -91,7 +88,7 @@ def _from_url(notices: list[str], quarters: pd.DataFrame) -> dict[str, Any]:
             else:
                 bad(key, f"not a known {key}")
     if "model" in url:
-        if url["model"] in MODELS:
+        if url["model"] in models():
             values["model"] = url["model"]
         else:
             bad("model", "not an attribution model")
@@ -138,7 +135,8 @@ def global_filters() -> tuple[Filters, list[str]]:
         owner = st.selectbox("Owner or team", [ALL, *owners["value"]], key="f_owner",
                              format_func=lambda v: v if v == ALL else owner_labels.get(v, v))
         currency = st.selectbox("Reporting currency", list(_options("currency")["value"]), key="f_currency")
-        model = st.selectbox("Attribution model", list(MODELS), key="f_model", format_func=MODELS.get)
+        names = models()
+        model = st.selectbox("Attribution model", list(names), key="f_model", format_func=names.get)
     filters = Filters(q_start, q_end, row.label, as_of, None if region == ALL else region,
                       None if segment == ALL else segment, None if owner == ALL else owner,
                       owner_labels.get(owner) if owner != ALL else None, currency, model)

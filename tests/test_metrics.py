@@ -363,3 +363,8 @@ def test_attribution_credit_for_every_model_at_once(con: duckdb.DuckDBPyConnecti
                                     "w_shaped"], 56000.0)
     linear = every[every["model"] == "linear"].drop(columns=["model"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(linear, q(con, "attribution_credit", model="linear").drop(columns=["model"]))
+
+
+def test_readme_states_the_rules_of_the_definitions_page() -> None:
+    rules = (ROOT_DIR / "docs" / "rules.md").read_text().strip()
+    assert rules in (ROOT_DIR / "README.md").read_text(), "copy docs/rules.md into the README's rules section"

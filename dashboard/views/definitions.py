@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashboard import db
 from dashboard.components import data_caption, table
 from queries import all_queries
 
+RULES = Path(__file__).resolve().parents[2] / "docs" / "rules.md"  # the same text as the README's rules section
+
 st.title("Definitions")
 data_caption()
 st.markdown("Every number in this dashboard follows the definitions below: the same for marketing and sales. "
             "They come from the company's definitions file, applied when the data was loaded.")
+st.subheader("The rules in business words")
+st.markdown(RULES.read_text(encoding="utf-8"))
 
 st.subheader(db.title("definitions_settings"), help=db.definition("definitions_settings"))
 table(db.query("definitions_settings"), "settings.csv")

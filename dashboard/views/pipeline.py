@@ -7,11 +7,12 @@ import streamlit as st
 
 from dashboard import charts, db
 from dashboard.components import empty_state, fmt_int, fmt_money_short, fmt_pct, page_header, table, tile
-from dashboard.filters import MODELS, current
+from dashboard.filters import current, models
 
 f = current()
 page_header("Pipeline & attribution", f.describe())
 c = f.currency
+MODELS = models()
 generated = db.query("pipeline_generated", **f.params())
 influenced = db.query("pipeline_influenced", **f.params()).iloc[0]
 total = float(generated["amount"].sum())
