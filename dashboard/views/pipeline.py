@@ -58,6 +58,9 @@ ledger["model"] = ledger["model"].map(MODELS)
 table(ledger, "attribution_ledger.csv")
 
 st.subheader(f"{db.title('campaign_return')} ({MODELS[f.model]})", help=db.definition("campaign_return"))
+if f.region or f.segment or f.owner:
+    st.caption("Campaign costs are the whole campaign's, for every region, segment and owner: campaigns are not "
+               "split by them, so cost per pipeline here sets the full cost against the filtered pipeline.")
 table(db.query("campaign_return", **f.params()), "campaign_return.csv")
 
 with st.expander(f"Credit by campaign ({MODELS[f.model]})"):
