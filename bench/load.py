@@ -165,7 +165,7 @@ async def run_step(ws: Any, query: dict[str, str], page: str, result: Result, ti
 
 
 async def session(n: int, url: str, pool: list[dict[str, str]], as_of: str, steps: int, per_link: int,
-                  result: Result, timeout: float, progress: list[int], swapped: list[float]) -> None:
+                  result: Result, timeout: float, progress: list[int], swapped: list[float], think: float) -> None:
     """One viewer: `steps` script runs, opening a new link (a new websocket session) every `per_link` steps;
     then on (at most 3 x steps in all) until one of its runs started after the last swap finished."""
     import websockets
@@ -184,6 +184,8 @@ async def session(n: int, url: str, pool: list[dict[str, str]], as_of: str, step
                 for _ in range(per_link):
                     if not more():
                         break
+                    if done and think:
+                        await asyncio.sleep(think * rng.uniform(0.5, 1.5))  # a viewer reads the page
                     last_start = time.perf_counter()
                     await run_step(ws, query, rng.choice(PAGES), result, timeout)
                     done += 1
@@ -217,8 +219,8 @@ async def drive(url: str, pool: list[dict[str, str]], args: argparse.Namespace, 
     """All sessions and the swapper, under one deadline."""
     result, progress, swaps, swapped = Result(), [0], [], []
     total = args.sessions * args.steps
-    tasks = [session(n, url, pool, args.as_of, args.steps, args.per_link, result, args.step_timeout, progress, swapped)
-             for n in range(args.sessions)]
+    tasks = [session(n, url, pool, args.as_of, args.steps, args.per_link, result, args.step_timeout, progress, swapped,
+                     args.think) for n in range(args.sessions)]
     started = time.perf_counter()
     try:
         await asyncio.wait_for(asyncio.gather(swapper(export, db, total, args.swaps, progress, swaps, swapped), *tasks),
@@ -240,7 +242,7 @@ def summarise(result: Result, swaps: list[dict], seconds: float, args: argparse.
                 "max": round(max(values, default=0), 3)}
 
     pages = sorted({r["page"] for r in result.runs})
-    return {"sessions": args.sessions, "steps_per_session": args.steps, "scale": args.scale,
+    return {"sessions": args.sessions, "steps_per_session": args.steps, "scale": args.scale, "think_s": args.think,
             "script_runs": len(result.runs), "seconds": round(seconds, 1), "run_s": stats(result.runs, "run_s"),
             "wait_s": stats(result.runs, "wait_s"),
             "by_page": {p: stats([r for r in result.runs if r["page"] == p], "run_s") for p in pages},
@@ -259,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", default="small", choices=["small", "medium", "large"])
     parser.add_argument("--as-of", default="2026-11-22")
     parser.add_argument("--swaps", type=int, default=2)
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="seconds a viewer reads a page before the next click, +-50%% (default 0: back to back)")
     parser.add_argument("--db", default=None, help="database path (default build/load/<scale>/crm.duckdb)")
     parser.add_argument("--step-timeout", type=float, default=120.0)
     parser.add_argument("--deadline", type=float, default=1200.0, help="the whole run stops after this many seconds")

@@ -19,15 +19,21 @@ from streamlit.logger import get_logger
 LOG = get_logger("dashboard")
 
 # CommonMark lets a backslash escape any ASCII punctuation, and the escaped character is then plain text:
-# no link, image, emphasis, heading, HTML, autolink (`https\://`, `www\.`), Streamlit directive (`:red[...]`,
-# `:material/...:`) or math (`$...$`) can start from an escaped character.
+# no link, image, emphasis, heading, HTML, `<autolink>`, Streamlit directive (`:red[...]`, `:material/...:`)
+# or math (`$...$`) can start from an escaped character.
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+# GFM's bare-URL links (https://..., www...., name@host) are found in the text after escapes are resolved
+# (seen in Chromium), so escaping cannot stop them: an invisible word joiner breaks each pattern instead.
+_WORD_JOINER = "\u2060"
+_BARE_LINK = re.compile(r"(?i)(https?|www)(?=[:.])|(?=@)")
 _LONGEST_BACKTICKS = re.compile(r"`+")
 
 
 def md(value: object) -> str:
-    """CRM or link text as Markdown that shows exactly that text (line breaks become spaces)."""
+    """CRM or link text as Markdown that shows exactly that text (line breaks become spaces; an invisible
+    word joiner after `http`, `www` and before `@` keeps bare URLs and e-mail addresses from becoming links)."""
     text = " ".join(str(value).splitlines())
+    text = _BARE_LINK.sub(lambda m: (m.group(1) or "") + _WORD_JOINER, text)
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 

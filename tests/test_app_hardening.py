@@ -212,11 +212,14 @@ def _fully_escaped(markdown: str) -> bool:
     return not _UNESCAPED_PUNCT.search(re.sub(r"\\[!-/:-@\[-`{-~]", "", markdown))
 
 
-@pytest.mark.parametrize("text", [EVIL_USER, EVIL_CHANNEL, "line\n# heading", "\\[x](y)", "<https://evil.example>"])
+@pytest.mark.parametrize("text", [EVIL_USER, EVIL_CHANNEL, "line\n# heading", "\\[x](y)", "<https://evil.example>",
+                                  "mail eve@evil.example", "HTTP://X.Y and WWW.x.y"])
 def test_md_escapes_every_markdown_construct(text: str) -> None:
     out = safe.md(text)
     assert _fully_escaped(out) and "\n" not in out
-    assert re.sub(r"\\(.)", r"\1", out) == " ".join(text.splitlines())  # reads exactly as written
+    shown = re.sub(r"\\(.)", r"\1", out).replace("\u2060", "")  # what the reader sees, less the invisible joiners
+    assert shown == " ".join(text.splitlines())
+    assert not re.search(r"(?i)(https?:|www\.|\w@)", re.sub(r"\\(.)", r"\1", out))  # no bare-URL or e-mail link
 
 
 @pytest.mark.parametrize("text", ["plain", "a`b", "``x``", "`", "", "<script>"])
