@@ -6,16 +6,18 @@ No browser per viewer: each session speaks Streamlit's own websocket protocol (t
 browser sends and receives) from one asyncio process, so the client costs almost nothing and the two
 numbers per script run are the server's:
 
-* run: from the server's `new_session` message (sent when the script starts) to `script_finished`, i.e.
-  the time the server spent running the script for that session;
-* wait: from sending the request to `script_finished` (run plus time queued behind other sessions).
+* wait: from sending the request to `script_finished`: the server's time for that script run including
+  the time it queued behind other sessions (on 127.0.0.1 the network adds well under a millisecond).
+  This is the number judged against --target-p95.
+* run: from the arrival of the server's `new_session` message (sent when the script starts) to
+  `script_finished`. A lower bound only: under load the server's event loop delivers `new_session` late.
 
 Each session opens a link with a filter set drawn from a small pool (so identical filter sets recur across
 sessions, as when a team shares links) and clicks through pages; every few steps it opens another link.
 Meanwhile the sample is ingested again into the same --db path `--swaps` times (an atomic switch each
 time). Errors are exceptions, the app's error messages, script runs that never finish, and lost
 connections. Everything is on 127.0.0.1; every loop is bounded and the whole run has a deadline.
-Writes JSON and prints a summary; exits 1 on any error or when --target-p95 is exceeded.
+Writes JSON and prints a summary; exits 1 on any error or when the wait p95 exceeds --target-p95.
 """
 
 from __future__ import annotations
@@ -288,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.out).write_text(json.dumps(summary, indent=2))
-    failed = summary["errors"] or any(s["exit"] for s in swaps) or summary["run_s"]["p95"] > args.target_p95
+    failed = summary["errors"] or any(s["exit"] for s in swaps) or summary["wait_s"]["p95"] > args.target_p95
     return 1 if failed else 0
 
 

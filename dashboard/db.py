@@ -66,6 +66,7 @@ def connect(version: str | Path) -> duckdb.DuckDBPyConnection:
 
 @st.cache_resource(max_entries=4)
 def _connection(version: str) -> duckdb.DuckDBPyConnection:
+    """The shared connection to one version file (DatabaseUnreadable when it cannot be opened)."""
     try:
         return connect(version)
     except (duckdb.Error, OSError) as exc:
@@ -73,6 +74,7 @@ def _connection(version: str) -> duckdb.DuckDBPyConnection:
 
 
 def _is_damage(exc: BaseException) -> bool:
+    """Whether a DuckDB error means the file is damaged (not that a query is wrong)."""
     return isinstance(exc, _DAMAGE) or (isinstance(exc, duckdb.Error)
                                          and any(w in str(exc).lower() for w in _DAMAGE_WORDS))
 
@@ -91,6 +93,7 @@ def _cached(version: str, name: str, params: tuple[tuple[str, Any], ...]) -> pd.
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _version_of(version: str) -> str | None:
+    """The schema version a file was built with; None for an older layout; DatabaseUnreadable when unreadable."""
     try:
         rows = _connection(version).cursor().execute(
             "SELECT value FROM cfg_setting WHERE key = 'schema_version'").fetchall()
