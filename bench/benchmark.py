@@ -42,6 +42,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from dashboard.db import connect as connect_ro  # noqa: E402  (the app's locked-down, UTC connection)
 from data.ingest import ingest  # noqa: E402
 from data.sample import generate  # noqa: E402
 from queries import run_query  # noqa: E402
@@ -135,8 +136,7 @@ def time_queries(db: Path, calls: list[tuple[str, dict]], runs: int) -> list[flo
     """Seconds for all the calls of a page, each run on a fresh read-only connection (no result cache)."""
     times = []
     for _ in range(runs):
-        con = duckdb.connect(str(db), read_only=True)
-        con.execute("SET TimeZone = 'UTC'")
+        con = connect_ro(db)
         start = time.perf_counter()
         for name, params in calls:
             run_query(con, name, params)
@@ -149,7 +149,7 @@ def full_scan(db: Path, runs: int) -> list[float]:
     """The floor: one full scan of the campaign-member table."""
     times = []
     for _ in range(runs):
-        con = duckdb.connect(str(db), read_only=True)
+        con = connect_ro(db)
         start = time.perf_counter()
         con.execute("SELECT count(*), count(DISTINCT campaign_id), max(touched_at) FROM stg_campaign_members").fetchall()
         times.append(time.perf_counter() - start)
@@ -159,7 +159,7 @@ def full_scan(db: Path, runs: int) -> list[float]:
 
 def pandas_attribution(db: Path, start: dt.date, end: dt.date, currency: str) -> tuple[pd.DataFrame, float, float]:
     """Linear attribution with the lookback window, the pandas way. Returns (credit by channel, load s, compute s)."""
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect_ro(db)
     t0 = time.perf_counter()
     opps = con.execute("SELECT opportunity_id, created_at, created_date, amount, currency_code FROM stg_opportunities").df()
     roles = con.execute("SELECT opportunity_id, contact_id FROM stg_opportunity_contact_roles").df()
@@ -194,7 +194,7 @@ def pandas_attribution(db: Path, start: dt.date, end: dt.date, currency: str) ->
 
 def pandas_sla_by_week(db: Path, start: dt.date, end: dt.date, as_of: dt.date) -> tuple[pd.DataFrame, float, float]:
     """SLA compliance by region and week, the pandas way, from MQLs and activities."""
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect_ro(db)
     t0 = time.perf_counter()
     mqls = con.execute("SELECT person_id, lead_id, contact_id, mql_at, mql_date, region, target_minutes "
                        "FROM mql_followup").df()
@@ -308,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     results["ingest"] = {"seconds": round(seconds, 1), "bare_read_csv_seconds": round(bare, 1),
                          "ratio": round(seconds / bare, 2)}
 
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect_ro(db)
     as_of = con.execute("SELECT CAST(data_through_at AS DATE) FROM ingest_run").fetchall()[0][0]
     q_start = con.execute("SELECT fiscal_quarter_start(?, 1)", [as_of]).fetchall()[0][0]
     con.close()
@@ -329,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     results["pages"] = pages
 
     _say("pandas comparison ...")
-    ours_con = duckdb.connect(str(db), read_only=True)
+    ours_con = connect_ro(db)
     q_end = (pd.Timestamp(q_start) + pd.offsets.QuarterEnd(0)).date()
     params = {"start_date": q_start, "end_date": q_end, "as_of": as_of, "currency": "USD", "region": None,
               "segment": None, "owner": None, "model": "linear"}

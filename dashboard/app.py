@@ -1,4 +1,8 @@
-"""Entry point: `streamlit run dashboard/app.py`. Pages are registered here and nowhere else."""
+"""Entry point: `streamlit run dashboard/app.py`. Pages are registered here and nowhere else.
+
+No Python traceback reaches a user: a damaged or unreadable database, and any unexpected error in a
+page, become a plain message on the page while the details go to the server's log with a reference.
+"""
 
 from __future__ import annotations
 
@@ -12,37 +16,60 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
     sys.path.insert(0, str(ROOT))
 
 from dashboard import db  # noqa: E402
-from dashboard.components import no_database, outdated_database  # noqa: E402
+from dashboard.components import damaged_database, no_database, outdated_database, page_error  # noqa: E402
 from dashboard.filters import global_filters  # noqa: E402
 from dashboard.notes import view_notes  # noqa: E402
-
-st.set_page_config(page_title="Sales & Marketing Alignment", page_icon=":material/handshake:", layout="wide")
-
-if db.live_version() is None:
-    no_database(db.live_db_path())
-    st.stop()
-if not db.is_current():
-    outdated_database(db.live_db_path())
-    st.stop()
+from dashboard.safe import log_error  # noqa: E402
 
 PAGES = [
-    st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page("views/leads.py", title="Leads & handoff", icon=":material/group_add:", url_path="leads"),
-    st.Page("views/pipeline.py", title="Pipeline & attribution", icon=":material/account_tree:", url_path="pipeline"),
-    st.Page("views/quota.py", title="Quota & pacing", icon=":material/flag:", url_path="quota"),
-    st.Page("views/sla.py", title="Follow-up SLA", icon=":material/timer:", url_path="sla"),
-    st.Page("views/regions.py", title="Regions & currency", icon=":material/public:", url_path="regions"),
-    st.Page("views/deals.py", title="Deals", icon=":material/handshake:", url_path="deals"),
-    st.Page("views/brief.py", title="1:1 brief", icon=":material/forum:", url_path="brief"),
-    st.Page("views/definitions.py", title="Definitions", icon=":material/menu_book:", url_path="definitions"),
-    st.Page("views/data_quality.py", title="Data quality", icon=":material/fact_check:", url_path="data-quality"),
+    ("views/overview.py", "Overview", ":material/dashboard:", None),
+    ("views/leads.py", "Leads & handoff", ":material/group_add:", "leads"),
+    ("views/pipeline.py", "Pipeline & attribution", ":material/account_tree:", "pipeline"),
+    ("views/quota.py", "Quota & pacing", ":material/flag:", "quota"),
+    ("views/sla.py", "Follow-up SLA", ":material/timer:", "sla"),
+    ("views/regions.py", "Regions & currency", ":material/public:", "regions"),
+    ("views/deals.py", "Deals", ":material/handshake:", "deals"),
+    ("views/brief.py", "1:1 brief", ":material/forum:", "brief"),
+    ("views/definitions.py", "Definitions", ":material/menu_book:", "definitions"),
+    ("views/data_quality.py", "Data quality", ":material/fact_check:", "data-quality"),
 ]
-page = st.navigation(PAGES)
-filters, notices = global_filters()
-st.session_state["filters"] = filters
-for notice in notices:
-    st.warning(notice, icon=":material/link_off:")
-view_notes(filters)
-with st.sidebar:
-    st.caption("Local mode: no sign-in is configured, so this dashboard serves one local user and every region.")
-page.run()
+
+
+def _pages() -> list:
+    """The pages as st.Page objects (the first is the default)."""
+    return [st.Page(path, title=title, icon=icon, url_path=url) if url else st.Page(path, title=title, icon=icon, default=True)
+            for path, title, icon, url in PAGES]
+
+
+def _run() -> None:
+    """Check the database, render the filters and run the chosen page."""
+    if db.live_version() is None:
+        no_database(db.shown_db_path())
+        st.stop()
+    if not db.is_current():
+        outdated_database(db.shown_db_path())
+        st.stop()
+    page = st.navigation(_pages())
+    filters, notices = global_filters()
+    st.session_state["filters"] = filters
+    for notice in notices:
+        st.warning(notice, icon=":material/link_off:")
+    view_notes(filters)
+    with st.sidebar:
+        st.caption("Local mode: no sign-in is configured, so this dashboard serves one local user and every region.")
+    page.run()
+
+
+def main() -> None:
+    """Run one script pass; st.stop/st.rerun pass through (they are not Exceptions), errors become messages."""
+    st.set_page_config(page_title="Sales & Marketing Alignment", page_icon=":material/handshake:", layout="wide")
+    slot = st.empty()  # at the top of the page: where an error message goes, above what was drawn before it
+    try:
+        _run()
+    except db.DatabaseUnreadable as exc:
+        damaged_database(slot, log_error(f"cannot read the database file {exc.version}", exc))
+    except Exception as exc:
+        page_error(slot, log_error("unexpected error while running the page", exc))
+
+
+main()

@@ -1,4 +1,7 @@
-"""The 1:1 brief as one self-contained HTML file (no scripts, no external assets) and as CSV."""
+"""The 1:1 brief as one self-contained HTML file (no scripts, no external assets) and as CSV.
+
+CRM text is escaped in the HTML, and in both files a text cell that a spreadsheet would run as a formula
+(`=HYPERLINK(...)`, `+cmd|...`) is prefixed with a single quote (Excel also opens .html files as sheets)."""
 
 from __future__ import annotations
 
@@ -6,6 +9,8 @@ import datetime as dt
 import html
 
 import pandas as pd
+
+from dashboard.safe import neutralise, neutralise_frame
 
 _CSS = """body{font-family:system-ui,sans-serif;margin:2rem;color:#222}h1{font-size:1.4rem}
 table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}
@@ -43,24 +48,29 @@ def change_text(measure: str, change: object, currency: str) -> str:
 
 def render_html(title: str, view: str, since: dt.date, as_of: dt.date, changes: pd.DataFrame, movers: pd.DataFrame,
                 currency: str) -> str:
-    """The brief as HTML; every CRM value is escaped, so names and subjects stay text."""
-    e = html.escape
+    """The brief as HTML; every CRM value is escaped and neutralised, so names and subjects stay text."""
+
+    e = html.escape  # for the brief's own formatted numbers ("-5.0%" is a number, not a formula)
+
+    def t(value: object) -> str:  # for CRM text
+        return html.escape(str(neutralise(str(value))))
+
     rows = []
     for r in changes.itertuples(index=False):
         change = r.change
         cls = "" if change is None or pd.isna(change) or change == 0 else ("up" if change > 0 else "down")
-        rows.append(f"<tr><td>{e(r.measure)}</td><td class=num>{e(format_measure(r.measure, r.previous, currency))}</td>"
+        rows.append(f"<tr><td>{t(r.measure)}</td><td class=num>{e(format_measure(r.measure, r.previous, currency))}</td>"
                     f"<td class=num>{e(format_measure(r.measure, r.current, currency))}</td>"
                     f"<td class='num {cls}'>{e(change_text(r.measure, change, currency))}</td></tr>")
     mover_rows = [
-        f"<tr><td>{e(str(m.event))}</td><td>{e(str(m.event_date)[:10])}</td><td>{e(str(m.opportunity_name))}</td>"
-        f"<td>{e(str(m.region))}</td><td>{e(str(m.owner))}</td>"
+        f"<tr><td>{t(m.event)}</td><td>{e(str(m.event_date)[:10])}</td><td>{t(m.opportunity_name)}</td>"
+        f"<td>{t(m.region)}</td><td>{t(m.owner)}</td>"
         f"<td class=num>{e(format_measure('amount', m.amount, currency))}</td></tr>"
         for m in movers.itertuples(index=False)]
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{e(title)}</title><style>{_CSS}</style></head>
-<body><h1>{e(title)}</h1>
-<p>{e(view)}<br>Changes from {e(since.isoformat())} (exclusive) to {e(as_of.isoformat())}, against the
+<html lang="en"><head><meta charset="utf-8"><title>{t(title)}</title><style>{_CSS}</style></head>
+<body><h1>{t(title)}</h1>
+<p>{t(view)}<br>Changes from {e(since.isoformat())} (exclusive) to {e(as_of.isoformat())}, against the
 window of the same length before.</p>
 <table><tr><th>Measure</th><th>Previous window</th><th>This window</th><th>Change</th></tr>{''.join(rows)}</table>
 <h2>Largest movers</h2>
@@ -72,4 +82,4 @@ window of the same length before.</p>
 
 def render_csv(changes: pd.DataFrame, movers: pd.DataFrame) -> str:
     """Both tables in one CSV file, one section after the other."""
-    return changes.to_csv(index=False) + "\n" + movers.to_csv(index=False)
+    return neutralise_frame(changes).to_csv(index=False) + "\n" + neutralise_frame(movers).to_csv(index=False)

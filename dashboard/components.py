@@ -3,31 +3,49 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import db
+from dashboard.safe import code, csv_bytes, md
 
 
-def no_database(path: Path) -> None:
+def no_database(path: str) -> None:
     """What to show before anything was loaded: how to load the sample or your own export."""
     st.title("Sales & Marketing Alignment")
-    st.warning(f"No data has been loaded yet: there is no database at `{path}`.")
+    st.warning(f"No data has been loaded yet: there is no database at {code(path)}.")
     st.markdown(
         "Load the sample company with `make run` (it builds it on first start), or load your own "
         "Salesforce export:\n\n```\npython -m data.ingest path/to/export_folder_or.zip --db "
-        f"{path}\n```\nThen reload this page."
+        f"{path.replace('`', '')}\n```\nThen reload this page."
     )
 
 
-def outdated_database(path: Path) -> None:
+def outdated_database(path: str) -> None:
     """What to show when the live database was built by an older version of the ingest."""
     st.title("Sales & Marketing Alignment")
-    st.warning(f"The database at `{path}` was built by an older version of this dashboard and lacks tables it needs.")
+    st.warning(f"The database at {code(path)} was built by an older version of this dashboard and lacks tables it needs.")
     st.markdown("Load your export again (`python -m data.ingest EXPORT --db ...`), or run `make sample` for the "
                 "sample company, then reload this page.")
+
+
+def damaged_database(slot: st.delta_generator.DeltaGenerator, ref: str) -> None:
+    """What to show when the database file cannot be read (damaged, truncated, not a database): no path, no trace."""
+    slot.error(
+        "**The dashboard cannot read its database.** The file is damaged or unreadable, so no numbers can be shown. "
+        "Whoever loads the data should load the export again, which replaces the file:\n\n"
+        "`python -m data.ingest path/to/export_folder_or.zip --db <the dashboard's database path>`\n\n"
+        f"Then reload this page. The details are in the server's log (reference {ref}).",
+        icon=":material/database:")
+
+
+def page_error(slot: st.delta_generator.DeltaGenerator, ref: str) -> None:
+    """What to show when a page fails unexpectedly: a plain message, the details in the server's log."""
+    slot.error(
+        "**Something went wrong while drawing this page.** Try reloading it, or choose other filters. "
+        f"If it keeps happening, tell the dashboard's maintainer: the details are in the server's log "
+        f"(reference {ref}).", icon=":material/error:")
 
 
 def page_header(title: str, filters_line: str | None = None) -> None:
@@ -39,7 +57,7 @@ def page_header(title: str, filters_line: str | None = None) -> None:
     row = s.iloc[0]
     text = f"Data through {_fmt_ts(row['data_through_at'])} UTC · loaded {_fmt_ts(row['finished_at'])} UTC"
     if filters_line:
-        text += f" · {filters_line}"
+        text += f" · {md(filters_line)}"  # names from the CRM: shown as text, never as links or images
     st.caption(text)
 
 
@@ -50,7 +68,7 @@ def data_caption() -> None:
         return
     row = s.iloc[0]
     st.caption(f"Data through {_fmt_ts(row['data_through_at'])} UTC · loaded {_fmt_ts(row['finished_at'])} UTC "
-               f"from `{row['source']}`")
+               f"from {code(row['source'])}")
 
 
 def tile(label: str, value: str, query_name: str, delta: str | None = None, delta_color: str = "normal") -> None:
@@ -59,10 +77,10 @@ def tile(label: str, value: str, query_name: str, delta: str | None = None, delt
 
 
 def table(frame: pd.DataFrame, file_name: str, column_config: dict | None = None) -> None:
-    """A sortable table (values shown as text, never HTML) with a CSV download."""
+    """A sortable table (values shown as text, never HTML) with a CSV download (no live spreadsheet formula in it)."""
     st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config)
     # The CSV is made when the button is clicked, not on every rerun.
-    st.download_button("Download CSV", lambda: frame.to_csv(index=False).encode("utf-8"), file_name=file_name,
+    st.download_button("Download CSV", lambda: csv_bytes(frame), file_name=file_name,
                        mime="text/csv", key=f"dl-{file_name}", on_click="ignore")
 
 

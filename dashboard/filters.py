@@ -1,13 +1,15 @@
 """Global filters: in the sidebar on every page, kept in the URL so that a link reproduces the view.
 
 Values from the URL are checked against what the data offers; an invalid one is ignored with a
-notice (never a traceback). Widgets are seeded from the URL once per session, then the URL follows
+notice (never a traceback), which shows the value as text (a link cannot put Markdown on the page)
+and cut short when long. Widgets are seeded from the URL once per session, then the URL follows
 the widgets.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,9 +17,13 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import db
+from dashboard.safe import code, shorten
 
 ALL = "All"
 KEYS = ("quarter", "as_of", "region", "segment", "owner", "currency", "model")
+# No valid filter value is longer than this; a longer one is refused before it is compared with anything.
+MAX_VALUE_LENGTH = 200
+_ISO_CURRENCY = re.compile(r"[A-Z]{3}")
 
 
 @dataclass(frozen=True)
@@ -55,17 +61,27 @@ def models() -> dict[str, str]:
 
 
 def _options(kind: str) -> pd.DataFrame:
+    """The choices for one filter. Reporting currencies are ISO 4217 codes only: a code is written into
+    labels and captions, so a malformed one from the export (which could hold Markdown) is not offered."""
     frame = db.query("filter_options")
-    return frame[frame["kind"] == kind]
+    frame = frame[frame["kind"] == kind]
+    if kind == "currency":
+        frame = frame[frame["value"].map(lambda v: bool(_ISO_CURRENCY.fullmatch(str(v))))]
+    return frame
 
 
 def _from_url(notices: list[str], quarters: pd.DataFrame) -> dict[str, Any]:
     """Validated values from the URL (missing or invalid ones are left out, invalid ones noted)."""
-    url = st.query_params
+    given = st.query_params.to_dict()
     values: dict[str, Any] = {}
 
     def bad(key: str, why: str) -> None:
-        notices.append(f"Ignored `{key}={url.get(key)}` from the link: {why}.")
+        notices.append(f"Ignored {code(f'{key}={shorten(given[key])}')} from the link: {why}.")
+
+    for key in KEYS:
+        if len(given.get(key, "")) > MAX_VALUE_LENGTH:
+            bad(key, f"longer than {MAX_VALUE_LENGTH} characters, so not a value this dashboard writes into links")
+    url = {k: v for k, v in given.items() if len(v) <= MAX_VALUE_LENGTH}
 
     if "quarter" in url:
         starts = {q.isoformat(): q for q in quarters["quarter_start"].dt.date}

@@ -33,6 +33,7 @@ def run(db: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None, **ur
     if page:
         at.switch_page(f"views/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]  # the app turns page errors into a message: none expected
     return at
 
 

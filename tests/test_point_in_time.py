@@ -125,7 +125,10 @@ def _app(db: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None, **u
     return at
 
 
-def test_pages_agree_and_say_what_a_segment_leaves_out(single_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pages_agree_and_say_what_a_segment_leaves_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a database of its own: the app opens it with its locked settings, which DuckDB refuses next to a plain connection
+    single_db = tmp_path / "crm.duckdb"
+    ingest(SINGLE, single_db, quiet=True)
     overview = {m.label: m.value for m in _app(single_db, monkeypatch, quarter="2026-10-01", as_of="2026-11-20").metric}
     quota = {m.label: m.value for m in _app(single_db, monkeypatch, "quota", quarter="2026-10-01", as_of="2026-11-20").metric}
     brief = {m.label: m.value for m in _app(single_db, monkeypatch, "brief", quarter="2026-10-01", as_of="2026-11-20").metric}

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import db
 from dashboard.components import data_caption, fmt_int, table, tile
+from dashboard.safe import md
 
 st.title("Data quality")
 data_caption()
@@ -48,5 +49,5 @@ if not rejects.empty:
 with st.expander(db.title("data_quality_files")):
     table(db.query("data_quality_files"), "files.csv")
 
-st.caption(f"Layout: {summary['layout']} · corporate currency {summary['corporate_currency']} · "
-           f"reporting currency {summary['reporting_currency']}")
+st.caption(md(f"Layout: {summary['layout']} · corporate currency {summary['corporate_currency']} · "
+              f"reporting currency {summary['reporting_currency']}"))
