@@ -58,6 +58,7 @@ from data.reader import (
 )
 from data.schema import OBJECTS, Field, SourceObject, normalise_column
 from data.store import IngestBusy, IngestLock, Store
+from data.validate import check_values
 
 DEFAULT_DB = Path(os.environ.get("CRM_DB", "warehouse/crm.duckdb"))
 STAGING_DIR = Path(__file__).resolve().parent / "staging"
@@ -245,6 +246,7 @@ def _build(db_file: Path, export_path: Path, work: Path, defs: Definitions, conf
         for lo in loaded.values():
             problems.extend(_type_problems(con, lo))
             problems.extend(_duplicate_problems(con, lo))
+        file_warnings.extend(check_values(con, loaded, is_sf, defs, started, problems))
         progress("values and Ids checked")
         rejects = _decide(problems, defs.ingest.max_rejected_rows)
         _mark_rejected(con, loaded, rejects)
