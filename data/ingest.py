@@ -42,6 +42,7 @@ from data.preflight import (
     StorageError,
     check_db_path,
     check_shrink,
+    export_read_error,
     is_storage_failure,
     loaded_counts,
     record_warnings,
@@ -164,6 +165,8 @@ def ingest(export_path: str | Path, db_path: str | Path = DEFAULT_DB, config_pat
     except (IngestError, ConfigError, IngestBusy, StorageError):
         raise
     except (OSError, duckdb.Error) as exc:
+        if (unreadable := export_read_error(exc, export_path)) is not None:
+            raise unreadable from exc
         if is_storage_failure(exc):
             raise storage_error(exc, store) from exc
         raise

@@ -78,6 +78,19 @@ def storage_error(exc: BaseException, store: Store) -> StorageError:
     return StorageError(f"cannot write {where}: {text.splitlines()[0] if text else type(exc).__name__}")
 
 
+def export_read_error(exc: BaseException, export_path: Path) -> IngestError | None:
+    """An IngestError for an OSError met while reading the export itself (not the database), else None."""
+    name = getattr(exc, "filename", None)
+    if not isinstance(exc, OSError) or not name or getattr(exc, "errno", None) in _FULL:
+        return None
+    try:
+        Path(name).resolve().relative_to(export_path.resolve())
+    except ValueError:
+        return None
+    return IngestError([Problem(str(name), f"cannot be read ({exc.strerror or exc})",
+                                "Give the user running the ingest read access to the export, or copy it elsewhere")])
+
+
 def is_storage_failure(exc: BaseException) -> bool:
     """True for an error that comes from writing files (disk full, read-only, permissions), not from the data."""
     if isinstance(exc, OSError):

@@ -103,6 +103,16 @@ def test_unreadable_file_is_refused(tmp_path: Path, db_path: Path, monkeypatch: 
     refused(export, db_path, "Lead.csv: the file cannot be read: permission denied", "read access")
 
 
+def test_unreadable_export_folder_is_refused(tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    export = export_with(tmp_path)
+
+    def denied(self, pattern):
+        raise PermissionError(errno.EACCES, "Permission denied", str(export / "sub"))
+
+    monkeypatch.setattr(Path, "rglob", denied)  # what a folder without read permission does (root reads anything)
+    refused(export, db_path, "sub: cannot be read (Permission denied)", "read access to the export")
+
+
 def test_dangling_link_and_folder_named_like_an_object_are_refused(tmp_path: Path, db_path: Path) -> None:
     export = export_with(tmp_path)
     (export / "Lead.csv").unlink()
