@@ -12,7 +12,7 @@ amount, quota or cost (unless `ingest.allow_negative_amounts`); a probability ou
 outside `ingest.earliest_year`..`latest_year`; a record created in the future; an exchange rate of 0
 or less; a second quota for the same owner and period; a required object with no records at all.
 
-Warned: an 18-character Id whose checksum does not match its case; an Id of letters and digits
+Warned: a record's own 18-character Id whose checksum does not match its case; an Id of letters and digits
 whose length is not 15 or 18 (it will not join, like a reference to a record not in the export);
 15-character Ids converted;
 Ids that do not look like Salesforce Ids at all (loaded as text); archived activities; a required
@@ -32,7 +32,11 @@ from data.reader import Problem, quote_ident
 
 SAMPLE_LIMIT = 1000  # records listed per rule and column before counting the rest
 _INVISIBLE = "[\\s\\x{00}-\\x{1f}\\x{7f}-\\x{9f}\\x{a0}\\x{ad}\\x{200b}-\\x{200f}\\x{2028}-\\x{202e}\\x{2060}-\\x{2064}\\x{feff}]"
-_SF_ID = "[0-9A-Za-z]{15}|[0-9A-Za-z]{18}"
+
+
+def _alnum(raw: str) -> str:
+    """SQL: the value is only ASCII letters and digits (cheaper than a full-match regular expression)."""
+    return f"NOT regexp_matches({raw}, '[^0-9A-Za-z]')"
 _AMOUNTS = {"Opportunity": ("amount",), "ForecastingQuota": ("amount",), "Campaign": ("budgeted_cost", "actual_cost")}
 _DATES = ("created_at", "close_date", "converted_date", "period_start_date")
 WarningRow = tuple[str, str, str, int, list[str], str]
@@ -48,17 +52,47 @@ def check_values(con: duckdb.DuckDBPyConnection, loaded: dict[str, Any], salesfo
     warnings: list[WarningRow] = []
     for lo in loaded.values():
         warnings.extend(_empty_object(con, lo, problems))
-        problems.extend(_blank_required(con, lo))
-        warnings.extend(_id_rules(con, lo, salesforce_ids, problems))
-        warnings.extend(_range_rules(con, lo, defs, started, problems))
+        scan = _Scan(con, lo)
+        for _ in ("collect", "list"):  # the first pass only collects conditions; they are counted in one scan
+            problems.extend(_blank_required(scan, lo))
+            warnings.extend(_id_rules(scan, lo, salesforce_ids, problems))
+            warnings.extend(_range_rules(scan, lo, defs, started, problems))
+            if "is_archived" in lo.mapping:
+                warnings.extend(_warn(scan, lo, "t.is_archived", "archived_activities", lo.mapping["is_archived"],
+                                      "archived activities (IsArchived = true) were loaded; they count like any other",
+                                      "Nothing to do; export them consistently (queryAll) so that every load has them"))
+            scan.count()
     if "ForecastingQuota" in loaded:
         problems.extend(_duplicate_quotas(con, loaded["ForecastingQuota"]))
-    for name in ("Task", "Event"):
-        if name in loaded and "is_archived" in loaded[name].mapping:
-            warnings.extend(_warn(con, loaded[name], "t.is_archived", "archived_activities", loaded[name].mapping["is_archived"],
-                                  "archived activities (IsArchived = true) were loaded; they count like any other",
-                                  "Nothing to do; export them consistently (queryAll) so that every load has them"))
     return warnings
+
+
+class _Scan:
+    """An object's rules in two passes: every condition counted in one scan of the table, then only the
+    conditions that matched listed (one query each), so a clean export costs one scan per object."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, lo: Any):
+        self.con, self.lo = con, lo
+        self.pending: dict[str, dict] = {}
+        self.counts: dict[str, int] | None = None
+        self.shaped: dict[str, bool] = {}
+
+    def gate(self, cond: str, params: dict | None) -> duckdb.DuckDBPyConnection | None:
+        """None while collecting or when the condition matched nothing; else the connection to list with."""
+        if self.counts is None:
+            self.pending[cond] = params or {}
+            return None
+        return self.con if self.counts.get(cond) else None
+
+    def count(self) -> None:
+        """Count every collected condition in one scan (once)."""
+        if self.counts is not None:
+            return
+        conds = list(self.pending)
+        params = {k: v for p in self.pending.values() for k, v in p.items()}
+        values = self.con.execute(f"SELECT {', '.join(f'count(*) FILTER (WHERE {c})' for c in conds)} "
+                                  f"FROM {_source(self.lo)}", params).fetchall()[0] if conds else []
+        self.counts = dict(zip(conds, values, strict=True))
 
 
 def check_reporting_currency(con: duckdb.DuckDBPyConnection, defs: Definitions) -> None:
@@ -90,16 +124,18 @@ def _source(lo: Any) -> str:
             f"AND t._rowid NOT IN (SELECT rid FROM _excluded WHERE tbl = '{lo.obj.table}')")
 
 
-def _find(con: duckdb.DuckDBPyConnection, lo: Any, cond: str, column: str,
+def _find(con: Any, lo: Any, cond: str, column: str,
           params: dict | None = None) -> tuple[int, list[tuple[int, Any, Any]]]:
     """(count, [(rowid, raw value, Id)]) of live records matching `cond`, the first SAMPLE_LIMIT listed."""
+    if isinstance(con, _Scan) and (con := con.gate(cond, params)) is None:
+        return 0, []
     id_field = lo.obj.id_field.name
     found = con.execute(f"SELECT t._rowid, r.{quote_ident(column)}, t.{id_field}, count(*) OVER () "
                         f"FROM {_source(lo)} AND ({cond}) ORDER BY t._rowid LIMIT {SAMPLE_LIMIT}", params or {}).fetchall()
     return (found[0][3] if found else 0), [f[:3] for f in found]
 
 
-def _refuse(con: duckdb.DuckDBPyConnection, lo: Any, cond: str, column: str, message: Any, advice: str,
+def _refuse(con: Any, lo: Any, cond: str, column: str, message: Any, advice: str,
             params: dict | None = None) -> list[Problem]:
     """One refusal per live record matching `cond`; `message` is text or a function of the raw value."""
     count, found = _find(con, lo, cond, column, params)
@@ -114,7 +150,7 @@ def _refuse(con: duckdb.DuckDBPyConnection, lo: Any, cond: str, column: str, mes
     return out
 
 
-def _warn(con: duckdb.DuckDBPyConnection, lo: Any, cond: str, code: str, column: str, message: str, advice: str,
+def _warn(con: Any, lo: Any, cond: str, code: str, column: str, message: str, advice: str,
           params: dict | None = None) -> list[WarningRow]:
     """A counted warning for the live records matching `cond`, naming the first file, record, column and value."""
     count, found = _find(con, lo, cond, column, params)
@@ -142,7 +178,7 @@ def _empty_object(con: duckdb.DuckDBPyConnection, lo: Any, problems: list[Proble
              f"without them: {lo.obj.disables}", read, [], "Check that the export is the right one")]
 
 
-def _blank_required(con: duckdb.DuckDBPyConnection, lo: Any) -> list[Problem]:
+def _blank_required(con: Any, lo: Any) -> list[Problem]:
     out = []
     for f in lo.obj.fields:
         col = lo.mapping.get(f.name)
@@ -170,7 +206,7 @@ def describe_bad_id(value: str, salesforce: bool) -> str | None:
     return None
 
 
-def _id_rules(con: duckdb.DuckDBPyConnection, lo: Any, salesforce: bool, problems: list[Problem]) -> list[WarningRow]:
+def _id_rules(con: Any, lo: Any, salesforce: bool, problems: list[Problem]) -> list[WarningRow]:
     warnings: list[WarningRow] = []
     for f in lo.obj.fields:
         col = lo.mapping.get(f.name)
@@ -178,45 +214,52 @@ def _id_rules(con: duckdb.DuckDBPyConnection, lo: Any, salesforce: bool, problem
             continue
         raw = f"trim(r.{quote_ident(col)}, ' ')"
         shaped = salesforce and _looks_salesforce(con, lo, raw)
-        cond = f"NOT _blank(r.{quote_ident(col)}) AND regexp_matches({raw}, $bad)"
+        cond = f"NOT _blank(r.{quote_ident(col)}) AND regexp_matches({raw}, '{_INVISIBLE}')"
         if shaped:
-            cond = f"NOT _blank(r.{quote_ident(col)}) AND (regexp_matches({raw}, $bad) OR regexp_matches({raw}, $odd))"
+            cond = (f"NOT _blank(r.{quote_ident(col)}) AND (regexp_matches({raw}, '{_INVISIBLE}') "
+                    f"OR regexp_matches({raw}, '[^0-9A-Za-z]'))")
         problems.extend(_refuse(con, lo, cond, col, lambda v, s=shaped: describe_bad_id(v, s) or "malformed Id",
-                                "Copy the Id again from the CRM (an edit in a spreadsheet may have added characters)",
-                                {"bad": _INVISIBLE, **({"odd": "[^0-9A-Za-z]"} if shaped else {})}))
+                                "Copy the Id again from the CRM (an edit in a spreadsheet may have added characters)"))
         if salesforce and not shaped:
             warnings.extend(_warn(con, lo, f"NOT _blank(r.{quote_ident(col)})", "ids_not_salesforce", col,
                                   f"values of {col} do not look like Salesforce Ids (15 or 18 letters and digits); "
                                   "they were loaded as text", "Nothing to do if the export comes from a sync tool "
                                   "that rewrites Ids; references still join on the exact text"))
         if shaped:
-            warnings.extend(_id_form_warnings(con, lo, col, raw))
+            warnings.extend(_id_form_warnings(con, lo, col, raw, f.type == "id"))
     return warnings
 
 
-def _looks_salesforce(con: duckdb.DuckDBPyConnection, lo: Any, raw: str) -> bool:
-    """At least half of the column's non-blank values are 15/18 letters and digits."""
-    n, sf = con.execute(f"SELECT count(*), count(*) FILTER (WHERE regexp_full_match({raw}, $sf)) FROM {_source(lo)} "
-                        f"AND {raw} <> ''", {"sf": _SF_ID}).fetchall()[0]
+def _looks_salesforce(scan: _Scan, lo: Any, raw: str) -> bool:
+    """At least half of the column's non-blank values are 15/18 letters and digits (asked once per column)."""
+    if raw not in scan.shaped:
+        scan.shaped[raw] = _shaped(scan.con, lo, raw)
+    return scan.shaped[raw]
+
+
+def _shaped(con: duckdb.DuckDBPyConnection, lo: Any, raw: str) -> bool:
+    n, sf = con.execute(f"SELECT count(*), count(*) FILTER (WHERE length({raw}) IN (15, 18) AND {_alnum(raw)}) "
+                        f"FROM {_source(lo)} "
+                        f"AND {raw} <> ''").fetchall()[0]
     return n > 0 and sf * 2 >= n
 
 
-def _id_form_warnings(con: duckdb.DuckDBPyConnection, lo: Any, col: str, raw: str) -> list[WarningRow]:
-    checksum = _warn(con, lo, f"length({raw}) = 18 AND regexp_full_match({raw}, $sf) "
-                     f"AND _id18(substr({raw}, 1, 15)) <> {raw}", "id_checksum", col,
-                     f"18-character Ids in {col} whose last 3 characters do not match the case of the first 15 "
-                     "(changed case, e.g. by a spreadsheet): they may not join", "Export the Ids again from the "
-                     "CRM without editing them", {"sf": _SF_ID})
-    length = _warn(con, lo, f"regexp_full_match({raw}, '[0-9A-Za-z]+') AND length({raw}) NOT IN (15, 18)", "id_length",
+def _id_form_warnings(con: Any, lo: Any, col: str, raw: str, own: bool) -> list[WarningRow]:
+    """Checksum (own Ids only: a changed case in a reference shows as a missing record), length, 15-character form."""
+    checksum = _warn(con, lo, f"length({raw}) = 18 AND {_alnum(raw)} AND _id18(substr({raw}, 1, 15)) <> {raw}",
+                     "id_checksum", col, f"18-character Ids in {col} whose last 3 characters do not match the case "
+                     "of the first 15 (changed case, e.g. by a spreadsheet): they may not join",
+                     "Export the Ids again from the CRM without editing them") if own else []
+    length = _warn(con, lo, f"length({raw}) NOT IN (15, 18) AND {_alnum(raw)}", "id_length",
                    col, f"Ids in {col} with a length other than 15 or 18 (cut or padded): they will not join",
                    "Export the Ids again from the CRM without editing them")
-    short = _warn(con, lo, f"length({raw}) = 15 AND regexp_full_match({raw}, $sf)", "ids_15_converted", col,
+    short = _warn(con, lo, f"length({raw}) = 15 AND {_alnum(raw)}", "ids_15_converted", col,
                   f"15-character Ids in {col} were converted to their 18-character form", "Nothing to do; "
-                  "exporting 18-character Ids (Data Loader, Data Export) avoids the conversion", {"sf": _SF_ID})
+                  "exporting 18-character Ids (Data Loader, Data Export) avoids the conversion")
     return checksum + length + short
 
 
-def _range_rules(con: duckdb.DuckDBPyConnection, lo: Any, defs: Definitions, started: datetime,
+def _range_rules(con: Any, lo: Any, defs: Definitions, started: datetime,
                  problems: list[Problem]) -> list[WarningRow]:
     rules = defs.ingest
     warnings: list[WarningRow] = []

@@ -95,11 +95,11 @@ def test_malformed_reference_is_refused(tmp_path: Path, db_path: Path) -> None:
 
 def test_wrong_checksum_is_a_counted_warning(tmp_path: Path, db_path: Path) -> None:
     export = export_with(tmp_path)
-    edit(export / "Opportunity.csv", 2, "AccountId", "001000000000002aaa")  # lower-cased by a spreadsheet
+    edit(export / "Opportunity.csv", 2, "Id", "006000000000002aaa")  # lower-cased by a spreadsheet
     con = load(export, db_path)
     [(obj, count, message, sample, advice)] = warning(con, "id_checksum")
-    assert (obj, count, sample) == ("Opportunity", 1, ["006000000000002AAA"])
-    assert "(first: Opportunity.csv record 2, column AccountId, value '001000000000002aaa')" in message
+    assert (obj, count, sample) == ("Opportunity", 1, ["006000000000002aaa"])
+    assert "(first: Opportunity.csv record 2, column Id, value '006000000000002aaa')" in message
     assert "Export the Ids again" in advice
 
 
