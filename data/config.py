@@ -29,6 +29,19 @@ RateDate = Literal["close_date", "created_date", "as_of_date", "period_start"]
 Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _ISO_CURRENCY = re.compile(r"^[A-Z]{3}$")
+# ISO 4217 currency codes (current and recently withdrawn), so that a typo such as "XYZ" is refused
+# before a load rather than failing after it.
+_ISO_4217_TEXT = """
+    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN BWP BYN BYR BZD
+    CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CYP CZK DEM DJF DKK DOP DZD EEK EGP ERN ESP ETB EUR
+    FIM FJD FKP FRF GBP GEL GHS GIP GMD GNF GRD GTQ GYD HKD HNL HRK HTG HUF IDR IEP ILS INR IQD IRR ISK ITL JMD
+    JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LTL LVL LYD MAD MDL MGA MKD MMK MNT MOP MRO
+    MRU MTL MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NLG NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PTE PYG QAR RON
+    RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SIT SKK SLE SLL SOS SRD SSP STD STN SVC SYP SZL THB TJS TMT TND TOP
+    TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VEF VES VND VUV WST XAF XAG XAU XCD XCG XDR XOF XPD XPF
+    XPT XSU XUA YER ZAR ZMK ZMW ZWG ZWL
+"""
+ISO_4217 = frozenset(_ISO_4217_TEXT.split())
 
 
 class ConfigError(ValueError):
@@ -53,6 +66,8 @@ class Company(_Strict):
     def _iso(cls, v: str) -> str:
         if v and not _ISO_CURRENCY.match(v):
             raise ValueError(f"must be a 3-letter ISO 4217 code such as USD, got {v!r}")
+        if v not in ISO_4217:
+            raise ValueError(f"{v!r} is not an ISO 4217 currency code (e.g. USD, EUR, GBP)")
         return v
 
     @field_validator("export_time_zone")
@@ -211,6 +226,16 @@ class Ingest(_Strict):
     encoding: str = "utf-8"
     keep_versions: int = Field(3, ge=0)
     max_rejected_rows: int = Field(0, ge=0)
+    # A load is refused when an object has lost more than this share of its records against the live
+    # database (0.5 = more than half), unless `--allow-shrink` is given.
+    max_shrink_share: float = Field(0.5, ge=0, le=1)
+    # Negative opportunity amounts, quotas and campaign costs: refused (false) or loaded with a warning (true).
+    allow_negative_amounts: bool = False
+    # Dates before 1 January of earliest_year or after 31 December of latest_year are refused.
+    earliest_year: int = Field(1990, ge=1900, le=2100)
+    latest_year: int = Field(2100, ge=1900, le=9998)
+    # A record created more than this many days after the load started is refused (clock skew allowance).
+    future_days_allowed: int = Field(1, ge=0)
     encodings: dict[str, str] = {}
 
     @field_validator("encoding")
@@ -286,9 +311,15 @@ def load_definitions(path: str | Path | None = None) -> Definitions:
     """Read and validate the definitions file; raise ConfigError naming the key and value on error."""
     path = Path(path) if path else DEFAULT_CONFIG_PATH
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a byte-order mark (Notepad) is accepted
     except FileNotFoundError:
         raise ConfigError(f"{path}: definitions file not found; pass --config PATH or restore definitions.toml") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder; pass the definitions file itself with --config PATH") from None
+    except PermissionError:
+        raise ConfigError(f"{path}: cannot be read (permission denied); give read access to the file") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 and reload") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}); fix the line named and reload") from None
     try:

@@ -12,7 +12,10 @@ canonical layout (README, "Loading your own export"). Layers built:
 * `ingest_*`: the ingest's own report for the data-quality page.
 
 Refusals (exit 1) name the file, record, column and value and say what to do; the live database
-is not touched. Warnings load the data and are recorded in `ingest_warning`.
+is not touched. Other exit codes: 2 invalid definitions, 3 another ingest is running, 4 (`--check`)
+the database must be reloaded, 5 the database or temporary folder cannot be written (disk full,
+read-only, a bad `--db` path), 70 an unexpected error (details in a log file, never a traceback),
+130 interrupted. Warnings load the data and are recorded in `ingest_warning`.
 """
 
 from __future__ import annotations
@@ -22,11 +25,9 @@ import bisect
 import hashlib
 import os
 import re
-import shutil
 import sys
 import tempfile
 import time
-import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +37,17 @@ import duckdb
 from data.calendar import build_work_calendar
 from data.checks import run_checks, unmapped_stage_names
 from data.config import ConfigError, Definitions, load_definitions
+from data.discover import discover as _discover
+from data.preflight import (
+    StorageError,
+    check_db_path,
+    check_shrink,
+    export_read_error,
+    is_storage_failure,
+    loaded_counts,
+    record_warnings,
+    storage_error,
+)
 from data.rates import build_exchange_rates
 from data.reader import (
     IngestError,
@@ -45,8 +57,9 @@ from data.reader import (
     prepare_file,
     quote_ident,
 )
-from data.schema import OBJECTS, Field, SourceObject, normalise_column, object_for_file
+from data.schema import OBJECTS, Field, SourceObject, normalise_column
 from data.store import IngestBusy, IngestLock, Store
+from data.validate import check_values
 
 DEFAULT_DB = Path(os.environ.get("CRM_DB", "warehouse/crm.duckdb"))
 STAGING_DIR = Path(__file__).resolve().parent / "staging"
@@ -128,11 +141,13 @@ class Progress:
 
 
 def ingest(export_path: str | Path, db_path: str | Path = DEFAULT_DB, config_path: str | Path | None = None,
-           encoding: str | None = None, quiet: bool = False) -> IngestSummary:
+           encoding: str | None = None, quiet: bool = False, allow_shrink: bool = False) -> IngestSummary:
     """Load an export into a new database version and switch the live path to it atomically.
 
-    Raises IngestError (bad input), ConfigError (bad definitions) or IngestBusy (another ingest runs);
-    in every failure the live database is left exactly as it was.
+    Raises IngestError (bad input, or an object shrinking by more than `ingest.max_shrink_share`
+    without `allow_shrink`), ConfigError (bad definitions), IngestBusy (another ingest runs) or
+    StorageError (the database or temporary folder cannot be written); in every failure the live
+    database is left exactly as it was and no half-built version is left behind.
     """
     progress = Progress(quiet)
     started = datetime.now(UTC)
@@ -143,24 +158,47 @@ def ingest(export_path: str | Path, db_path: str | Path = DEFAULT_DB, config_pat
         raise IngestError([Problem(str(export_path), "no such file or folder",
                                    "Give the folder or .zip holding the exported CSV files")])
     store = Store(Path(db_path))
-    with IngestLock(store, str(export_path)):
-        for stale in store.remove_stale_building():
-            progress(f"removed a half-built version left by an interrupted ingest: {stale.name}")
-        building = store.new_building_path()
-        try:
-            with tempfile.TemporaryDirectory(prefix="crm-ingest-") as work:
-                tables, warnings = _build(building, export_path, Path(work), defs, config_file, encoding,
-                                          started, progress)
-            _validate(building, tables)
-            progress("checks passed; switching the live database")
-            final = store.publish(building, defs.ingest.keep_versions)
-        except BaseException:
-            building.unlink(missing_ok=True)
-            Path(str(building) + ".wal").unlink(missing_ok=True)
-            raise
+    check_db_path(store)
+    try:
+        with IngestLock(store, str(export_path)):
+            final = _build_and_publish(store, export_path, defs, config_file, encoding, started, progress, allow_shrink)
+    except (IngestError, ConfigError, IngestBusy, StorageError):
+        raise
+    except (OSError, duckdb.Error) as exc:
+        if (unreadable := export_read_error(exc, export_path)) is not None:
+            raise unreadable from exc
+        if is_storage_failure(exc):
+            raise storage_error(exc, store) from exc
+        raise
     seconds = time.monotonic() - progress.start
-    progress(f"done: {store.live} -> {final.name} in {seconds:.1f}s")
-    return IngestSummary(store.live, final, tables, warnings, seconds)
+    progress(f"done: {store.live} -> {final[0].name} in {seconds:.1f}s")
+    return IngestSummary(store.live, final[0], final[1], final[2], seconds)
+
+
+def _build_and_publish(store: Store, export_path: Path, defs: Definitions, config_file: Path, encoding: str | None,
+                       started: datetime, progress: Progress, allow_shrink: bool) -> tuple[Path, dict[str, int], list]:
+    """Build a new version beside the live one, check it, publish it; remove every trace of it on failure."""
+    for stale in store.remove_stale_building():
+        progress(f"removed a half-built version left by an interrupted ingest: {stale.name}")
+    live_counts = loaded_counts(store.live)
+    building = store.new_building_path()
+    published = store.versions_dir / building.name.removeprefix(".building-")
+    try:
+        with tempfile.TemporaryDirectory(prefix="crm-ingest-") as work:
+            tables, warnings = _build(building, export_path, Path(work), defs, config_file, encoding,
+                                      started, progress)
+        shrink = check_shrink(live_counts, building, defs.ingest.max_shrink_share, allow_shrink)
+        record_warnings(building, shrink)
+        _validate(building, tables)
+        progress("checks passed; switching the live database")
+        final = store.publish(building, defs.ingest.keep_versions)
+    except BaseException:
+        for leftover in (building, published):
+            if leftover != store.live_version():  # a version the live link already points at stays
+                leftover.unlink(missing_ok=True)
+                Path(str(leftover) + ".wal").unlink(missing_ok=True)
+        raise
+    return final, tables, warnings + shrink
 
 
 def _build(db_file: Path, export_path: Path, work: Path, defs: Definitions, config_file: Path,
@@ -212,6 +250,7 @@ def _build(db_file: Path, export_path: Path, work: Path, defs: Definitions, conf
         for lo in loaded.values():
             problems.extend(_type_problems(con, lo))
             problems.extend(_duplicate_problems(con, lo))
+        file_warnings.extend(check_values(con, loaded, is_sf, defs, started, problems))
         progress("values and Ids checked")
         rejects = _decide(problems, defs.ingest.max_rejected_rows)
         _mark_rejected(con, loaded, rejects)
@@ -234,44 +273,6 @@ def _build(db_file: Path, export_path: Path, work: Path, defs: Definitions, conf
         return tables, warnings
     finally:
         con.close()
-
-
-def _discover(export_path: Path, work: Path) -> tuple[dict[str, list[tuple[Path, str]]], list[str]]:
-    """CSV files of the export grouped by object: {object name: [(path, display name)]}; unknown names."""
-    if export_path.is_file() and zipfile.is_zipfile(export_path):
-        target = work / "export"
-        target.mkdir()
-        with zipfile.ZipFile(export_path) as zf:
-            seen: set[str] = set()
-            for info in zf.infolist():
-                base = Path(info.filename).name  # never a path from the archive: no zip-slip
-                if info.is_dir() or not base.lower().endswith(".csv"):
-                    continue
-                if base in seen:
-                    raise IngestError([Problem(f"{export_path.name}:{info.filename}", "two files in the archive have this name",
-                                               "Keep one file per object part in the archive")])
-                seen.add(base)
-                with zf.open(info) as src, open(target / base, "wb") as dst:
-                    shutil.copyfileobj(src, dst)
-        root, label = target, export_path.name + ":"
-    elif export_path.is_dir():
-        root, label = export_path, ""
-    elif export_path.suffix.lower() == ".csv":
-        root, label = None, ""
-    else:
-        raise IngestError([Problem(str(export_path), "not a folder, a .zip or a .csv file",
-                                   "Give the folder or .zip holding the exported CSV files")])
-    paths = [export_path] if root is None else sorted(p for p in root.rglob("*") if p.suffix.lower() == ".csv")
-    grouped: dict[str, list[tuple[Path, str]]] = {}
-    unknown = []
-    for p in paths:
-        obj = object_for_file(p.stem)
-        display = label + (p.relative_to(root).as_posix() if root else p.name)
-        if obj is None:
-            unknown.append(display)
-        else:
-            grouped.setdefault(obj.name, []).append((p, display))
-    return grouped, unknown
 
 
 def _load_object(con: duckdb.DuckDBPyConnection, obj: SourceObject, files: list[tuple[Path, str]], defs: Definitions,
@@ -812,9 +813,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", default=None, help="definitions file (default definitions.toml)")
     parser.add_argument("--encoding", default=None, help="encoding of every file, e.g. cp1252 (default from config)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument("--allow-shrink", action="store_true",
+                        help="load even when an object lost more than ingest.max_shrink_share of its records")
     args = parser.parse_args(argv)
     try:
-        summary = ingest(args.export_path, args.db, args.config, args.encoding, args.quiet)
+        summary = ingest(args.export_path, args.db, args.config, args.encoding, args.quiet, args.allow_shrink)
     except IngestError as exc:
         print(f"Ingest refused; the live database was not changed. {exc.total} problem(s):\n{exc.render()}",
               file=sys.stderr)
@@ -825,12 +828,35 @@ def main(argv: list[str] | None = None) -> int:
     except IngestBusy as exc:
         print(f"Ingest refused: {exc}", file=sys.stderr)
         return 3
+    except StorageError as exc:
+        print(f"Ingest failed; the live database was not changed. {exc}", file=sys.stderr)
+        return 5
+    except KeyboardInterrupt:
+        print("Ingest interrupted; the live database was not changed.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last resort: a message and a log file, never a traceback
+        return _unexpected(exc)
     counts = ", ".join(f"{t} {n:,}" for t, n in summary.tables.items())
     print(f"Loaded {summary.db_path} ({summary.version_path.name}): {counts}")
     for code, obj, message, count, sample, _ in summary.warnings:
         print(f"warning [{code}] {obj}: {message}" + (f" - {count:,}" if count else "")
               + (f" e.g. {', '.join(sample[:3])}" if sample else ""))
     return 0
+
+
+def _unexpected(exc: Exception) -> int:
+    """Report an unexpected failure in one paragraph; the traceback goes to a log file for a bug report."""
+    import traceback
+
+    log = Path(tempfile.gettempdir()) / f"crm-ingest-error-{os.getpid()}.log"
+    try:
+        log.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+        where = f"Details for a bug report: {log}"
+    except OSError:
+        where = "(the details could not be written to a log file)"
+    print(f"Ingest failed unexpectedly ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}); "
+          f"the live database was not changed. {where}", file=sys.stderr)
+    return 70
 
 
 if __name__ == "__main__":

@@ -2,8 +2,12 @@
 
 The dialect is fixed (comma, double quote, quotes escaped by doubling, a header row, every value
 read as text) because that is what Salesforce Data Export, Data Loader, Workbench and our own
-canonical layout write. Types are applied later, column by column, so that a bad value is reported
-with its file, record and column rather than silently turned into NULL.
+canonical layout write. Two departures are recognised rather than guessed: a UTF-16 file (a
+byte-order mark, or NUL bytes between ASCII letters) is read as UTF-16 whatever encoding was
+declared, and a tab-separated header (Excel's "Unicode text") is read tab-separated. A semicolon- or
+pipe-separated file is refused, naming the separator found. Types are applied later, column by
+column, so that a bad value is reported with its file, record and column rather than silently
+turned into NULL.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import codecs
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -78,6 +82,8 @@ class PreparedFile:
     size_bytes: int
     ends_with_newline: bool
     encoding: str
+    delimiter: str = ","
+    workdir: Path | None = None  # where a rewritten copy may go (mixed line endings)
 
 
 def prepare_file(path: Path, display_name: str, encoding: str, workdir: Path) -> PreparedFile:
@@ -89,19 +95,62 @@ def prepare_file(path: Path, display_name: str, encoding: str, workdir: Path) ->
     if size == 0:
         raise IngestError([Problem(display_name, "the file is empty (0 bytes), not even a header row",
                                    "Export the object again, or delete the file if the object has no records")])
+    utf16 = _sniff_utf16(path)
     enc = codecs.lookup(encoding).name
-    if enc in {codecs.lookup(e).name for e in _UTF8}:
+    if utf16 is None and enc in {codecs.lookup(e).name for e in _UTF8}:
         _check_utf8(path, display_name)
         utf8_path = path
     else:
         utf8_path = workdir / f"{len(list(workdir.iterdir()))}-{path.name}"
-        _transcode(path, utf8_path, display_name, encoding)
-    header = _read_header(utf8_path, display_name)
+        _transcode(path, utf8_path, display_name, utf16 or encoding)
+    delimiter = _sniff_delimiter(utf8_path, display_name)
+    header = _read_header(utf8_path, display_name, delimiter)
     _check_not_report(utf8_path, display_name)
     with open(utf8_path, "rb") as fh:
         fh.seek(max(0, utf8_path.stat().st_size - 1))
         ends_nl = fh.read(1) in (b"\n", b"\r")
-    return PreparedFile(display_name, utf8_path, header, size, ends_nl, encoding)
+    return PreparedFile(display_name, utf8_path, header, size, ends_nl, utf16 or encoding, delimiter, workdir)
+
+
+def _sniff_utf16(path: Path) -> str | None:
+    """'utf-16' (with a byte-order mark), 'utf-16-le'/'utf-16-be' (NULs between ASCII bytes), else None."""
+    with open(path, "rb") as fh:
+        head = fh.read(256)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) and not head.startswith(b"\xff\xfe\x00\x00"):
+        return "utf-16"
+    pairs = len(head) // 2
+    if pairs >= 4:
+        odd_nul = sum(1 for i in range(1, 2 * pairs, 2) if head[i] == 0)
+        even_nul = sum(1 for i in range(0, 2 * pairs, 2) if head[i] == 0)
+        if odd_nul >= 0.8 * pairs and even_nul == 0:
+            return "utf-16-le"
+        if even_nul >= 0.8 * pairs and odd_nul == 0:
+            return "utf-16-be"
+    return None
+
+
+_SEPARATORS = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}
+
+
+def _sniff_delimiter(path: Path, name: str) -> str:
+    """The separator of the header row: comma or tab are read; a semicolon or pipe is refused by name."""
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+        first = fh.readline(1 << 20)
+    counts = dict.fromkeys(_SEPARATORS, 0)
+    quoted = False
+    for ch in first:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(counts, key=lambda c: (counts[c], c == ","))
+    if counts[best] == 0 or best in (",", "\t"):
+        return best if counts[best] else ","
+    raise IngestError([Problem(
+        name, f"the file is separated by {_SEPARATORS[best]}s ({best!r}), not commas "
+        f"({counts[best]} {_SEPARATORS[best]}s and {counts[',']} commas in the header row)",
+        "Export or save it again as comma-separated CSV (in Excel: 'CSV UTF-8 (Comma delimited)'); Excel in many "
+        "European locales writes semicolons, and decimal commas with them", record=0)])
 
 
 def _check_utf8(path: Path, name: str) -> None:
@@ -149,9 +198,9 @@ def _transcode(src: Path, dst: Path, name: str, encoding: str) -> None:
         fout.write(decoder.decode(b"", final=True))
 
 
-def _read_header(path: Path, name: str) -> list[str]:
+def _read_header(path: Path, name: str, delimiter: str = ",") -> list[str]:
     with open(path, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh, delimiter=",", quotechar='"', doublequote=True, strict=True)
+        reader = csv.reader(fh, delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
         try:
             header = next(reader)
         except StopIteration:
@@ -168,6 +217,11 @@ def _read_header(path: Path, name: str) -> list[str]:
     from data.schema import normalise_column
 
     for i, col in enumerate(header, start=1):
+        if "\x00" in col:
+            problems.append(Problem(name, f"header column {i} contains a NUL byte, so its name cannot be read",
+                                    "The file is damaged or is not a text CSV: export it again as UTF-8 CSV",
+                                    record=0, column=col.replace("\x00", "\\0")))
+            continue
         if not col:
             problems.append(Problem(name, f"header column {i} has no name", "Name the column or remove it", record=0))
             continue
@@ -202,14 +256,69 @@ def load_into(con: duckdb.DuckDBPyConnection, table: str, f: PreparedFile, creat
 
     Returns one Problem per record that does not fit the header (ragged rows, unterminated
     quotes); those records are not loaded. Column names come from the header, bound as parameters.
+    A file whose records end with different line endings (CRLF and LF mixed) is rewritten with one
+    and read again; a file that still cannot be parsed raises IngestError naming it.
     """
+    try:
+        return _load(con, table, f, create)
+    except duckdb.InvalidInputException as exc:
+        fixed = _with_one_line_ending(f)
+        if fixed is None:
+            raise IngestError([_unparsable(f, exc)]) from None
+    try:
+        return _load(con, table, fixed, create)
+    except duckdb.InvalidInputException as exc:
+        raise IngestError([_unparsable(f, exc)]) from None
+
+
+def _unparsable(f: PreparedFile, exc: Exception) -> Problem:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return Problem(f.name, f"the file cannot be read as CSV ({first[:200]})",
+                   "Open it in a text editor to check it is a comma-separated export, or export it again")
+
+
+def _line_endings(path: Path) -> set[str]:
+    """Which line endings occur in the file (inside quoted values too): a subset of {'crlf', 'lf', 'cr'}."""
+    kinds: set[str] = set()
+    carry = b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            data = carry + chunk
+            carry = data[-1:] if data.endswith(b"\r") else b""
+            data = data[:-1] if carry else data
+            crlf = data.count(b"\r\n")
+            if crlf:
+                kinds.add("crlf")
+            if data.count(b"\n") > crlf:
+                kinds.add("lf")
+            if data.count(b"\r") > crlf:
+                kinds.add("cr")
+    if carry:
+        kinds.add("cr")
+    return kinds
+
+
+def _with_one_line_ending(f: PreparedFile) -> PreparedFile | None:
+    """A copy of the file with every record ending in LF (values keep their own line breaks), or None."""
+    if f.workdir is None or len(_line_endings(f.path)) < 2:
+        return None
+    out = f.workdir / f"{len(list(f.workdir.iterdir()))}-lf-{f.path.name}"
+    with open(f.path, encoding="utf-8-sig", newline="") as src, open(out, "w", encoding="utf-8", newline="") as dst:
+        reader = csv.reader(src, delimiter=f.delimiter, quotechar='"', doublequote=True, strict=False)
+        writer = csv.writer(dst, delimiter=f.delimiter, quotechar='"', doublequote=True, lineterminator="\n")
+        for row in reader:
+            writer.writerow(row)
+    return replace(f, path=out, ends_with_newline=True)
+
+
+def _load(con: duckdb.DuckDBPyConnection, table: str, f: PreparedFile, create: bool) -> list[Problem]:
     columns = {c: "VARCHAR" for c in f.header}
     source = (
-        "read_csv($path, header=true, auto_detect=false, delim=',', quote='\"', escape='\"', skip=0, "
+        "read_csv($path, header=true, auto_detect=false, delim=$delim, quote='\"', escape='\"', skip=0, "
         "columns=$columns, strict_mode=true, null_padding=false, store_rejects=true, "
         "rejects_table='_rejects', rejects_scan='_rejects_scan', max_line_size=10000000)"
     )
-    params = {"path": str(f.path), "columns": columns}
+    params = {"path": str(f.path), "columns": columns, "delim": f.delimiter}
     con.execute("DROP TABLE IF EXISTS _rejects; DROP TABLE IF EXISTS _rejects_scan")
     if create:
         con.execute(f"CREATE TABLE {table} AS SELECT * FROM {source}", params)
@@ -237,7 +346,7 @@ def load_into(con: duckdb.DuckDBPyConnection, table: str, f: PreparedFile, creat
 
 def _reject_problem(f: PreparedFile, record: int, column: str | None, error_type: str, csv_line: str) -> Problem:
     n = len(f.header)
-    found = _count_fields(csv_line)
+    found = _count_fields(csv_line, f.delimiter)
     value = csv_line.rstrip("\r\n")
     if error_type == "UNQUOTED VALUE" or (error_type == "MISSING COLUMNS" and not f.ends_with_newline
                                           and _is_last_record(f, csv_line)):
@@ -260,9 +369,9 @@ def _reject_problem(f: PreparedFile, record: int, column: str | None, error_type
                    "Fix the record or export the file again", record=record, column=column, value=value)
 
 
-def _count_fields(line: str) -> int:
+def _count_fields(line: str, delimiter: str = ",") -> int:
     try:
-        return len(next(csv.reader(io.StringIO(line), strict=False)))
+        return len(next(csv.reader(io.StringIO(line), delimiter=delimiter, strict=False)))
     except (StopIteration, csv.Error):
         return 0
 

@@ -48,19 +48,19 @@ def test_canonical_rows_are_exact(tiny_db: Path) -> None:
     # the automated acknowledgement is not a human touch; the rep's call and meeting are
     assert rows(con, "SELECT activity_id, activity_type, is_automated, is_human_sales_touch, activity_at, lead_id, contact_id "
                      "FROM stg_activities ORDER BY 1") == [
-        ("00T000000000001AAA", "Email", True, False, dt.datetime(2026, 4, 1, 14, 1), "00Q000000000001AAA", None),
-        ("00T000000000002AAA", "Call", False, True, dt.datetime(2026, 4, 1, 14, 12, 30), "00Q000000000001AAA", None),
-        ("00U000000000001AAA", "Meeting", False, True, dt.datetime(2026, 4, 11, 13, 0), None, "003000000000002AAA"),
+        ("00T000000000001EAA", "Email", True, False, dt.datetime(2026, 4, 1, 14, 1), "00Q000000000001EAA", None),
+        ("00T000000000002EAA", "Call", False, True, dt.datetime(2026, 4, 1, 14, 12, 30), "00Q000000000001EAA", None),
+        ("00U000000000001EAA", "Meeting", False, True, dt.datetime(2026, 4, 11, 13, 0), None, "003000000000002AAA"),
     ]
     assert rows(con, "SELECT campaign_member_id, person_id, is_hand_raise FROM stg_campaign_members ORDER BY 1") == [
         ("00v000000000001AAA", "003000000000001AAA", True),
-        ("00v000000000002AAA", "00Q000000000002AAA", False),
+        ("00v000000000002AAA", "00Q000000000002EAA", False),
         ("00v000000000003AAA", "003000000000002AAA", False),
     ]
     assert rows(con, "SELECT lead_id, persona, region, is_queue_owned, is_marketing_source FROM stg_leads ORDER BY 1") == [
-        ("00Q000000000001AAA", "Executive", "AMER", False, True),
-        ("00Q000000000002AAA", "Practitioner", "EMEA", False, True),
-        ("00Q000000000003AAA", None, "AMER", True, True),
+        ("00Q000000000001EAA", "Executive", "AMER", False, True),
+        ("00Q000000000002EAA", "Practitioner", "EMEA", False, True),
+        ("00Q000000000003EAA", None, "AMER", True, True),
     ]
     assert rows(con, "SELECT campaign_id, channel, is_hand_raise, actual_cost, currency_code FROM stg_campaigns ORDER BY 1") == [
         ("701000000000001AAA", "Website", True, Decimal("800.00"), "USD"),
@@ -135,8 +135,8 @@ def test_custom_columns_booleans_and_offsets(tmp_path: Path, db_path: Path) -> N
 def test_fifteen_character_ids_join_their_eighteen_character_form(tmp_path: Path, db_path: Path) -> None:
     con = load(export_with(tmp_path, "ids_15"), db_path)
     assert rows(con, "SELECT activity_id, lead_id, owner_id, is_human_sales_touch FROM stg_activities "
-                     "WHERE activity_id = '00T000000000002AAA'") == [
-        ("00T000000000002AAA", "00Q000000000001EAA", "005000000000001AAA", True)]
+                     "WHERE activity_id = '00T000000000002EAA'") == [
+        ("00T000000000002EAA", "00Q000000000001EAA", "005000000000001AAA", True)]
 
 
 def test_fifteen_to_eighteen_matches_salesforce() -> None:
