@@ -55,7 +55,7 @@ class _Strict(BaseModel):
 class Company(_Strict):
     name: str = "Company"
     fiscal_year_start_month: int = Field(1, ge=1, le=12)
-    reporting_currency: str = "USD"
+    reporting_currency: str = Field("USD", min_length=3)
     # The currency of an org without multi-currency (no CurrencyIsoCode, no CurrencyType in the export):
     # every amount is in it. Empty = the reporting currency. An export's corporate CurrencyType wins.
     corporate_currency: str = ""
@@ -64,7 +64,9 @@ class Company(_Strict):
     @field_validator("reporting_currency", "corporate_currency")
     @classmethod
     def _iso(cls, v: str) -> str:
-        if v and not _ISO_CURRENCY.match(v):
+        if not v:  # only corporate_currency may be empty: then it is the reporting currency
+            return v
+        if not _ISO_CURRENCY.match(v):
             raise ValueError(f"must be a 3-letter ISO 4217 code such as USD, got {v!r}")
         if v not in ISO_4217:
             raise ValueError(f"{v!r} is not an ISO 4217 currency code (e.g. USD, EUR, GBP)")

@@ -47,13 +47,13 @@ def variant(tmp_path: Path, append: dict[str, list[str]] | None = None, replace:
 
 def test_an_mql_of_a_deleted_lead_is_not_counted(tmp_path: Path) -> None:
     db = variant(tmp_path, append={
-        "Lead.csv": ["00Q000000000003AAA,2026-11-04T09:00:00.000Z,005000000000001AAA,Del,Eted,del@x.example,CTO,X,US,"
+        "Lead.csv": ["00Q000000000003EAA,2026-11-04T09:00:00.000Z,005000000000001AAA,Del,Eted,del@x.example,CTO,X,US,"
                      "50,Web,Open,false,,,,,true"],
-        "CampaignMember.csv": ["00v000000000003AAA,701000000000001AAA,00Q000000000003AAA,,Responded,true,"
+        "CampaignMember.csv": ["00v000000000003AAA,701000000000001AAA,00Q000000000003EAA,,Responded,true,"
                                "2026-11-04T10:00:00.000Z,2026-11-04"]})
     con = duckdb.connect(str(db), read_only=True)
-    assert rows(con, "SELECT record_id FROM deleted_record") == [("00Q000000000003AAA",)]
-    assert rows(con, "SELECT lead_id FROM mql ORDER BY 1") == [("00Q000000000001AAA",), ("00Q000000000002AAA",)]
+    assert rows(con, "SELECT record_id FROM deleted_record") == [("00Q000000000003EAA",)]
+    assert rows(con, "SELECT lead_id FROM mql ORDER BY 1") == [("00Q000000000001EAA",), ("00Q000000000002EAA",)]
 
 
 def test_campaign_types_and_channels_match_ignoring_case(tmp_path: Path) -> None:
@@ -65,9 +65,9 @@ def test_campaign_types_and_channels_match_ignoring_case(tmp_path: Path) -> None
 
 def test_quarters_start_at_the_oldest_mql_or_booking_not_the_first_deal(tmp_path: Path) -> None:
     db = variant(tmp_path, append={
-        "Lead.csv": ["00Q000000000004AAA,2026-04-20T09:00:00.000Z,005000000000001AAA,Early,Bird,eb@x.example,CTO,X,US,"
+        "Lead.csv": ["00Q000000000004EAA,2026-04-20T09:00:00.000Z,005000000000001AAA,Early,Bird,eb@x.example,CTO,X,US,"
                      "50,Web,Open,false,,,,,false"],
-        "CampaignMember.csv": ["00v000000000004AAA,701000000000001AAA,00Q000000000004AAA,,Responded,true,"
+        "CampaignMember.csv": ["00v000000000004AAA,701000000000001AAA,00Q000000000004EAA,,Responded,true,"
                                "2026-04-21T10:00:00.000Z,2026-04-21"]})
     con = duckdb.connect(str(db), read_only=True)
     assert rows(con, "SELECT label FROM filter_quarter ORDER BY quarter_start") == [
