@@ -104,9 +104,9 @@ def test_overview_region_filter_changes_url_and_tiles(server: str, page: Page) -
     sidebar.get_by_test_id("stSelectbox").filter(has_text="Region").click()
     page.get_by_role("option", name="EMEA", exact=True).click()
     expect(page.get_by_test_id("stMetric").filter(has=page.get_by_text("Marketing-sourced pipeline", exact=True)).first
-           .get_by_test_id("stMetricValue")).to_have_text("USD 41.0k", timeout=30_000)
+           .get_by_test_id("stMetricValue")).to_have_text("USD 25.0k", timeout=30_000)
     assert "region=EMEA" in page.url
-    assert _tile(page, "Quota") == "USD 60.0k"
+    assert _tile(page, "Quota attainment") == "44.4%"
     # the link reproduces the view
     page.goto(page.url)
     expect(page.get_by_text("Marketing-sourced pipeline", exact=True).first).to_be_visible(timeout=30_000)
