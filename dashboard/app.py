@@ -55,6 +55,7 @@ def _run() -> None:
     for notice in notices:
         st.warning(notice, icon=":material/link_off:")
     view_notes(filters)
+    st.session_state["_drill_totals"] = {}  # the tiles of this page record what their records add up to
     with st.sidebar:
         st.caption("Local mode: no sign-in is configured, so this dashboard serves one local user and every region.")
     page.run()

@@ -21,9 +21,15 @@ from dashboard.safe import plot_frame, plot_text
 _cache = st.cache_resource(show_spinner=False, max_entries=256)
 
 
+# Marks that must read on both themes (a target line): a mid-tone red, visible on white and on Streamlit's dark grey.
+TARGET_COLOUR = "#e4572e"
+
+
 def _style(fig: go.Figure, height: int = 360) -> go.Figure:
+    """Common layout: legend below the plot (a phone's width leaves no room beside it), no fixed template."""
     fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend_title_text="",
-                      template=None)
+                      template=None, legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+                      title={"x": 0, "xanchor": "left"})
     return fig
 
 
@@ -42,24 +48,40 @@ def pacing(frame: pd.DataFrame, currency: str) -> go.Figure:
     fig.add_scatter(x=frame["date"], y=frame["linear_target"], name="Linear pace", mode="lines", line={"dash": "dash"})
     fig.add_scatter(x=frame["date"], y=frame["typical_target"], name="Typical pace (past 4 quarters)", mode="lines",
                     line={"dash": "dot"})
-    fig.add_scatter(x=frame["date"], y=frame["quota"], name="Quota", mode="lines", line={"width": 1})
+    fig.add_scatter(x=frame["date"], y=frame["quota"], name="Quota", mode="lines",
+                    line={"width": 2, "color": TARGET_COLOUR})
     return _style(fig.update_layout(title="Pacing", yaxis_title=currency, hovermode="x unified"))
+
+
+def bin_label(start: int) -> str:
+    """A 5-minute bin's label: '0-5', '115-120', '2 h+' (the last bin holds every slower response)."""
+    return "2 h+" if start >= 120 else f"{start}-{start + 5}"
 
 
 @_cache
 def response_histogram(frame: pd.DataFrame, targets: list[int]) -> go.Figure:
-    """MQLs by minutes to first touch (5-minute bins, 120 = two hours or more), SLA targets marked."""
-    fig = px.bar(frame, x="bin_start", y="mqls", labels={"bin_start": "minutes to first human touch", "mqls": "MQLs"})
-    fig.update_traces(width=4.5, offset=0.25)
+    """MQLs by minutes to first touch in 5-minute bins (the last, '2 h+', holds every slower one), every bar
+    labelled with its count, the SLA targets as lines that read on both themes."""
+    fig = go.Figure(go.Bar(x=frame["bin_start"] + 2.5, y=frame["mqls"], width=4.5, text=frame["mqls"],
+                           textposition="outside", cliponaxis=False, customdata=frame["bin_start"],
+                           hovertemplate="%{customdata} min: %{y} MQLs<extra></extra>", name="MQLs"))
+    ticks = list(range(0, 121, 15))
+    fig.update_xaxes(tickvals=[t + 2.5 if t == 120 else t for t in ticks],
+                     ticktext=[bin_label(t) if t == 120 else str(t) for t in ticks],
+                     title_text="minutes to first human touch", range=[-2, 127])
+    fig.update_yaxes(title_text="MQLs", rangemode="tozero")
     for target in sorted(set(targets)):
-        fig.add_vline(x=target, line_dash="dash", annotation_text=f"SLA {target} min", annotation_position="top")
-    return _style(fig.update_layout(title="Response time"))
+        fig.add_vline(x=target, line_dash="dash", line_color=TARGET_COLOUR, line_width=2,
+                      annotation_text=f"target {target} min", annotation_position="top right",
+                      annotation_font_color=TARGET_COLOUR)
+    return _style(fig.update_layout(title="Response time", showlegend=False))
 
 
 @_cache
 def grouped_bars(frame: pd.DataFrame, x: str, y: str, color: str, title: str, y_title: str) -> go.Figure:
-    """Grouped bars, e.g. credit by channel for every attribution model side by side."""
-    fig = px.bar(plot_frame(frame), x=x, y=y, color=color, barmode="group", labels={y: y_title, x: "", color: ""})
+    """Grouped bars, e.g. credit by channel for every attribution model side by side (customdata: x, color)."""
+    fig = px.bar(plot_frame(frame), x=x, y=y, color=color, barmode="group", labels={y: y_title, x: "", color: ""},
+                 custom_data=[x, color])
     return _style(fig.update_layout(title=title))
 
 
@@ -67,11 +89,12 @@ def grouped_bars(frame: pd.DataFrame, x: str, y: str, color: str, title: str, y_
 def bars(frame: pd.DataFrame, x: str, y: str, title: str, y_title: str, color: str | None = None,
          horizontal: bool = False) -> go.Figure:
     """Plain bars (stacked by `color` when given)."""
+    custom = [x] if color is None else [x, color]  # a click's point carries the bar's key (dashboard/drill.py)
     frame = plot_frame(frame)
     if horizontal:
-        fig = px.bar(frame, y=x, x=y, color=color, orientation="h", labels={y: y_title, x: ""})
+        fig = px.bar(frame, y=x, x=y, color=color, orientation="h", labels={y: y_title, x: ""}, custom_data=custom)
     else:
-        fig = px.bar(frame, x=x, y=y, color=color, labels={y: y_title, x: ""})
+        fig = px.bar(frame, x=x, y=y, color=color, labels={y: y_title, x: ""}, custom_data=custom)
     return _style(fig.update_layout(title=title))
 
 
@@ -82,8 +105,8 @@ def region_multiples(frame: pd.DataFrame, currency: str) -> go.Figure:
                       value_name="amount")
     long["measure"] = long["measure"].map({"bookings_reporting": "At the day's rates",
                                            "bookings_constant": "At constant rates"})
-    fig = px.bar(long, x="measure", y="amount", color="measure", facet_col="region", labels={"amount": currency,
-                                                                                              "measure": ""})
+    fig = px.bar(long, x="measure", y="amount", color="measure", facet_col="region", custom_data=["region", "measure"],
+                 labels={"amount": currency, "measure": ""})
     fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1]))
     fig.update_xaxes(showticklabels=False)
     return _style(fig.update_layout(title="Bookings by region: real growth and exchange-rate effect"), 340)
@@ -94,3 +117,38 @@ def line(frame: pd.DataFrame, x: str, y: str, color: str | None, title: str, y_t
     """Lines with markers, one per `color` value (e.g. compliance by week per region)."""
     fig = px.line(plot_frame(frame), x=x, y=y, color=color, markers=True, labels={y: y_title, x: ""})
     return _style(fig.update_layout(title=title))
+
+
+@_cache
+def weekly_compliance(frame: pd.DataFrame, target_share: float | None, min_mqls: int) -> go.Figure:
+    """Share within SLA per week and region, drawn only for weeks with at least `min_mqls` MQLs (a two-MQL week
+    swings 0-100%); each point's hover gives its MQL count; the company's target share as a line."""
+    shown = plot_frame(frame[frame["mqls"] >= min_mqls].assign(compliance=lambda d: d["compliance"] * 100))
+    fig = px.line(shown, x="week_start", y="compliance", color="region", markers=True, custom_data=["region", "mqls"],
+                  labels={"compliance": "% within SLA", "week_start": ""})
+    fig.update_traces(hovertemplate="%{customdata[0]}, week of %{x|%Y-%m-%d}: %{y:.0f}% of %{customdata[1]} MQLs"
+                                    "<extra></extra>")
+    fig.update_yaxes(range=[0, 105], ticksuffix="%")
+    if target_share is not None:
+        fig.add_hline(y=target_share * 100, line_dash="dash", line_color=TARGET_COLOUR, line_width=2,
+                      annotation_text=f"target {target_share:.0%}", annotation_font_color=TARGET_COLOUR)
+    return _style(fig.update_layout(title=f"Within SLA by week (weeks with {min_mqls}+ MQLs)"))
+
+
+@_cache
+def pacing_small(frame: pd.DataFrame, currency: str) -> go.Figure:
+    """The Overview's small pacing chart: won to date against the even and the typical pace, and the quota."""
+    fig = pacing(frame, currency)
+    return _style(go.Figure(fig).update_layout(title="Bookings against pace", yaxis_title=currency), 260)
+
+
+@_cache
+def bridge(steps: list[tuple[str, float, str]], currency: str) -> go.Figure:
+    """The pipeline bridge as horizontal bars, one per figure, each labelled with its amount."""
+    labels = [plot_text(s[0]) for s in steps]
+    fig = go.Figure(go.Bar(y=labels, x=[s[1] for s in steps], orientation="h", text=[s[2] for s in steps],
+                           textposition="auto", marker_color=["#4c78a8", "#72b7b2", "#54a24b", "#f58518", "#b279a2"]
+                           [: len(steps)], hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title_text=currency)
+    return _style(fig.update_layout(title="How the pipeline figures relate", showlegend=False), 300)

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from dashboard import db
+from dashboard import columns, db
 from dashboard.safe import code, csv_bytes, md
 
 
@@ -71,17 +71,48 @@ def data_caption() -> None:
                f"from {code(row['source'])}")
 
 
-def tile(label: str, value: str, query_name: str, delta: str | None = None, delta_color: str = "normal") -> None:
-    """A metric tile whose hover help is the definition of the query it comes from."""
-    st.metric(label, value, delta=delta, help=db.definition(query_name), delta_color=delta_color)
+def tile(label: str, value: str, query_name: str, delta: str | None = None, delta_color: str = "normal",
+         help: str | None = None, drill: object | None = None, total: object = None) -> None:
+    """A metric tile whose hover help is the one-sentence summary of the query it comes from; with a drill-down,
+    a "Records" link under it opens the records behind the number. `total` is the raw number those records add
+    up to (counted rows, summed amounts, or the share within SLA): kept per label in the session for the tests
+    that prove the rows reconcile."""
+    st.metric(label, value, delta=delta, help=help or db.summary(query_name), delta_color=delta_color)
+    if drill is not None:
+        from dashboard.drill import button  # late: drill reads the filters, which read the database
+
+        st.session_state.setdefault("_drill_totals", {})[label] = (drill, None if total is None else float(total))  # type: ignore[arg-type]
+        button(drill, label, "".join(ch if ch.isalnum() else "-" for ch in label.lower()))  # type: ignore[arg-type]
 
 
-def table(frame: pd.DataFrame, file_name: str, column_config: dict | None = None) -> None:
-    """A sortable table (values shown as text, never HTML) with a CSV download (no live spreadsheet formula in it)."""
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config)
+def _currency() -> str:
+    filters = st.session_state.get("filters")
+    return filters.currency if filters is not None else ""
+
+
+def table(frame: pd.DataFrame, file_name: str, query: str | None = None, currency: str | None = None,
+          extra_config: dict | None = None, key: str | None = None) -> None:
+    """A sortable table (values shown as text, never HTML) read the one way of dashboard/columns.py: human
+    headers, key column first, money with its currency, percentages, durations, dates. Its CSV download keeps
+    the raw values with headers that say units (and no live spreadsheet formula)."""
+    currency = currency or _currency()
+    shown = columns.display(frame, query)
+    config = {**columns.column_config(frame, currency, query), **(extra_config or {})}
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
     # The CSV is made when the button is clicked, not on every rerun.
-    st.download_button("Download CSV", lambda: csv_bytes(frame), file_name=file_name,
-                       mime="text/csv", key=f"dl-{file_name}", on_click="ignore")
+    st.download_button("Download CSV", lambda: csv_bytes(columns.export(frame, currency, query)), file_name=file_name,
+                       mime="text/csv", key=key or f"dl-{file_name}", on_click="ignore")
+
+
+def section(query: str, frame: pd.DataFrame, file_name: str, *, title: str | None = None, empty: str | None = None,
+            currency: str | None = None, extra_config: dict | None = None) -> None:
+    """The repeated block of a page: a subheader with the query's one-sentence summary as help, then its table
+    (or, when it has no rows, `empty` said as good news)."""
+    st.subheader(title or db.title(query), help=db.summary(query))
+    if frame.empty and empty:
+        st.success(empty)
+        return
+    table(frame, file_name, query, currency, extra_config)
 
 
 def empty_state(what: str, disables: str) -> None:

@@ -129,9 +129,14 @@ def query(name: str, **params: Any) -> pd.DataFrame:
 
 
 def definition(name: str) -> str:
-    """The business definition of a query (its header comment), for help text."""
+    """The long business definition of a query (its header comment), behind "more"."""
     q = load_query(name)
     return f"**{q.title}.** {q.definition}"
+
+
+def summary(name: str) -> str:
+    """The one sentence in business words a tile's or a section's hover help shows (the header's Summary line)."""
+    return load_query(name).summary
 
 
 def title(name: str) -> str:

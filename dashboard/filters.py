@@ -168,6 +168,8 @@ def _to_url(f: Filters) -> None:
         value = getattr(f, key)
         if value:
             wanted[key] = value
+    # the page's own choices (page_choice, page_date) stay in the link beside the filters
+    wanted.update({k: v for k, v in st.query_params.to_dict().items() if k not in KEYS})
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
 
@@ -175,3 +177,36 @@ def _to_url(f: Filters) -> None:
 def current() -> Filters:
     """The filters of this run (set by the app before the page runs)."""
     return st.session_state["filters"]
+
+
+def page_choice(label: str, options: list[str], key: str, format_func: Any = None, default: str | None = None) -> str:
+    """A page-level choice (split by, level ...) as horizontal radio buttons, kept in the URL under `key` so that a
+    link reproduces the view; a link's value that is not an option is ignored."""
+    state = st.session_state
+    if key not in state:
+        given = st.query_params.get(key)
+        state[key] = given if given in options else (default or options[0])
+    value = st.radio(label, options, key=key, horizontal=True, format_func=format_func or str)
+    if st.query_params.get(key) != value:
+        st.query_params[key] = value
+    return value
+
+
+def page_date(label: str, key: str, default: dt.date, min_value: dt.date | None, max_value: dt.date,
+              help: str | None = None, container: Any = None) -> dt.date:
+    """A page-level date (compare with, since ...) kept in the URL under `key` (YYYY-MM-DD); a link's date out
+    of range is ignored."""
+    state = st.session_state
+    if key not in state:
+        try:
+            given = dt.date.fromisoformat(st.query_params.get(key, ""))
+        except ValueError:
+            given = None
+        ok = given is not None and (min_value is None or given >= min_value) and given <= max_value
+        state[key] = given if ok else default
+    if state[key] > max_value or (min_value is not None and state[key] < min_value):
+        state[key] = default
+    value = (container or st).date_input(label, key=key, min_value=min_value, max_value=max_value, help=help)
+    if st.query_params.get(key) != value.isoformat():
+        st.query_params[key] = value.isoformat()
+    return value

@@ -50,3 +50,54 @@ def _overview(version: str, f: Filters, as_of: dt.date) -> Overview:
         won=float(row["won"]), quota=_opt(row["quota"]), attainment=_opt(row["attainment"]),
         open_pipeline=float(row["open_pipeline"]), coverage=_opt(row["coverage"]), unconverted=int(row["unconverted"]),
     )
+
+
+@dataclass(frozen=True)
+class Status:
+    """How a number stands against its target: a word, a colour for the page and the sentence that explains it."""
+
+    word: str
+    colour: str  # green | orange | red | gray
+    why: str
+
+    def markdown(self) -> str:
+        return f":{self.colour}[**{self.word}**] · {self.why}"
+
+
+def elapsed_share(f: Filters, as_of: dt.date) -> float:
+    """Share of the quarter's days elapsed by the end of `as_of` (the linear pace)."""
+    days = (f.quarter_end - f.quarter_start).days + 1
+    return min(1.0, max(0.0, ((as_of - f.quarter_start).days + 1) / days))
+
+
+def against_pace(actual: float, target: float | None, elapsed: float, what: str, shown: str) -> Status:
+    """A count or amount against a quarter's target paced evenly (on pace at 100% of the expected by today)."""
+    if not target:
+        return Status("No target", "gray", f"no {what} target is set for this view")
+    expected = target * elapsed
+    ratio = actual / expected if expected else 0.0
+    word, colour = ("On pace", "green") if ratio >= 1 else ("Slightly behind", "orange") if ratio >= 0.85 else \
+        ("Behind", "red")
+    return Status(word, colour, f"{ratio:.0%} of the {shown(expected)} expected by today "
+                                f"({shown(target)} for the quarter)")  # type: ignore[operator]
+
+
+def against_target(actual: float | None, target: float, shown: object, higher_is_better: bool = True) -> Status:
+    """A rate against a fixed target (SLA share, coverage)."""
+    if actual is None:
+        return Status("Not yet", "gray", "nothing to judge yet")
+    ok = actual >= target if higher_is_better else actual <= target
+    near = actual >= target * 0.9 if higher_is_better else actual <= target * 1.1
+    word, colour = ("On target", "green") if ok else ("Near target", "orange") if near else ("Below target", "red")
+    return Status(word, colour, f"target {shown(target)}")  # type: ignore[operator]
+
+
+def attainment_pace(pace_linear: float | None, pace_typical: float | None) -> Status:
+    """Bookings against the even pace and the typical pace of past quarters."""
+    if pace_linear is None:
+        return Status("No quota", "gray", "no quota applies to this view")
+    typical = f", {pace_typical:.0%} of a typical quarter's pace" if pace_typical is not None else \
+        " (no past quarters to compare with)"
+    word, colour = ("On pace", "green") if pace_linear >= 1 else ("Slightly behind", "orange") if pace_linear >= 0.85 \
+        else ("Behind", "red")
+    return Status(word, colour, f"{pace_linear:.0%} of the even pace{typical}")

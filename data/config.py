@@ -224,6 +224,32 @@ class Attribution(_Strict):
     responded_only: bool = True
 
 
+class Targets(_Strict):
+    """What the Overview judges the numbers against (status and pace); the numbers themselves never depend on it."""
+
+    # Share (0-1) of judged MQLs followed up within their region's SLA target.
+    sla_compliance: float = Field(0.8, gt=0, le=1)
+    # MQLs per fiscal quarter, company-wide (0 = no target); mqls_by_region sets a region's own.
+    mqls_per_quarter: int = Field(0, ge=0)
+    mqls_by_region: dict[str, int] = {}
+    # Coverage of the remaining quota by open pipeline closing this quarter (e.g. 3 = 3x).
+    coverage: float = Field(3.0, gt=0)
+
+    @field_validator("mqls_by_region")
+    @classmethod
+    def _positive(cls, v: dict[str, int]) -> dict[str, int]:
+        for region, n in v.items():
+            if n < 0:
+                raise ValueError(f"the MQL target of {region} is negative ({n})")
+        return v
+
+    def mqls_for(self, region: str | None) -> int | None:
+        """The quarter's MQL target for a region (None: all regions) or None when none is set."""
+        if region is None:
+            return self.mqls_per_quarter or None
+        return self.mqls_by_region.get(region) or None
+
+
 class Ingest(_Strict):
     encoding: str = "utf-8"
     keep_versions: int = Field(3, ge=0)
@@ -269,10 +295,14 @@ class Definitions(_Strict):
     attribution: Attribution = Attribution()
     campaign_channels: dict[str, str] = {}
     personas: dict[str, list[str]] = {}
+    targets: Targets = Targets()
     ingest: Ingest = Ingest()
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Definitions:
+        for region in self.targets.mqls_by_region:
+            if region not in self.regions.names:
+                raise ValueError(f"targets.mqls_by_region names {region!r}, which is not in regions.names")
         for region in self.sla.regions:
             if region not in self.regions.names:
                 raise ValueError(f"sla.regions.{region} is not in regions.names {self.regions.names}")

@@ -1,7 +1,8 @@
 """Metric and report queries: one SQL file each, with its definition in the header comment.
 
-A query file starts with `--` comment lines: the first is the title, the rest the definition in
-business words (grain, exclusions). Parameters are DuckDB named parameters (`$region`), always
+A query file starts with `--` comment lines: the first is the title; a line `-- Summary: ...` is the
+one sentence in business words a tile's hover help shows; the rest is the long definition (grain,
+exclusions) behind "more" and on the Definitions page. Parameters are DuckDB named parameters (`$region`), always
 bound, never formatted into the SQL. The dashboard and `python -m queries` both run queries through
 `run_query`, so they give the same numbers.
 """
@@ -34,6 +35,7 @@ class Query:
     definition: str
     sql: str
     params: tuple[str, ...]
+    summary: str = ""
 
 
 @cache
@@ -51,9 +53,18 @@ def load_query(name: str) -> Query:
             break
         header.append(line[2:].strip())
     title = header[0] if header else name
-    definition = "\n".join(header[1:]).strip()
+    summary = ""
+    rest = []
+    for line in header[1:]:
+        if line.startswith("Summary:") and not summary:
+            summary = line.removeprefix("Summary:").strip()
+        else:
+            rest.append(line)
+    definition = "\n".join(rest).strip()
+    if not summary:  # no Summary line: the first sentence of the definition
+        summary = " ".join(definition.split()).split(". ")[0].rstrip(".") + "." if definition else title
     params = tuple(dict.fromkeys(_PARAM.findall(_strip_comments(text))))
-    return Query(name, title, definition, text, params)
+    return Query(name, title, definition, text, params, summary)
 
 
 def _strip_comments(sql: str) -> str:

@@ -1,4 +1,5 @@
 -- Attribution ledger
+-- Summary: Per attribution model, the pipeline created, the part credited to campaigns and the part no touch explains, so the ledger adds up to the total.
 -- For every attribution model, side by side: total pipeline created from start_date to end_date (up to
 -- the as-of date; reporting currency at the creation date), the part credited to touches and the part
 -- unattributed (opportunities without a touch in the model's window). attributed + unattributed =

@@ -1,4 +1,5 @@
 -- What changed since the last 1:1
+-- Summary: What changed between your last 1:1 and now: MQLs handed off, pipeline created, bookings, SLA and attainment.
 -- Between the `since` date (exclusive) and the as-of date (inclusive), against the window of the
 -- same length just before it, each window read as it stood at its own end: MQLs handed off to sales,
 -- pipeline created (reporting currency at creation), bookings (won, at the close date), SLA compliance of

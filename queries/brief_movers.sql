@@ -1,4 +1,5 @@
 -- Largest movers since the last 1:1
+-- Summary: The deals created, won or lost since your last 1:1.
 -- Deals created, won or lost between the `since` date (exclusive) and the as-of date (inclusive), as
 -- they stood at the as-of date, largest first (reporting currency: created at the creation date, won
 -- and lost at the close date; the same rules as Pipeline generated and Quota attainment).

@@ -1,4 +1,5 @@
 -- Campaign return
+-- Summary: What each campaign cost against the pipeline and bookings credited to it.
 -- Cost overlay per campaign under one attribution model, for opportunities created from start_date
 -- to end_date (up to the as-of date): the campaign's actual cost (its own currency converted at the campaign's start
 -- date; campaigns active in the period), pipeline attributed to it, pipeline per unit of cost,

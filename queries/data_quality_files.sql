@@ -1,4 +1,5 @@
 -- Files read
+-- Summary: Every export file read in the last load, with its size and records.
 -- Every file of the export that was loaded: its object, part number, encoding, size, records read
 -- and rejected, column count, and the columns kept only in the raw table (custom fields).
 -- Grain: one row per file.

@@ -1,4 +1,5 @@
 -- Load summary
+-- Summary: How many objects and records the last load read, rejected and left out.
 -- The last successful load: where it came from, when it ran, how recent the data is, and the totals
 -- of records read, loaded, rejected (bad rows, only when the configuration tolerates some) and
 -- excluded (deleted in the CRM, or exact duplicates). Grain: one row.

@@ -1,4 +1,5 @@
 -- Objects loaded
+-- Summary: Each CRM object: loaded or missing, and what a missing one disables.
 -- Per CRM object in the last load: files, records read, rejected, excluded as deleted or as exact
 -- duplicates, and loaded into the canonical model. A missing object says what it disables.
 -- Grain: one row per CRM object the product reads.

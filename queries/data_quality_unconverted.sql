@@ -1,4 +1,5 @@
 -- Unconverted amounts
+-- Summary: Deal amounts in a currency with no exchange rate: kept apart, never summed.
 -- Opportunity amounts in a currency with no exchange rate from the export or the ECB history. They
 -- are never added to converted totals; they are listed here in their own currency.
 -- Grain: one row per currency.

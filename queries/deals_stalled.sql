@@ -1,4 +1,5 @@
 -- Where open deals stall
+-- Summary: Open deals by stage: how long they have sat there and how many are past their close date.
 -- Deals open at the as-of date (created by then; stage as it stood then), per stage: how many, their amount (reporting
 -- currency at the as-of date), and how long they have been in that stage: since the last stage
 -- change in the opportunity history when the export has it, else since creation (then a deal closed

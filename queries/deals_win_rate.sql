@@ -1,4 +1,5 @@
 -- Win rate and cycle time
+-- Summary: Deals won and lost this quarter, the win rate and how long won deals took.
 -- Deals closed from start_date to end_date (up to the as-of date, as they stood then), split by one firmographic dimension (`dimension`:
 -- "segment", "industry", "employees" band, "region" or "source" = marketing- or sales-sourced):
 -- won and lost count and amount (reporting currency at the close date), win rate by count and by
@@ -12,15 +13,7 @@ WITH closed AS (
     LEFT JOIN opportunity_source src ON src.opportunity_id = o.opportunity_id
 )
 SELECT
-    coalesce(CASE $dimension
-        WHEN 'segment' THEN segment
-        WHEN 'industry' THEN industry
-        WHEN 'region' THEN region
-        WHEN 'source' THEN CASE WHEN is_marketing_sourced THEN 'Marketing' ELSE 'Sales' END
-        WHEN 'employees' THEN CASE WHEN employees < 50 THEN '1-49' WHEN employees < 200 THEN '50-199'
-                                   WHEN employees < 1000 THEN '200-999' WHEN employees < 5000 THEN '1,000-4,999'
-                                   WHEN employees >= 5000 THEN '5,000+' END
-    END, '(unknown)') AS value,
+    deal_split($dimension, segment, industry, region, is_marketing_sourced, employees) AS value,
     count(*) FILTER (WHERE stage_category = 'won') AS won,
     count(*) FILTER (WHERE stage_category = 'lost') AS lost,
     count(*) FILTER (WHERE stage_category = 'won') / count(*) AS win_rate,

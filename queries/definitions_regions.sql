@@ -1,4 +1,5 @@
 -- Regions and clocks
+-- Summary: Each region's SLA target, time zone, working hours and holidays.
 -- Each region: the countries mapped to it, its SLA target, its working hours and time zone, and the
 -- country whose public holidays it observes. Grain: one row per region.
 SELECT

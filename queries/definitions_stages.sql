@@ -1,4 +1,5 @@
 -- Stage mapping
+-- Summary: Which CRM stages count as open, won and lost.
 -- Every stage name in the definitions and in the data, the category it counts as (open, won or
 -- lost) and how many opportunities are in it; stages in the data but not in the definitions are
 -- "unmapped" and fall back on the export's IsClosed/IsWon flags. Grain: one row per stage name.

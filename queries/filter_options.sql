@@ -1,4 +1,5 @@
 -- Filter choices
+-- Summary: The regions, segments, owners and currencies the filters offer.
 -- The values the global filters offer: regions (in the definitions' order), segments, owners (sales
 -- users and anyone who owns a deal or a quota, keyed by Id, with the email added when two share a name;
 -- a manager stands for the whole team) and the currencies that have exchange rates.

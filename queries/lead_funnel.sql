@@ -1,4 +1,5 @@
 -- Lead funnel
+-- Summary: Leads and MQLs this quarter and how far they got: handed off, accepted, converted, won.
 -- From start_date to end_date (up to the as-of date): leads created; MQLs (people whose MQL moment falls
 -- in the period); handed off (MQLs owned by a sales user, not a queue); accepted (MQLs with a human sales
 -- touch by the end of the as-of date); converted (MQLs whose lead became an opportunity by the as-of date);

@@ -1,4 +1,5 @@
 -- Lead funnel by dimension
+-- Summary: The lead funnel split by lead source, hand-raise channel, persona or region.
 -- The lead funnel (see Lead funnel) split by one dimension, chosen by the `dimension` parameter:
 -- "source" (lead source), "channel" (channel of the hand-raise campaign), "persona" (from the
 -- title, by the personas definitions) or "region". Leads created and MQLs in the period (up to the as-of date).

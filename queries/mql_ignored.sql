@@ -1,4 +1,5 @@
 -- Ignored MQLs
+-- Summary: MQLs no salesperson touched within the 'ignored' threshold.
 -- MQLs from start_date to end_date with no human sales touch within sla.ignored_after_days days
 -- (judged at the end of the as-of date; a touch after that counts as late, not as ignored): who,
 -- since when, who owns them, and how long they waited. Grain: one row per MQL, newest first, at

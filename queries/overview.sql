@@ -1,4 +1,5 @@
 -- Overview
+-- Summary: Marketing's and sales' headline numbers for the quarter, from the same rules as every page.
 -- Marketing's and sales' headline numbers side by side, from start_date (the quarter's start) to the
 -- as-of date, each from the same building block as its own page, so the Overview and the pages always
 -- agree: MQLs, handed off and accepted (Lead funnel); follow-up SLA compliance, wall clock, of the MQLs

@@ -1,4 +1,5 @@
 -- Pipeline generated
+-- Summary: Value of the deals created this quarter, marketing- or sales-sourced, by channel.
 -- Opportunities created from start_date to end_date (up to the as-of date) and their amount as it stood
 -- at the as-of date, in the reporting currency at each opportunity's creation date. Marketing-sourced: a
 -- marketing touch by one of its contacts in the lookback window before creation, or a lead source

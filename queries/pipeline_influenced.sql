@@ -1,4 +1,5 @@
 -- Pipeline influenced
+-- Summary: Value of this quarter's new deals that marketing touched at least once.
 -- Of the opportunities created from start_date to end_date (up to the as-of date; amounts as they stood
 -- then, in the reporting currency at the creation date), those with at least one marketing touch by
 -- one of their contacts between `created - lookback days` and the close date (open deals: the as-of

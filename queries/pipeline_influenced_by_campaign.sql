@@ -1,4 +1,5 @@
 -- Pipeline influenced by campaign
+-- Summary: Pipeline each campaign touched; a deal touched by several campaigns counts under each.
 -- For each campaign, the opportunities created from start_date to end_date (up to the as-of date) that at least one of
 -- its touches influenced (see Pipeline influenced), and their amount in the reporting currency. An
 -- opportunity counts once per campaign; it can count under several campaigns, so the rows do not

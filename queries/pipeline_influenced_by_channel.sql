@@ -1,4 +1,5 @@
 -- Pipeline influenced by channel
+-- Summary: Pipeline each channel touched; a deal touched by several channels counts under each.
 -- For each channel, the opportunities created from start_date to end_date (up to the as-of date) that at least one touch
 -- of that channel influenced (see Pipeline influenced), and their amount in the reporting
 -- currency. An opportunity counts once per channel, never more than its amount; it can count

@@ -1,4 +1,5 @@
 -- Quota attainment, quarter to date
+-- Summary: Bookings this quarter against quota, with the gap and the open pipeline that could close it, by rep, manager and region.
 -- For the fiscal quarter holding the as-of date: bookings (won deals, whoever owns them, with a close
 -- date from the quarter's start to the as-of date, converted at the close date) against the quarter's
 -- quota (converted at the quarter's start). Rolls up owner -> manager -> region -> company; every level

@@ -1,4 +1,5 @@
 -- What is needed to close the gap (the reverse funnel)
+-- Summary: What it takes to close the gap: pipeline, deals and MQLs still needed at past conversion rates.
 -- For the fiscal quarter holding the as-of date: the gap to quota, what the open pipeline closing
 -- by quarter end should bring at the historical win rate, and the new pipeline, opportunities and
 -- MQLs still needed for the rest. History: deals closed and MQLs of the four previous quarters, as

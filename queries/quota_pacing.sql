@@ -1,4 +1,5 @@
 -- Quota pacing
+-- Summary: Bookings to date against the quota line, the even pace and the pace of a typical past quarter.
 -- Day by day through the fiscal quarter holding the as-of date: cumulative bookings (see Quota
 -- attainment; up to the as-of date), the quota line reached linearly, and the typical line: where the
 -- past four quarters stood on the same day of their quarter, as an average share of their final

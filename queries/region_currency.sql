@@ -1,4 +1,5 @@
 -- Regions in local, reporting and constant currency
+-- Summary: Each region's bookings and open pipeline in its own currency, in the reporting currency and at constant rates.
 -- Per region and deal currency: bookings (won, close date from start_date to end_date, up to the as-of
 -- date) and open pipeline (open at the as-of date, closing by end_date) in the deal's own currency; in
 -- the reporting currency at the rates of the day (bookings at the close date, pipeline at the as-of

@@ -1,4 +1,5 @@
 -- Follow-up SLA by region
+-- Summary: How fast sales follows up MQLs, region by region, against each region's target.
 -- For MQLs from start_date to end_date: minutes from the MQL to the first human sales touch (a
 -- call, email or meeting logged by a sales user; automated sends do not count), in wall-clock
 -- minutes and in business minutes of the region's working hours and public holidays. An MQL is

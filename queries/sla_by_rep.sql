@@ -1,4 +1,5 @@
 -- Follow-up SLA by rep
+-- Summary: How fast each salesperson follows up the MQLs they own.
 -- For MQLs from start_date to end_date (up to the as-of date), per owner: MQLs, touched by the end of the
 -- as-of date, within the region's target (wall-clock and business minutes), untouched past target
 -- (breaches), ignored (no touch within sla.ignored_after_days days), and the median response in minutes.

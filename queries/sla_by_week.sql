@@ -1,4 +1,5 @@
 -- Follow-up SLA by week
+-- Summary: Share of MQLs followed up within target, week by week.
 -- For MQLs from start_date to end_date, per week of the MQL (weeks start on Monday): MQLs, the
 -- share touched within the region's target (untouched MQLs past target count as breaches, those
 -- still within it are left out), and the median wall-clock response in minutes.

@@ -1,4 +1,5 @@
 -- Conversion by response time
+-- Summary: How follow-up speed relates to MQLs becoming opportunities.
 -- What slow follow-up costs: MQLs from start_date to end_date grouped by how fast sales first
 -- touched them (wall-clock: 0-5 min, 5-15 min, 15-60 min, 1-4 h, 4-24 h, over 1 day, never by the
 -- as-of date) and the share that became an opportunity.
@@ -15,7 +16,6 @@ SELECT
     count(m.opportunity_id) AS converted,
     count(m.opportunity_id) / nullif(count(m.person_id), 0) AS conversion_rate
 FROM buckets b
-LEFT JOIN m ON (b.bucket = 'never' AND m.wall IS NULL)
-            OR (m.wall IS NOT NULL AND m.wall >= b.lo AND (b.hi IS NULL OR m.wall < b.hi))
+LEFT JOIN m ON response_bucket(m.wall) = b.bucket
 GROUP BY b.position, b.bucket
 ORDER BY b.position

@@ -96,22 +96,22 @@ def _settle(page: Page) -> None:
 
 def test_overview_region_filter_changes_url_and_tiles(server: str, page: Page) -> None:
     page.goto(f"{server}/?quarter=2026-10-01&as_of=2026-11-20")
-    expect(page.get_by_text("Pipeline created", exact=True).first).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Marketing-sourced pipeline", exact=True).first).to_be_visible(timeout=30_000)
     _settle(page)
-    assert _tile(page, "Pipeline created") == "USD 56.0k"
+    assert _tile(page, "Marketing-sourced pipeline") == "USD 40.0k"
     page.screenshot(path=_shots() / "overview.png", full_page=True)
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_test_id("stSelectbox").filter(has_text="Region").click()
     page.get_by_role("option", name="EMEA", exact=True).click()
-    expect(page.get_by_test_id("stMetric").filter(has=page.get_by_text("Pipeline created", exact=True)).first
-           .get_by_test_id("stMetricValue")).to_have_text("USD 41.0k", timeout=30_000)
+    expect(page.get_by_test_id("stMetric").filter(has=page.get_by_text("Marketing-sourced pipeline", exact=True)).first
+           .get_by_test_id("stMetricValue")).to_have_text("USD 25.0k", timeout=30_000)
     assert "region=EMEA" in page.url
-    assert _tile(page, "Quota") == "USD 60.0k"
+    assert _tile(page, "Quota attainment") == "44.4%"
     # the link reproduces the view
     page.goto(page.url)
-    expect(page.get_by_text("Pipeline created", exact=True).first).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Marketing-sourced pipeline", exact=True).first).to_be_visible(timeout=30_000)
     _settle(page)
-    assert _tile(page, "Pipeline created") == "USD 41.0k"
+    assert _tile(page, "Marketing-sourced pipeline") == "USD 25.0k"
 
 
 def test_every_page_opens_without_an_error(server: str, page: Page) -> None:

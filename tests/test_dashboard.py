@@ -44,38 +44,48 @@ def tiles(at: AppTest) -> dict[str, str]:
 def test_overview_side_by_side(metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = run(metrics_db, monkeypatch, **Q4)
     assert tiles(at) == {
-        "MQLs": "3", "Handed off to sales": "2", "Followed up within SLA": "33.3%",
-        "Marketing-sourced pipeline": "USD 40.0k", "Marketing-influenced pipeline": "USD 40.0k",
-        "Influenced share of pipeline": "71.4%", "Bookings quarter to date": "USD 36.7k", "Quota attainment": "24.4%",
-        "Quota": "USD 150.0k", "Pipeline created": "USD 56.0k", "Pipeline coverage": "0.04x", "Accepted by sales": "2"}
-    # compared with 11-06 (the default: 14 days before): then 1 MQL (K1), 10,000 booked (O1), the same created
+        "MQLs": "3", "Followed up within SLA": "33.3%", "Marketing-sourced pipeline": "USD 40.0k",
+        "Bookings": "USD 36.7k", "Quota attainment": "24.4%", "Pipeline coverage": "0.04x"}
+    # compared with 11-06 (the default: 14 days before): then 1 MQL (K1), 10,000 booked (O1), the same created;
+    # every delta says since when
     deltas = {m.label: m.delta for m in at.metric}
-    assert deltas["MQLs"] == "+2"
-    assert deltas["Bookings quarter to date"] == "+USD 26.7k"
-    assert not deltas["Pipeline created"]  # nothing was created after 11-06
+    assert deltas["MQLs"] == "+2 since Nov 6"
+    assert deltas["Bookings"] == "+USD 26.7k since Nov 6"
+    assert deltas["Marketing-sourced pipeline"] == "no change since Nov 6"  # nothing was created after 11-06
+    assert at.query_params["overview_since"] == "2026-11-06"
+    # status against target and pace (targets from the definitions; the fixture's file sets an SLA target only)
+    status = [m.value for m in at.markdown]
+    assert "**SLA** :red[**Below target**] · target 80%" in status
+    assert "**Attainment** :red[**Behind**] · 44% of the even pace (no past quarters to compare with)" in status
     infos = [i.value for i in at.info]
     assert any("1 opportunity(ies) in a currency without an exchange rate" in i for i in infos)
     # an as-of date past the data is said, never silently accepted
     assert any("The data runs to 2026-11-19" in i and "as of 2026-11-20 are those of 2026-11-19" in i for i in infos)
     assert "Data through 2026-11-19 10:00 UTC" in at.caption[0].value
+    assert any("Sourced can exceed influenced" in c.value for c in at.caption)
+
+
+def test_overview_compare_date_from_the_link(metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run(metrics_db, monkeypatch, overview_since="2026-10-31", **Q4)
+    assert {m.label: m.delta for m in at.metric}["Bookings"] == "+USD 26.7k since Oct 31"
 
 
 def test_region_filter_from_the_url(metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = run(metrics_db, monkeypatch, region="EMEA", **Q4)
     got = tiles(at)
     # EMEA: O2 25,000 marketing-sourced, O4 16,000 sales; O2 booked at 0.75 = 26,667; Eve's quota 60,000
-    assert (got["MQLs"], got["Marketing-sourced pipeline"], got["Pipeline created"], got["Bookings quarter to date"],
-            got["Quota"], got["Quota attainment"]) == ("0", "USD 25.0k", "USD 41.0k", "USD 26.7k", "USD 60.0k", "44.4%")
+    assert (got["MQLs"], got["Marketing-sourced pipeline"], got["Bookings"], got["Quota attainment"]) == (
+        "0", "USD 25.0k", "USD 26.7k", "44.4%")
 
 
 def test_changing_a_filter_changes_tiles_and_the_url(metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = run(metrics_db, monkeypatch, **Q4)
     at.sidebar.selectbox(key="f_region").set_value("AMER").run()
     assert at.query_params["region"] == "AMER"
-    assert (tiles(at)["Pipeline created"], tiles(at)["Quota"]) == ("USD 15.0k", "USD 90.0k")
+    assert (tiles(at)["Marketing-sourced pipeline"], tiles(at)["Bookings"]) == ("USD 15.0k", "USD 10.0k")
     at.sidebar.selectbox(key="f_currency").set_value("EUR").run()
     # AMER in EUR: O1 10,000 USD at 0.80 and O3 5,000 USD at 0.75 (created 11-01)
-    assert tiles(at)["Pipeline created"] == "EUR 11.8k"
+    assert tiles(at)["Marketing-sourced pipeline"] == "EUR 11.8k"
     assert at.query_params["currency"] == "EUR"
 
 
@@ -87,7 +97,7 @@ def test_invalid_link_values_are_ignored_with_a_notice(metrics_db: Path, monkeyp
     assert any("`region=MARS`" in n for n in notices)
     assert any("`model=magic`" in n for n in notices)
     assert any("`owner=<script>`" in n for n in notices)
-    assert tiles(at)["Pipeline created"] == "USD 56.0k"  # all regions, as if the values were absent
+    assert tiles(at)["Marketing-sourced pipeline"] == "USD 40.0k"  # all regions, as if the values were absent
 
 
 PAGES = {
@@ -95,18 +105,44 @@ PAGES = {
     "pipeline": {"Pipeline created": "USD 56.0k", "Marketing-sourced": "USD 40.0k",
                  "Marketing-influenced": "USD 40.0k", "Influenced share": "71.4%"},
     "quota": {"Attainment": "24.4%", "Won": "USD 36.7k", "Gap": "USD 113.3k", "Coverage": "0.04x",
-              "Pace vs linear": "44.1%", "Pace vs typical quarter": "–", "Expected from open pipeline": "USD 5,000",
-              "New pipeline needed": "USD 108.3k", "New opportunities needed": "16", "MQLs needed": "–"},
+              "Pace vs linear": "44.1%", "Pace vs typical quarter": "–", "Expected from open pipeline": "USD 5,000"},
     "sla": {"Within SLA (wall clock)": "33.3%", "Within SLA (business hours)": "66.7%", "Untouched past target": "1",
             "Ignored": "0", "Median response": "40 min 00 s"},
     "regions": {"Bookings (USD, day's rates)": "USD 36.7k", "Bookings (USD, constant rates)": "USD 35.0k",
                 "Exchange-rate effect": "USD 1,667", "Deals without a rate": "1"},
-    "deals": {"Closed": "2 won · 1 lost", "Win rate (count)": "66.7%", "Win rate (amount)": "69.6%",
+    "deals": {"Closed": "2 won · 1 lost", "Win rate (count)": "66.7%", "Won amount": "USD 36.7k",
               "Average cycle (won)": "28 days"},
     "brief": {"MQLs handed off": "1", "Pipeline created": "USD 0", "Bookings": "USD 26.7k",
               "SLA compliance": "0.0%", "Attainment to date": "24.4%"},
     "data_quality": {"Objects loaded": "13 of 15", "Records loaded": "60", "Records rejected": "0",
-                     "Records excluded": "0", "Warnings": "3"},
+                     "Records excluded": "0", "To look at": "5"},
+}
+
+
+# The first row of every table, as the page shows it: human headers, key column first (shares in %, durations in
+# words, dates without a time; money and counts keep their numbers and get their format from dashboard/columns.py).
+FIRST_ROWS = {
+    "leads": [{"Split": "Web", "Leads": 2, "MQLs": 2, "Handed off": 1, "Accepted": 1, "Converted": 0, "Won": 0}],
+    "pipeline": [{"Attribution model": "First touch", "Pipeline created": 56000.0, "Attributed": 40000.0,
+                  "Unattributed": 16000.0}],
+    "quota": [{"Name": "Ada AE", "Region": "AMER", "Quota": 50000.0, "Won": 10000.0, "Attainment": 20.0,
+               "Gap": 40000.0, "Open pipeline": 0.0, "Coverage": 0.0, "Deals without a rate": 0.0}],
+    "sla": [{"Region": "AMER", "SLA target": "15 min", "MQLs": 3, "Touched": 2, "Within SLA": 1,
+             "Within SLA (business hours)": 2, "Untouched past target": 1, "Pending": 0, "Ignored": 0,
+             "Share within SLA": pytest.approx(100 / 3), "Share within SLA (business hours)": pytest.approx(200 / 3),
+             "Median response": "40 min", "90% answered within": "1 h 04 min",
+             "Median response (business hours)": "10 min", "90% answered within (business hours)": "10 min"}],
+    "regions": [{"Region": "AMER", "Currency": "USD", "Bookings (local)": 10000.0, "Bookings": 10000.0,
+                 "Bookings at constant rates": 10000.0, "Open pipeline (local)": 5000.0, "Open pipeline": 5000.0,
+                 "Open pipeline at constant rates": 5000.0, "Exchange-rate effect": 0.0, "Deals without a rate": 0}],
+    "deals": [{"Split": "Enterprise", "Won": 1, "Lost": 0, "Win rate": 100.0, "Won amount": 26666.67,
+               "Lost amount": 0.0, "Win rate (amount)": 100.0, "Average cycle": 31.0, "Deals without a rate": 0}],
+    "brief": [{"Event": "won", "Deal": "Berlin new", "Region": "EMEA", "Stage": "Closed Won",
+               "Date": dt.date(2026, 11, 10), "Deal Id": "O2", "Amount": 26666.67, "Owner": "Eve AE"}],
+    "data_quality": [{"Object": "Lead", "Problem": "lead_without_owner",
+                      "What happened": "leads owned by a queue or by nobody, so no rep is accountable for follow-up",
+                      "Records": 1, "Example Ids": "L3", "What to do": "Assign the leads in the CRM or fix the "
+                                                                        "assignment rules"}],
 }
 
 
@@ -114,6 +150,49 @@ PAGES = {
 def test_every_page_shows_exact_tiles(page: str, metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = run(metrics_db, monkeypatch, page=page, **Q4)
     assert tiles(at) == PAGES[page]
+    if page in FIRST_ROWS:
+        first = at.dataframe[0].value
+        assert first.head(1).to_dict("records") == FIRST_ROWS[page]
+
+
+@pytest.mark.parametrize("page", ["overview", *sorted(p for p in PAGES if p not in ("brief", "data_quality"))])
+def test_every_tile_opens_records_that_add_up_to_it(page: str, metrics_db: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each tile's drill-down query, run with the page's filters, gives rows that make the tile's number."""
+    from dashboard.db import connect
+    from data.store import Store
+    from queries import run_query
+
+    at = run(metrics_db, monkeypatch, page=None if page == "overview" else page, **Q4)
+    recorded = at.session_state["_drill_totals"]
+    shown = tiles(at)
+    assert recorded and set(recorded) <= set(shown)
+    f = at.session_state["filters"]
+    con = connect(Store(metrics_db).live_version())
+    for label, (drill, total) in recorded.items():
+        assert total is not None, label
+        params = f.params(measure=drill.measure, slice_kind=drill.slice_kind, slice_value=drill.slice_value,
+                          **dict(drill.extra), limit=1_000_000, offset=0)
+        rows = run_query(con, drill.query, params)
+        if drill.reconcile == "count":
+            got = float(len(rows))
+            assert len(rows) == 0 or int(rows["rows_total"].iloc[0]) == len(rows)
+        elif drill.reconcile == "share":
+            got = float(rows["wall_ok"].fillna(False).astype(bool).sum()) / len(rows)
+        else:
+            got = float(rows["amount"].fillna(0).sum())
+            assert len(rows) == 0 or round(float(rows["amount_total"].iloc[0]), 2) == round(got, 2)
+        assert round(got, 6) == round(total, 6), (label, got, total)
+
+
+def test_a_drill_down_pages_its_rows(metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run(metrics_db, monkeypatch, page="pipeline", **Q4)
+    at.button(key="drill-pipeline-created").click().run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if d.value.columns[0] == "Deal")
+    assert list(table.columns[:3]) == ["Deal", "Region", "Stage"] and len(table) == 5
+    assert table["Amount"].tolist()[:2] == [25000.0, 16000.0]  # largest first
+    assert any("**5** records, adding up to **USD 56,000**." in m.value for m in at.markdown)
 
 
 def test_pages_follow_the_owner_filter(metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -127,6 +206,7 @@ def test_definitions_page_renders_the_contract(metrics_db: Path, monkeypatch: py
     at = run(metrics_db, monkeypatch, page="definitions", **Q4)
     assert at.title[0].value == "Definitions"
     assert "Pipeline influenced" in [e.label for e in at.expander]
+    assert any(e.label == "MQL" for e in at.expander)  # the glossary, by concept
     assert any("fiscal_year_start_month = 1" in c.value for c in at.code)
 
 

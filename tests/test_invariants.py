@@ -67,6 +67,8 @@ CONCEPTS: dict[str, list[tuple[str, dict, Extract]]] = {
         ("region_currency", {}, total("bookings_reporting")),
         ("deals_win_rate", {"dimension": "region"}, total("won_amount")),
         ("deals_win_rate", {"dimension": "source"}, total("won_amount")),
+        ("deals_summary", {}, total("won_amount")),
+        ("region_currency_total", {}, total("bookings_reporting")),
         ("brief_changes", {"since": "quarter_start - 1"}, brief("Bookings")),
     ],
     "open_pipeline": [
@@ -76,11 +78,13 @@ CONCEPTS: dict[str, list[tuple[str, dict, Extract]]] = {
         ("quota_attainment", {}, level_total("rep", "open_pipeline")),
         ("quota_needed", {}, total("open_pipeline")),
         ("region_currency", {}, total("pipeline_reporting")),
+        ("region_currency_total", {}, total("pipeline_reporting")),
     ],
     "pipeline_created": [
         ("overview", {}, total("pipeline")),
         ("pipeline_generated", {}, total("amount")),
         ("pipeline_influenced", {}, total("amount")),
+        ("pipeline_summary", {}, total("pipeline")),
         ("brief_changes", {"since": "quarter_start - 1"}, brief("Pipeline created")),
         *[("attribution_ledger", {}, ledger_total(m)) for m in ("first_touch", "linear", "w_shaped", "full_path", "time_decay")],
         *[("attribution_credit", {"model": None}, model_total(m)) for m in ("first_touch", "u_shaped", "time_decay")],
@@ -88,10 +92,13 @@ CONCEPTS: dict[str, list[tuple[str, dict, Extract]]] = {
     "influenced": [
         ("overview", {}, total("influenced_pipeline")),
         ("pipeline_influenced", {}, total("influenced_amount")),
+        ("pipeline_summary", {}, total("influenced_pipeline")),
     ],
     "mqls": [
         ("overview", {}, total("mqls")),
         ("lead_funnel", {}, total("mqls")),
+        ("lead_funnel_total", {}, total("mqls")),
+        ("sla_summary", {}, total("mqls")),
         ("lead_funnel_by", {"dimension": "channel"}, total("mqls")),
         ("lead_funnel_by", {"dimension": "persona"}, total("mqls")),
         ("sla_by_region", {}, total("mqls")),
@@ -102,10 +109,12 @@ CONCEPTS: dict[str, list[tuple[str, dict, Extract]]] = {
     "handed_off": [
         ("overview", {}, total("handed_off")),
         ("lead_funnel", {}, total("handed_off")),
+        ("lead_funnel_total", {}, total("handed_off")),
         ("brief_changes", {"since": "quarter_start - 1"}, brief("MQLs handed off")),
     ],
     "sla_compliance": [
         ("overview", {}, lambda f: float(f["sla_compliance"].fillna(-1).iloc[0])),
+        ("sla_summary", {}, lambda f: float(f["compliance"].fillna(-1).iloc[0])),
         ("sla_by_region", {}, lambda f: float(f["within_target"].sum()) / float((f["mqls"] - f["pending"]).sum())
          if (f["mqls"] - f["pending"]).sum() else -1.0),
         ("brief_changes", {"since": "quarter_start - 1"}, lambda f: float(
@@ -131,6 +140,8 @@ NOT_A_CONCEPT = {
     "definitions_file", "definitions_regions", "definitions_settings", "definitions_stages", "filter_options",
     "filter_quarters", "mql_ignored", "pipeline_influenced_by_campaign", "pipeline_influenced_by_channel",
     "sla_response_histogram",
+    # drill-downs: the records behind a number (tests/test_dashboard.py proves they add up to every tile)
+    "drill_deals", "drill_leads", "drill_mqls", "drill_quota", "drill_touches",
 }
 
 

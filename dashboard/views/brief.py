@@ -8,15 +8,15 @@ import streamlit as st
 
 from dashboard import db
 from dashboard.brief_export import format_measure, measure_kind, render_csv, render_html
-from dashboard.components import fmt_money_short, page_header, table, tile
-from dashboard.filters import current
+from dashboard.components import fmt_money_short, page_header, section, tile
+from dashboard.filters import current, page_date
 from dashboard.formats import fmt_delta
 from dashboard.notes import segment_quota_note
 
 f = current()
 page_header("1:1 brief", f.describe())
-since = st.date_input("Since the last 1:1 on", value=f.as_of - dt.timedelta(days=14), max_value=f.as_of - dt.timedelta(days=1),
-                      key="brief_since")
+since = page_date("Since the last 1:1 on", "brief_since", f.as_of - dt.timedelta(days=14), None,
+                  f.as_of - dt.timedelta(days=1))
 changes = db.query("brief_changes", **f.params(since=since))
 movers = db.query("brief_movers", **f.params(since=since))
 
@@ -28,14 +28,10 @@ for col, row in zip(cols, changes.itertuples(index=False), strict=True):
             row.measure, row.current, f.currency)
         tile(row.measure, shown, "brief_changes", fmt_delta(kind, row.change, f.currency))
 segment_quota_note(f)
-st.caption(f"From {since:%Y-%m-%d} (exclusive) to {f.as_of:%Y-%m-%d}; deltas against the {(f.as_of - since).days} "
-           "days before.")
+st.caption(f"Changes since {since:%Y-%m-%d} (the end of that day) to {f.as_of:%Y-%m-%d}, against the "
+           f"{(f.as_of - since).days} days before.")
 
-st.subheader(db.title("brief_movers"), help=db.definition("brief_movers"))
-if movers.empty:
-    st.info("No deal was created, won or lost in this window.")
-else:
-    table(movers, "brief_movers.csv")
+section("brief_movers", movers, "brief_movers.csv", empty="No deal was created, won or lost in this window.")
 
 title = f"1:1 brief {since:%Y-%m-%d} to {f.as_of:%Y-%m-%d}"
 d1, d2 = st.columns(2)

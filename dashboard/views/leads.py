@@ -5,20 +5,22 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, db
-from dashboard.components import empty_state, fmt_int, fmt_pct, page_header, table, tile
-from dashboard.filters import current
+from dashboard.components import empty_state, fmt_int, fmt_pct, page_header, section, tile
+from dashboard.drill import Drill, on_select, show
+from dashboard.filters import current, page_choice
 
 f = current()
 page_header("Leads & handoff", f.describe())
-funnel = db.query("lead_funnel", **f.params())
-totals = funnel[["leads", "mqls", "handed_off", "accepted", "converted", "won"]].sum()
+totals = db.query("lead_funnel_total", **f.params()).iloc[0]
 
 cols = st.columns(6)
-labels = [("Leads", "leads"), ("MQLs", "mqls"), ("Handed off", "handed_off"), ("Accepted", "accepted"),
-          ("Converted", "converted"), ("Won", "won")]
-for col, (label, key) in zip(cols, labels, strict=True):
+labels = [("Leads", "leads", Drill("drill_leads", reconcile="count")),
+          *[(label, key, Drill("drill_mqls", key, reconcile="count")) for label, key in
+            (("MQLs", "mqls"), ("Handed off", "handed_off"), ("Accepted", "accepted"), ("Converted", "converted"),
+             ("Won", "won"))]]
+for col, (label, key, drill) in zip(cols, labels, strict=True):
     with col:
-        tile(label, fmt_int(totals[key]), "lead_funnel")
+        tile(label, fmt_int(totals[key]), "lead_funnel_total", drill=drill, total=totals[key])
 
 if totals["mqls"] == 0 and totals["leads"] == 0:
     empty_state("No leads or MQLs in this quarter for these filters.",
@@ -29,19 +31,18 @@ else:
         st.plotly_chart(charts.funnel(["MQLs", "Handed off", "Accepted", "Converted", "Won"],
                                       [int(totals[k]) for k in ("mqls", "handed_off", "accepted", "converted", "won")],
                                       "From MQL to won"), width="stretch")
-        st.caption(f"Accepted / MQLs: {fmt_pct(totals['accepted'] / totals['mqls'] if totals['mqls'] else None)}")
+        st.caption(f"Accepted / MQLs: {fmt_pct(totals['accepted_share'])}")
     with right:
-        dimension = st.radio("Split by", ["source", "channel", "persona", "region"], horizontal=True, key="leads_by",
-                             format_func=lambda d: {"source": "Lead source", "channel": "Hand-raise channel",
-                                                    "persona": "Persona", "region": "Region"}[d])
+        names = {"source": "Lead source", "channel": "Hand-raise channel", "persona": "Persona", "region": "Region"}
+        dimension = page_choice("Split by", list(names), "leads_by", names.get)
         by = db.query("lead_funnel_by", **f.params(dimension=dimension))
-        st.plotly_chart(charts.bars(by, "value", "mqls", f"MQLs by {dimension}", "MQLs"), width="stretch")
-    st.subheader(db.title("lead_funnel_by"), help=db.definition("lead_funnel_by"))
-    table(by, f"funnel_by_{dimension}.csv")
+        event = st.plotly_chart(charts.bars(by, "value", "mqls", f"MQLs by {names[dimension].lower()}", "MQLs"),
+                                width="stretch", on_select="rerun", selection_mode="points", key="leads_chart")
+        point = on_select(event, "leads_chart")
+        if point:
+            show(Drill("drill_mqls", "mqls", dimension, reconcile="count").sliced(dimension, point.get("x")),
+                 f"MQLs: {point.get('x')}", "leads_chart")
+    section("lead_funnel_by", by, f"funnel_by_{dimension}.csv")
 
-st.subheader(db.title("mql_ignored"), help=db.definition("mql_ignored"))
-ignored = db.query("mql_ignored", **f.params())
-if ignored.empty:
-    st.success("No MQL in this quarter waited longer than the 'ignored' threshold.")
-else:
-    table(ignored, "ignored_mqls.csv")
+section("mql_ignored", db.query("mql_ignored", **f.params()), "ignored_mqls.csv",
+        empty="No MQL in this quarter waited longer than the 'ignored' threshold.")

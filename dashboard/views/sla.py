@@ -5,52 +5,73 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, db
-from dashboard.components import empty_state, fmt_int, fmt_minutes, fmt_pct, page_header, table, tile
+from dashboard.components import empty_state, fmt_int, fmt_minutes, fmt_pct, page_header, section, tile
+from dashboard.drill import Drill, on_select, show
 from dashboard.filters import current
+from dashboard.targets import targets
+
+MIN_WEEKLY_MQLS = 5  # a week with fewer MQLs swings 0-100% on one touch: its point is not drawn (the table has it)
 
 f = current()
 page_header("Follow-up SLA", f.describe())
-by_region = db.query("sla_by_region", **f.params())
-if by_region.empty:
+summary = db.query("sla_summary", **f.params()).iloc[0]
+if int(summary["mqls"]) == 0:
     empty_state("No MQLs in this quarter for these filters.",
                 "The SLA needs MQLs (hand-raise campaign members) and activities (Task, Event) in the export.")
     st.stop()
 
-judged = int((by_region["mqls"] - by_region["pending"]).sum())
 t1, t2, t3, t4, t5 = st.columns(5)
 with t1:
-    tile("Within SLA (wall clock)", fmt_pct(by_region["within_target"].sum() / judged if judged else None), "sla_by_region")
+    tile("Within SLA (wall clock)", fmt_pct(summary["compliance"]), "sla_summary",
+         drill=Drill("drill_mqls", "judged", reconcile="share"), total=summary["compliance"])
 with t2:
-    tile("Within SLA (business hours)",
-         fmt_pct(by_region["within_target_business"].sum() / judged if judged else None), "sla_by_region")
+    tile("Within SLA (business hours)", fmt_pct(summary["compliance_business"]), "sla_summary",
+         drill=Drill("drill_mqls", "judged_business", reconcile="count"), total=summary["judged_business"])
 with t3:
-    tile("Untouched past target", fmt_int(by_region["breached_untouched"].sum()), "sla_by_region")
+    tile("Untouched past target", fmt_int(summary["breached_untouched"]), "sla_summary",
+         drill=Drill("drill_mqls", "breached_untouched", reconcile="count"), total=summary["breached_untouched"])
 with t4:
-    tile("Ignored", fmt_int(by_region["ignored"].sum()), "sla_by_region")
+    tile("Ignored", fmt_int(summary["ignored"]), "sla_summary", drill=Drill("drill_mqls", "ignored", reconcile="count"),
+         total=summary["ignored"])
 with t5:
-    single = by_region["median_minutes"].iloc[0] if len(by_region) == 1 else None
-    tile("Median response" if single is not None else "MQLs", fmt_minutes(single) if single is not None
-         else fmt_int(by_region["mqls"].sum()), "sla_by_region")
+    tile("Median response", fmt_minutes(summary["median_minutes"]), "sla_summary",
+         drill=Drill("drill_mqls", "touched", reconcile="count"), total=summary["touched"])
+goal = targets().sla_compliance
+st.caption(f"{fmt_int(summary['judged'])} of {fmt_int(summary['mqls'])} MQLs judged so far ({fmt_int(summary['pending'])} "
+           f"still within their target); company target: {goal:.0%} of MQLs within SLA.")
 
+by_region = db.query("sla_by_region", **f.params())
 left, right = st.columns(2)
 with left:
     histogram = db.query("sla_response_histogram", **f.params())
-    st.plotly_chart(charts.response_histogram(histogram, by_region["target_minutes"].tolist()), width="stretch")
+    event = st.plotly_chart(charts.response_histogram(histogram, by_region["target_minutes"].tolist()), width="stretch",
+                            on_select="rerun", selection_mode="points", key="sla_histogram")
+    point = on_select(event, "sla_histogram")
+    if point and point.get("customdata") is not None:
+        start = int(point["customdata"] if not isinstance(point["customdata"], list) else point["customdata"][0])
+        show(Drill("drill_mqls", "touched", "bin", str(start), "count"), f"{charts.bin_label(start)} min",
+             "sla_histogram")
 with right:
     buckets = db.query("sla_response_buckets", **f.params())
-    st.plotly_chart(charts.bars(buckets, "bucket", "conversion_rate", "What slow follow-up costs: MQL to opportunity",
-                                "conversion"), width="stretch")
+    event = st.plotly_chart(charts.bars(buckets, "bucket", "conversion_rate",
+                                        "What slow follow-up costs: MQL to opportunity", "conversion"),
+                            width="stretch", on_select="rerun", selection_mode="points", key="sla_buckets")
+    point = on_select(event, "sla_buckets")
+    if point:
+        show(Drill("drill_mqls", "mqls", "bucket", str(point.get("x")), "count"), f"first touch {point.get('x')}",
+             "sla_buckets")
 
-st.subheader(db.title("sla_by_region"), help=db.definition("sla_by_region"))
-shown = by_region.copy()
-for col in ("median_minutes", "p90_minutes", "median_business_minutes", "p90_business_minutes"):
-    shown[col] = shown[col].map(fmt_minutes)
-table(shown, "sla_by_region.csv")
-
-st.subheader(db.title("sla_by_rep"), help=db.definition("sla_by_rep"))
-table(db.query("sla_by_rep", **f.params()), "sla_by_rep.csv")
+section("sla_by_region", by_region, "sla_by_region.csv")
+section("sla_by_rep", db.query("sla_by_rep", **f.params()), "sla_by_rep.csv")
 
 weekly = db.query("sla_by_week", **f.params())
 if not weekly.empty:
-    st.plotly_chart(charts.line(weekly, "week_start", "compliance", "region", "Compliance by week", "within SLA"),
-                    width="stretch")
+    event = st.plotly_chart(charts.weekly_compliance(weekly, goal, MIN_WEEKLY_MQLS), width="stretch",
+                            on_select="rerun", selection_mode="points", key="sla_weekly")
+    point = on_select(event, "sla_weekly")
+    if point:
+        week = str(point.get("x"))[:10]
+        region = (point.get("customdata") or [f.region])[0]
+        show(Drill("drill_mqls", "judged", "week", week, "share", (("region", region),)), f"{region}, week of {week}",
+             "sla_weekly")
+    section("sla_by_week", weekly, "sla_by_week.csv")
