@@ -133,10 +133,10 @@ def test_pages_agree_and_say_what_a_segment_leaves_out(tmp_path: Path, monkeypat
     quota = {m.label: m.value for m in _app(single_db, monkeypatch, "quota", quarter="2026-10-01", as_of="2026-11-20").metric}
     brief = {m.label: m.value for m in _app(single_db, monkeypatch, "brief", quarter="2026-10-01", as_of="2026-11-20").metric}
     assert overview["Quota attainment"] == quota["Attainment"] == brief["Attainment to date"] == "55.0%"
-    assert overview["Bookings quarter to date"] == quota["Won"] == "USD 55.0k"
+    assert overview["Bookings"] == quota["Won"] == "USD 55.0k"
     smb = _app(single_db, monkeypatch, quarter="2026-10-01", as_of="2026-11-20", segment="SMB")
     tiles = {m.label: m.value for m in smb.metric}
-    assert (tiles["Bookings quarter to date"], tiles["Quota"], tiles["Quota attainment"], tiles["MQLs"]) == (
+    assert (tiles["Bookings"], tiles["Quota attainment"], tiles["Pipeline coverage"], tiles["MQLs"]) == (
         "USD 10.0k", "–", "–", "1")
     assert any("quotas are set per owner, not per segment" in c.value for c in smb.caption)
     past = _app(single_db, monkeypatch, quarter="2026-10-01", as_of="2026-11-10")
