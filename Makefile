@@ -10,7 +10,7 @@ LOAD_SCALE ?= small
 SESSIONS ?= 25
 PORT   ?= 8501
 
-.PHONY: run test install install-dev browser sample db lint bench load clean screenshots
+.PHONY: run test test-fast install install-dev browser sample db lint bench load clean screenshots
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,8 +59,12 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 
 test: install-dev browser
-	$(VENV)/bin/ruff check .
+	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest -q
+
+# Everything but the browser, kill and property tests (marked slow): a quick check while working.
+test-fast: install-dev
+	$(PY) -m pytest -q -m "not slow"
 
 # Refresh the README's screenshots from the browser test.
 screenshots: install-dev browser

@@ -18,23 +18,18 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from data.ingest import SCHEMA_VERSION
-from data.store import Store
+from data.store import SCHEMA_VERSION, Store, default_db_path
 from queries import load_query, run_query
-
-DEFAULT_DB = "warehouse/crm.duckdb"
 
 
 def live_db_path() -> Path:
-    """The live database path: $CRM_DB, else warehouse/crm.duckdb under the project root."""
-    root = Path(__file__).resolve().parent.parent
-    path = Path(os.environ.get("CRM_DB", DEFAULT_DB))
-    return path if path.is_absolute() else root / path
+    """The live database path (data/store.py: $CRM_DB, else warehouse/crm.duckdb, from the project root)."""
+    return default_db_path()
 
 
 def shown_db_path() -> str:
     """The live path as configured ($CRM_DB as given, else the default), for messages: never a resolved version file."""
-    return os.environ.get("CRM_DB", DEFAULT_DB)
+    return os.environ.get("CRM_DB", "warehouse/crm.duckdb")
 
 
 def live_version() -> Path | None:

@@ -1,4 +1,8 @@
-"""Where the live database lives, and how a new one replaces it atomically.
+"""Where the live database lives, which schema it has, and how a new one replaces it atomically.
+
+The default location is defined here and only here: $CRM_DB when set, else warehouse/crm.duckdb; a
+relative path is taken from the project root, so the dashboard, the ingest and the command line find
+the same file wherever they are started from.
 
 The live path (e.g. `warehouse/crm.duckdb`) is a symbolic link to one immutable version file in
 `warehouse/crm.duckdb.versions/`. An ingest builds a new version under a temporary name, checks
@@ -17,6 +21,40 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+import duckdb
+
+# Bumped whenever the tables a load builds change; a database of another version must be reloaded.
+SCHEMA_VERSION = "11"
+
+
+def project_root() -> Path:
+    """The folder holding definitions.toml, data/, queries/ and dashboard/."""
+    return Path(__file__).resolve().parent.parent
+
+
+def default_db_path() -> Path:
+    """The live database path: $CRM_DB, else warehouse/crm.duckdb; relative paths from the project root."""
+    path = Path(os.environ.get("CRM_DB", "warehouse/crm.duckdb"))
+    return path if path.is_absolute() else project_root() / path
+
+
+DEFAULT_DB = default_db_path()
+
+
+def schema_version(db_path: str | Path) -> str | None:
+    """The schema version a database was built with (None when missing or unreadable)."""
+    try:
+        con = duckdb.connect(str(db_path), read_only=True)
+    except (duckdb.Error, OSError):
+        return None
+    try:
+        rows = con.execute("SELECT value FROM cfg_setting WHERE key = 'schema_version'").fetchall()
+        return rows[0][0] if rows else None
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
 
 
 class IngestBusy(RuntimeError):

@@ -19,9 +19,8 @@ from typing import Any
 
 import duckdb
 
+from data.store import default_db_path
 from queries import QueryError, all_queries, load_query, run_query
-
-DEFAULT_DB = "warehouse/crm.duckdb"
 
 
 def default_params(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -53,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("name", nargs="?", help="query name (see --list)")
     parser.add_argument("--list", action="store_true", help="list every query with its one-line definition")
     parser.add_argument("--catalogue", action="store_true", help="print the metric catalogue as a Markdown table")
-    parser.add_argument("--db", default=DEFAULT_DB)
+    parser.add_argument("--db", default=str(default_db_path()))
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
     args = parser.parse_args(argv)

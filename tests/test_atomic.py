@@ -15,6 +15,8 @@ from data.ingest import ingest
 from data.store import Store
 from tests.conftest import ROOT_DIR, TINY, rows
 
+pytestmark = pytest.mark.slow  # browser, kill and property tests: `make test-fast` leaves them out
+
 KILL_POINTS = ["record(s) read", "values and Ids checked", "built stg_users", "built stg_campaign_members",
                "checking references", "checks passed"]
 

@@ -1,7 +1,7 @@
 """Attribution models over random journeys: shares sum to 1 and money credits to the exact amount.
 
-The real SQL (data/derived/02_opportunity_state.sql, 05_opportunity_touch.sql, 06_attribution.sql, 07_deals.sql,
-12_attribution_credits.sql and queries/attribution_credit.sql)
+The real model files (data/model/00_config.sql, 31_macros.sql, 33_opportunity_state.sql, 50_opportunity_touch.sql,
+51_attribution.sql, 60_deals.sql, 65_attribution_credits.sql) and queries/attribution_credit.sql
 runs on small in-memory canonical tables built from each generated journey.
 """
 
@@ -11,13 +11,18 @@ import datetime as dt
 from decimal import Decimal
 
 import duckdb
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from data.config import load_definitions
+from data.ingest.build import macro_values, render
 from queries import run_query
 from tests.conftest import ROOT_DIR
 
-DERIVED = ROOT_DIR / "data" / "derived"
+pytestmark = pytest.mark.slow  # browser, kill and property tests: `make test-fast` leaves them out
+
+MODEL = ROOT_DIR / "data" / "model"
 MODELS = ["first_touch", "last_touch", "linear", "u_shaped", "w_shaped", "full_path", "time_decay"]
 CREATED = dt.datetime(2026, 6, 1, 12, 0)
 
@@ -34,9 +39,10 @@ journey = st.tuples(
 
 
 def _environment(touches: list[tuple[int, str, bool]], amount: Decimal, stage: str) -> duckdb.DuckDBPyConnection:
+    """The model's real files (config tables, macros, deal state, touches, shares, credits) over one generated deal."""
     con = duckdb.connect()
+    con.execute((MODEL / "00_config.sql").read_text())
     con.execute("""
-        CREATE TABLE cfg_setting (key VARCHAR, value VARCHAR);
         INSERT INTO cfg_setting VALUES ('lookback_days', '90'), ('include_account_contacts', 'false'),
             ('time_decay_half_life_days', '7'), ('responded_only', 'true');
         CREATE TABLE stg_opportunities (opportunity_id VARCHAR, account_id VARCHAR, owner_id VARCHAR, created_at TIMESTAMP,
@@ -45,7 +51,6 @@ def _environment(touches: list[tuple[int, str, bool]], amount: Decimal, stage: s
             is_marketing_lead_source BOOLEAN, campaign_id VARCHAR, opportunity_type VARCHAR, probability DOUBLE);
         CREATE TABLE stg_opportunity_stage_history (opportunity_history_id VARCHAR, opportunity_id VARCHAR,
             stage_name VARCHAR, amount DECIMAL(18,2), close_date DATE, changed_at TIMESTAMP);
-        CREATE TABLE cfg_stage (stage_name VARCHAR, stage_category VARCHAR);
         CREATE TABLE stg_opportunity_contact_roles (opportunity_id VARCHAR, contact_id VARCHAR);
         CREATE TABLE stg_contacts (contact_id VARCHAR, account_id VARCHAR);
         CREATE TABLE stg_campaigns (campaign_id VARCHAR, channel VARCHAR, campaign_name VARCHAR);
@@ -53,19 +58,15 @@ def _environment(touches: list[tuple[int, str, bool]], amount: Decimal, stage: s
             person_id VARCHAR, touched_at TIMESTAMP, has_responded BOOLEAN, is_hand_raise BOOLEAN);
         INSERT INTO stg_campaigns VALUES ('C-Email', 'Email', 'e'), ('C-Webinar', 'Webinar', 'w'), ('C-Website', 'Website', 's');
         INSERT INTO stg_opportunity_contact_roles VALUES ('O', 'K1'), ('O', 'K2');
+        CREATE TABLE fx_daily (currency_code VARCHAR, rate_date DATE, rate DECIMAL(18, 9), source VARCHAR);
+        INSERT INTO fx_daily VALUES ('USD', DATE '2026-06-01', 1, 'corporate');
         CREATE TABLE fx_conversion (from_currency VARCHAR, to_currency VARCHAR, rate_date DATE, factor DOUBLE);
         INSERT INTO fx_conversion VALUES ('USD', 'USD', DATE '2026-06-01', 1.0);
-        CREATE MACRO fx_day(d) AS DATE '2026-06-01';
-        CREATE MACRO to_money(x) AS CAST(round(x, 2) AS DECIMAL(18, 2));
-        CREATE MACRO convert_money(amount, factor) AS CAST(round(CAST(amount AS DOUBLE) * factor, 2) AS DECIMAL(18, 2));
         CREATE TABLE stg_users (user_id VARCHAR, manager_id VARCHAR, region VARCHAR);
         CREATE TABLE stg_quotas (quota_id VARCHAR, owner_id VARCHAR, period_start_date DATE, amount DECIMAL(18, 2),
             currency_code VARCHAR);
-        CREATE MACRO unknown_region() AS 'Unassigned';
-        CREATE MACRO rate_date(measure, created, closed, as_of, period_start) AS CAST(created AS DATE);
-        CREATE MACRO owned_by(owner, who) AS
-            who IS NULL OR owner = who OR owner IN (SELECT user_id FROM stg_users WHERE manager_id = who);
     """)
+    con.execute(render((MODEL / "31_macros.sql").read_text(), macro_values(con, load_definitions())))
     close = CREATED.date() + dt.timedelta(days=30)
     con.execute("INSERT INTO stg_opportunities VALUES ('O', 'A', 'U', ?, ?, ?, ?, ?, 'USD', 'AMER', 'SMB', 'Deal', ?, "
                 "NULL, false, NULL, NULL, NULL)", [CREATED, CREATED.date(), close, stage, amount, stage])
@@ -73,9 +74,9 @@ def _environment(touches: list[tuple[int, str, bool]], amount: Decimal, stage: s
         con.execute("INSERT INTO stg_campaign_members VALUES (?, ?, ?, ?, ?, true, ?)",
                     [f"M{i:02d}", f"C-{channel}", f"K{1 + i % 2}", f"K{1 + i % 2}", CREATED + dt.timedelta(hours=hours),
                      hand_raise])
-    for name in ("02_opportunity_state.sql", "05_opportunity_touch.sql", "06_attribution.sql", "07_deals.sql",
-                 "12_attribution_credits.sql"):
-        con.execute((DERIVED / name).read_text())
+    for name in ("33_opportunity_state.sql", "50_opportunity_touch.sql", "51_attribution.sql", "60_deals.sql",
+                 "65_attribution_credits.sql"):
+        con.execute((MODEL / name).read_text())
     return con
 
 

@@ -30,6 +30,8 @@ if not Path(CHROMIUM).exists():
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
+pytestmark = pytest.mark.slow  # browser, kill and property tests: `make test-fast` leaves them out
+
 PAGES = ["Overview", "Leads & handoff", "Pipeline & attribution", "Quota & pacing", "Follow-up SLA", "Regions & currency",
          "Deals", "1:1 brief", "Definitions", "Data quality"]
 

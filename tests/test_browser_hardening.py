@@ -22,6 +22,8 @@ from tests.conftest import ROOT_DIR
 from tests.test_app_hardening import EVIL_CHANNEL, nasty_export
 from tests.test_browser import CHROMIUM, _free_port, _settle
 
+pytestmark = pytest.mark.slow  # browser, kill and property tests: `make test-fast` leaves them out
+
 # Every link and image on the page that points outside the dashboard, from HTML or SVG (Plotly uses xlink:href).
 _FOREIGN = """() => [...document.querySelectorAll('a, img, image')].filter(e => (e.getAttribute('href') ||
     e.getAttribute('xlink:href') || e.getAttribute('src') || '').includes('evil')).map(e => {

@@ -15,7 +15,7 @@ import pytest
 
 from data.config import ConfigError
 from data.ingest import ingest
-from data.reader import IngestError
+from data.ingest.read import IngestError
 from data.store import IngestBusy, IngestLock, Store
 from tests.conftest import MESSY, ROOT_DIR, TINY, export_with, load, rows
 
@@ -140,7 +140,7 @@ def test_fifteen_character_ids_join_their_eighteen_character_form(tmp_path: Path
 
 
 def test_fifteen_to_eighteen_matches_salesforce() -> None:
-    from data.ingest import _id18_sql
+    from data.ingest.typed import id18_sql as _id18_sql
 
     con = duckdb.connect()
     assert con.execute(f"SELECT {_id18_sql(chr(39) + '001A0000006Vm9r' + chr(39))}").fetchone() == ("001A0000006Vm9rIAC",)

@@ -16,12 +16,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from data import discover
-from data import ingest as ingest_module
 from data.config import ConfigError
-from data.ingest import ingest, main
-from data.preflight import StorageError
-from data.reader import IngestError
+from data.ingest import discover, ingest, main
+from data.ingest import load as ingest_module
+from data.ingest.preflight import StorageError
+from data.ingest.read import IngestError
 from data.store import Store
 from tests.conftest import ROOT_DIR, TINY, export_with, load, rows
 
@@ -171,7 +170,7 @@ def test_full_disk_is_a_named_error_and_leaves_nothing(tmp_path: Path, db_path: 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", "/tmp/crm-ingest-x/export/Lead.csv")
 
-    monkeypatch.setattr(ingest_module, "_create_macros", full)
+    monkeypatch.setattr(ingest_module, "create_typing_macros", full)
     with pytest.raises(StorageError, match=r"no space left on the device while writing /tmp/crm-ingest-x.*TMPDIR"):
         ingest(TINY, db_path, quiet=True)
     live_unchanged(db_path, before)
@@ -184,7 +183,7 @@ def test_full_disk_from_the_command_line_exits_5_without_a_traceback(tmp_path: P
     def full(*args, **kwargs):
         raise duckdb.IOException('Could not write file "x.duckdb": No space left on device')
 
-    monkeypatch.setattr(ingest_module, "_create_macros", full)
+    monkeypatch.setattr(ingest_module, "create_typing_macros", full)
     assert main([str(TINY), "--db", str(db_path), "--quiet"]) == 5
     err = capsys.readouterr().err
     assert "no space left on the device" in err and "Traceback" not in err
@@ -260,7 +259,7 @@ def test_unexpected_error_gives_a_message_and_a_log_not_a_traceback(db_path: Pat
     def bug(*args, **kwargs):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(ingest_module, "_create_macros", bug)
+    monkeypatch.setattr(ingest_module, "create_typing_macros", bug)
     assert main([str(TINY), "--db", str(db_path), "--quiet"]) == 70
     err = capsys.readouterr().err
     assert "Ingest failed unexpectedly (ZeroDivisionError: division by zero)" in err and "Traceback" not in err

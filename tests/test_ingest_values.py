@@ -15,7 +15,7 @@ import pytest
 
 from data.config import ConfigError
 from data.ingest import ingest
-from data.reader import IngestError
+from data.ingest.read import IngestError
 from tests.conftest import ROOT_DIR, TINY, export_with, load, rows
 
 

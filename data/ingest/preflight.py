@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from data.reader import IngestError, Problem
+from data.ingest.read import IngestError, Problem
 from data.store import Store
 
 _DUCKDB_MAGIC = b"DUCK"

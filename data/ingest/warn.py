@@ -10,17 +10,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-
-@dataclass(frozen=True)
-class Warning_:
-    """A recorded warning: what, where, how many, and a few Ids to look up in the CRM."""
-
-    code: str
-    object: str
-    message: str
-    count: int
-    sample_ids: list[str]
-    advice: str = ""
+from data.ingest.context import LoadWarning
 
 
 @dataclass(frozen=True)
@@ -94,14 +84,14 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def run_checks(con: duckdb.DuckDBPyConnection, sample_size: int = 5) -> list[Warning_]:
+def run_checks(con: duckdb.DuckDBPyConnection, sample_size: int = 5) -> list[LoadWarning]:
     """Run every check; return the ones that found records, with counts and sample Ids."""
     found = []
     for check in CHECKS:
         count, sample = con.execute(
             f"SELECT count(*), list(id ORDER BY id)[1:{int(sample_size)}] FROM ({check.sql}) AS t(id)").fetchall()[0]
         if count:
-            found.append(Warning_(check.code, check.object, check.message, int(count), [str(s) for s in sample],
+            found.append(LoadWarning(check.code, check.object, check.message, int(count), [str(s) for s in sample],
                                   check.advice))
     return found
 

@@ -13,7 +13,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from data.reader import IngestError, Problem
+from data.ingest.read import IngestError, Problem
 from data.schema import object_for_file
 
 Grouped = dict[str, list[tuple[Path, str]]]

@@ -28,7 +28,7 @@ from typing import Any
 import duckdb
 
 from data.config import ConfigError, Definitions
-from data.reader import Problem, quote_ident
+from data.ingest.read import Problem, quote_ident
 
 SAMPLE_LIMIT = 1000  # records listed per rule and column before counting the rest
 _INVISIBLE = "[\\s\\x{00}-\\x{1f}\\x{7f}-\\x{9f}\\x{a0}\\x{ad}\\x{200b}-\\x{200f}\\x{2028}-\\x{202e}\\x{2060}-\\x{2064}\\x{feff}]"

@@ -1,0 +1,81 @@
+"""`python -m data.ingest`: the command line, its exit codes and messages (never a traceback)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+from data.config import ConfigError
+from data.ingest.load import ingest
+from data.ingest.preflight import StorageError
+from data.ingest.read import IngestError
+from data.store import DEFAULT_DB, SCHEMA_VERSION, IngestBusy, schema_version
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; returns the exit code."""
+    if argv is None:
+        argv = sys.argv[1:]
+    if argv[:1] == ["--check"]:
+        path = Path(argv[1] if len(argv) > 1 else DEFAULT_DB)
+        found = schema_version(path) if path.exists() else None
+        if found == SCHEMA_VERSION:
+            print(f"{path}: current (schema {found})")
+            return 0
+        print(f"{path}: {'missing' if not path.exists() else f'built by another version (schema {found})'}; "
+              f"load the export again", file=sys.stderr)
+        return 4
+    parser = argparse.ArgumentParser(
+        prog="python -m data.ingest",
+        description="Load a CRM export into a new DuckDB version and make it live only when every check passed.")
+    parser.add_argument("export_path", help="folder or .zip of CSV exports (one file per object)")
+    parser.add_argument("--db", default=str(DEFAULT_DB), help=f"live database path (default {DEFAULT_DB})")
+    parser.add_argument("--config", default=None, help="definitions file (default definitions.toml)")
+    parser.add_argument("--encoding", default=None, help="encoding of every file, e.g. cp1252 (default from config)")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument("--allow-shrink", action="store_true",
+                        help="load even when an object lost more than ingest.max_shrink_share of its records")
+    args = parser.parse_args(argv)
+    try:
+        summary = ingest(args.export_path, args.db, args.config, args.encoding, args.quiet, args.allow_shrink)
+    except IngestError as exc:
+        print(f"Ingest refused; the live database was not changed. {exc.total} problem(s):\n{exc.render()}",
+              file=sys.stderr)
+        return 1
+    except ConfigError as exc:
+        print(f"Ingest refused; the live database was not changed.\n{exc}", file=sys.stderr)
+        return 2
+    except IngestBusy as exc:
+        print(f"Ingest refused: {exc}", file=sys.stderr)
+        return 3
+    except StorageError as exc:
+        print(f"Ingest failed; the live database was not changed. {exc}", file=sys.stderr)
+        return 5
+    except KeyboardInterrupt:
+        print("Ingest interrupted; the live database was not changed.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last resort: a message and a log file, never a traceback
+        return _unexpected(exc)
+    counts = ", ".join(f"{t} {n:,}" for t, n in summary.tables.items())
+    print(f"Loaded {summary.db_path} ({summary.version_path.name}): {counts}")
+    for code, obj, message, count, sample, _ in summary.warnings:
+        print(f"warning [{code}] {obj}: {message}" + (f" - {count:,}" if count else "")
+              + (f" e.g. {', '.join(sample[:3])}" if sample else ""))
+    return 0
+
+
+def _unexpected(exc: Exception) -> int:
+    """Report an unexpected failure in one paragraph; the traceback goes to a log file for a bug report."""
+    log = Path(tempfile.gettempdir()) / f"crm-ingest-error-{os.getpid()}.log"
+    try:
+        log.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+        where = f"Details for a bug report: {log}"
+    except OSError:
+        where = "(the details could not be written to a log file)"
+    print(f"Ingest failed unexpectedly ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}); "
+          f"the live database was not changed. {where}", file=sys.stderr)
+    return 70

@@ -1,0 +1,145 @@
+"""One load, step by step: discover the files, read them, type and check every value, build the model, report, switch.
+
+The steps live in their own modules (discover, objects, typed, validate, check, build, report, switch);
+this one runs them in order over one LoadContext.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from data.config import ConfigError, Definitions, load_definitions
+from data.ingest.build import build_model
+from data.ingest.check import decide, drop_excluded, mark_rejected, problem_order
+from data.ingest.context import IngestSummary, LoadContext, LoadWarning, Progress
+from data.ingest.discover import discover
+from data.ingest.objects import is_salesforce_layout, load_object
+from data.ingest.preflight import StorageError, check_db_path, export_read_error, is_storage_failure, storage_error
+from data.ingest.read import IngestError, Problem
+from data.ingest.report import collect_warnings, currency_warnings, staging_tables, write_report
+from data.ingest.switch import build_and_publish
+from data.ingest.typed import create_typed_table, create_typing_macros, duplicate_problems, type_problems
+from data.ingest.validate import check_values
+from data.schema import OBJECTS
+from data.store import DEFAULT_DB, IngestBusy, IngestLock, Store, project_root
+
+
+def ingest(export_path: str | Path, db_path: str | Path = DEFAULT_DB, config_path: str | Path | None = None,
+           encoding: str | None = None, quiet: bool = False, allow_shrink: bool = False) -> IngestSummary:
+    """Load an export into a new database version and switch the live path to it atomically.
+
+    Raises IngestError (bad input, or an object shrinking by more than `ingest.max_shrink_share`
+    without `allow_shrink`), ConfigError (bad definitions), IngestBusy (another ingest runs) or
+    StorageError (the database or temporary folder cannot be written); in every failure the live
+    database is left exactly as it was and no half-built version is left behind.
+    """
+    progress = Progress(quiet)
+    started = datetime.now(UTC)
+    export_path = Path(export_path)
+    defs = load_definitions(config_path)
+    config_file = Path(config_path) if config_path else project_root() / "definitions.toml"
+    if not export_path.exists():
+        raise IngestError([Problem(str(export_path), "no such file or folder",
+                                   "Give the folder or .zip holding the exported CSV files")])
+    store = Store(Path(db_path))
+    check_db_path(store)
+
+    def build(db_file: Path) -> tuple[dict[str, int], list[LoadWarning]]:
+        with tempfile.TemporaryDirectory(prefix="crm-ingest-") as work:
+            return _build(db_file, export_path, Path(work), defs, config_file, encoding, started, progress)
+
+    try:
+        with IngestLock(store, str(export_path)):
+            final, tables, warnings = build_and_publish(store, build, defs, progress, allow_shrink)
+    except (IngestError, ConfigError, IngestBusy, StorageError):
+        raise
+    except (OSError, duckdb.Error) as exc:
+        if (unreadable := export_read_error(exc, export_path)) is not None:
+            raise unreadable from exc
+        if is_storage_failure(exc):
+            raise storage_error(exc, store) from exc
+        raise
+    seconds = time.monotonic() - progress.start
+    progress(f"done: {store.live} -> {final.name} in {seconds:.1f}s")
+    return IngestSummary(store.live, final, tables, warnings, seconds)
+
+
+def _build(db_file: Path, export_path: Path, work: Path, defs: Definitions, config_file: Path,
+           encoding: str | None, started: datetime, progress: Progress) -> tuple[dict[str, int], list[LoadWarning]]:
+    """Build a complete database at db_file; return its staging tables' row counts and the warnings."""
+    con = duckdb.connect(str(db_file))
+    try:
+        # Naive date-times in the export are in the configured zone; everything is stored in UTC, so
+        # results never depend on the machine's time zone.
+        con.execute(f"SET TimeZone = '{defs.company.export_time_zone}'")
+        con.execute("SET preserve_insertion_order = true")
+        ctx = LoadContext(con, defs, export_path, work, config_file, encoding, started, progress)
+        _read(ctx)
+        _type_and_check(ctx)
+        progress("building the model")
+        build_model(ctx)
+        progress("checking references, stages and currencies")
+        ctx.warnings = collect_warnings(con, ctx.loaded, ctx.no_rate, ctx.warnings + currency_warnings(ctx.loaded, ctx.corporate))
+        tables = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in staging_tables(con)}
+        write_report(ctx)
+        con.execute("CHECKPOINT")
+        return tables, ctx.warnings
+    finally:
+        con.close()
+
+
+def _read(ctx: LoadContext) -> None:
+    """Find the export's files and read each object's into its raw table; refuse what cannot be read at all."""
+    ctx.files, unknown = discover(ctx.export_path, ctx.work)
+    ctx.progress(f"found {sum(len(v) for v in ctx.files.values())} export file(s) for {len(ctx.files)} object(s)")
+    ctx.warnings.extend(LoadWarning("unknown_file", "-", f"file {name} is not a known CRM object and was ignored", 1, [name],
+                                    "Rename it after its object (e.g. Opportunity.csv) or remove it") for name in unknown)
+    for obj in OBJECTS:
+        parts = ctx.files.get(obj.name, [])
+        if not parts:
+            if obj.required:
+                ctx.problems.append(Problem(f"{obj.name}.csv", f"the {obj.name} export is missing; without it: {obj.disables}",
+                                            f"Add {obj.name}.csv (or {obj.canonical_file}.csv) to the export"))
+            continue
+        object_problems: list[Problem] = []
+        lo = load_object(ctx.con, obj, parts, ctx.defs, ctx.encoding, ctx.work, ctx.progress, object_problems)
+        shape = [p for p in object_problems if p.message.startswith("required column")]
+        if lo and shape and not obj.required and len(shape) == len(object_problems):
+            # A file named like an optional object that does not have its shape (e.g. a sync tool's
+            # history-mode copy of Opportunity named opportunity_history): ignore it, say so.
+            ctx.con.execute(f"DROP TABLE {obj.table}")
+            ctx.warnings.append(LoadWarning(
+                "not_this_object", obj.name, f"{shape[0].file} is named like {obj.name} but lacks its columns "
+                f"({shape[0].message}); it was ignored, so without {obj.name}: {obj.disables}", 1,
+                [part.file.name for part in lo.parts], shape[0].advice))
+            continue
+        ctx.problems.extend(object_problems)
+        if lo:
+            ctx.loaded[obj.name] = lo
+    if ctx.problems and any(p.record is None for p in ctx.problems):
+        raise IngestError(sorted(ctx.problems, key=problem_order))
+
+
+def _type_and_check(ctx: LoadContext) -> None:
+    """Type every value once, check values and Ids, then refuse or set aside bad records and drop excluded rows."""
+    is_sf = is_salesforce_layout(ctx.loaded)
+    create_typing_macros(ctx.con, is_sf)
+    ctx.con.execute("CREATE TEMP TABLE _excluded (tbl VARCHAR, rid BIGINT, reason VARCHAR)")
+    ctx.con.execute("CREATE TABLE deleted_record (object VARCHAR, record_id VARCHAR)")
+    for obj in OBJECTS:
+        create_typed_table(ctx.con, obj, ctx.loaded.get(obj.name), ctx.defs)
+    ctx.progress("values typed")
+    for lo in ctx.loaded.values():
+        ctx.problems.extend(type_problems(ctx.con, lo))
+        ctx.problems.extend(duplicate_problems(ctx.con, lo))
+    ctx.warnings.extend(LoadWarning(*w) for w in check_values(ctx.con, ctx.loaded, is_sf, ctx.defs, ctx.started, ctx.problems))
+    ctx.progress("values and Ids checked")
+    ctx.rejects = decide(ctx.problems, ctx.defs.ingest.max_rejected_rows)
+    mark_rejected(ctx.con, ctx.loaded, ctx.rejects)
+    for lo in ctx.loaded.values():
+        drop_excluded(ctx.con, lo)

@@ -1,0 +1,160 @@
+"""Type every raw value once (typed_<object> tables with a bad-value mask) and find unreadable values and duplicate Ids."""
+
+from __future__ import annotations
+
+import duckdb
+
+from data.config import Definitions
+from data.ingest.context import LoadedObject
+from data.ingest.objects import extra_fields
+from data.ingest.read import Problem, quote_ident
+from data.ingest.sql import insert_many
+from data.schema import Field, SourceObject
+
+SAMPLE_LIMIT = 1000  # bad values listed per object before counting the rest
+
+
+_TYPE_ADVICE = {
+    "timestamp": "Use ISO 8601 date-times such as 2024-03-31T14:05:00.000Z (what Data Loader and Data Export write)",
+    "date": "Use ISO dates such as 2024-03-31",
+    "decimal": "Use a plain number with a dot for decimals, no thousands separator or currency sign, such as 1234.50",
+    "rate": "Use a plain positive number such as 0.8507",
+    "int": "Use a whole number such as 250",
+    "bool": "Use true/false or 1/0, or leave the value empty",
+}
+
+
+_TYPE_NAME = {"timestamp": "date-time", "date": "date", "decimal": "number", "rate": "number", "int": "whole number",
+              "bool": "true/false value"}
+
+
+def id18_sql(x: str) -> str:
+    """SQL turning a 15-character case-sensitive Salesforce Id into its 18-character form."""
+    chunks = []
+    for k in range(3):
+        bits = " + ".join(f"(CASE WHEN substr({x}, {5 * k + i + 1}, 1) BETWEEN 'A' AND 'Z' THEN {1 << i} ELSE 0 END)"
+                          for i in range(5))
+        chunks.append(f"substr('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', 1 + {bits}, 1)")
+    return (f"CASE WHEN length({x}) = 15 AND regexp_full_match({x}, '[0-9A-Za-z]+') "
+            f"THEN {x} || {' || '.join(chunks)} ELSE {x} END")
+
+
+def create_typing_macros(con: duckdb.DuckDBPyConnection, salesforce_ids: bool) -> None:
+    id_body = id18_sql("v") if salesforce_ids else "v"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP MACRO _blank(x) AS x IS NULL OR trim(x) = '';
+        CREATE OR REPLACE TEMP MACRO _id18(v) AS {id_body};
+        CREATE OR REPLACE TEMP MACRO _id(x) AS CASE WHEN _blank(x) THEN NULL ELSE _id18(trim(x)) END;
+        CREATE OR REPLACE TEMP MACRO _ts(x) AS
+            CASE WHEN _blank(x) THEN NULL ELSE timezone('UTC', try_cast(trim(x) AS TIMESTAMPTZ)) END;
+        CREATE OR REPLACE TEMP MACRO _date(x) AS CASE WHEN _blank(x) THEN NULL ELSE try_cast(trim(x) AS DATE) END;
+        CREATE OR REPLACE TEMP MACRO _decimal(x) AS CASE WHEN _blank(x) THEN NULL ELSE try_cast(trim(x) AS DECIMAL(18, 2)) END;
+        CREATE OR REPLACE TEMP MACRO _rate(x) AS CASE WHEN _blank(x) THEN NULL ELSE try_cast(trim(x) AS DECIMAL(18, 9)) END;
+        CREATE OR REPLACE TEMP MACRO _int(x) AS CASE WHEN _blank(x) THEN NULL
+            WHEN try_cast(trim(x) AS DOUBLE) = round(try_cast(trim(x) AS DOUBLE)) THEN try_cast(trim(x) AS DOUBLE)::BIGINT END;
+        CREATE OR REPLACE TEMP MACRO _bool(x) AS CASE lower(trim(x))
+            WHEN 'true' THEN true WHEN '1' THEN true WHEN 'false' THEN false WHEN '0' THEN false END;
+        CREATE OR REPLACE TEMP MACRO _text(x) AS nullif(x, '');
+    """)
+
+
+_CAST = {"id": "_id", "ref": "_id", "text": "_text", "timestamp": "_ts", "date": "_date", "decimal": "_decimal",
+         "rate": "_rate", "int": "_int", "bool": "_bool"}
+
+
+_SQL_TYPE = {"id": "VARCHAR", "ref": "VARCHAR", "text": "VARCHAR", "timestamp": "TIMESTAMP", "date": "DATE",
+             "decimal": "DECIMAL(18, 2)", "rate": "DECIMAL(18, 9)", "int": "BIGINT", "bool": "BOOLEAN"}
+
+
+def typed_name(obj: SourceObject) -> str:
+    return obj.table.replace("raw_", "typed_", 1)
+
+
+def checked_fields(lo: LoadedObject) -> list[tuple[Field, str]]:
+    """Typed fields present in the export whose values can be unreadable: (field, raw column)."""
+    return [(f, lo.mapping[f.name]) for f in lo.obj.fields if f.name in lo.mapping and f.type in _TYPE_ADVICE]
+
+
+def create_typed_table(con: duckdb.DuckDBPyConnection, obj: SourceObject, lo: LoadedObject | None,
+                        defs: Definitions) -> None:
+    """typed_<object>: every value cast once, with `_bad` (a bit per unreadable column) and `_deleted`.
+
+    One pass over the raw table does both the typing and the checking, which matters for tens of
+    millions of campaign members.
+    """
+    fields = [*obj.fields, *extra_fields(obj, defs)]
+    name = typed_name(obj)
+    if lo is None:
+        cols = ", ".join(f"NULL::{_SQL_TYPE[f.type]} AS {f.name}" for f in fields)
+        con.execute(f"CREATE TEMP TABLE {name} AS SELECT {cols}, NULL::BIGINT AS _rowid WHERE false")
+        return
+    exprs = []
+    for f in fields:
+        src = lo.mapping.get(f.name)
+        exprs.append(f"{_CAST[f.type]}({quote_ident(src)}) AS {f.name}" if src else f"NULL::{_SQL_TYPE[f.type]} AS {f.name}")
+    checked = checked_fields(lo)
+    bits = [f"CASE WHEN NOT _blank(_raw_{i}) AND {f.name} IS NULL THEN {1 << i} ELSE 0 END" for i, (f, _) in enumerate(checked)]
+    deleted = f"coalesce(_bool({quote_ident(lo.mapping['is_deleted'])}), false)" if "is_deleted" in lo.mapping else "false"
+    # The casts are computed in the inner query; the outer one compares them with the raw text.
+    raw_cols = "".join(f", {quote_ident(c)} AS _raw_{i}" for i, (_, c) in enumerate(checked))
+    exclude = f" EXCLUDE ({', '.join(f'_raw_{i}' for i in range(len(checked)))})" if checked else ""
+    con.execute(f"""
+        CREATE TEMP TABLE {name} AS
+        SELECT *{exclude}, {' + '.join(bits) or '0'} AS _bad
+        FROM (SELECT {', '.join(exprs)}, rowid AS _rowid, {deleted} AS _deleted{raw_cols} FROM {obj.table})""")
+
+
+def type_problems(con: duckdb.DuckDBPyConnection, lo: LoadedObject) -> list[Problem]:
+    checked = checked_fields(lo)
+    if not checked:
+        return []
+    name = typed_name(lo.obj)
+    bad = con.execute(f"SELECT _rowid, _bad, count(*) OVER () FROM {name} WHERE _bad <> 0 ORDER BY _rowid "
+                      f"LIMIT {SAMPLE_LIMIT}").fetchall()
+    if not bad:
+        return []
+    cols = ", ".join(quote_ident(c) for _, c in checked)
+    raw = {r[0]: r[1:] for r in con.execute(
+        f"SELECT rowid, {cols} FROM {lo.obj.table} WHERE rowid IN (SELECT unnest($ids))", {"ids": [b[0] for b in bad]}
+    ).fetchall()}
+    problems = []
+    for rowid, mask, _ in bad:
+        file, record = lo.locate(rowid)
+        for i, (f, col) in enumerate(checked):
+            if mask & (1 << i):
+                problems.append(Problem(file, f"not a valid {_TYPE_NAME[f.type]}", _TYPE_ADVICE[f.type],
+                                        record=record, column=col, value=raw[rowid][i]))
+    if bad[0][-1] > len(bad):
+        problems.append(Problem(lo.parts[0].file.name, f"{bad[0][-1] - len(bad)} more record(s) of {lo.obj.name} have "
+                                "values of the wrong type", "Fix the values listed above the same way", record=-1))
+    return problems
+
+
+def duplicate_problems(con: duckdb.DuckDBPyConnection, lo: LoadedObject) -> list[Problem]:
+    id_field = lo.obj.id_field.name
+    id_col = lo.mapping.get(id_field)
+    if not id_col:
+        return []
+    name = typed_name(lo.obj)
+    # Find duplicated Ids first (one hash aggregate), then compare whole raw rows only for those.
+    dups = con.execute(f"""
+        SELECT {id_field}, list(_rowid ORDER BY _rowid) FROM {name} WHERE {id_field} IS NOT NULL
+        GROUP BY 1 HAVING count(*) > 1 ORDER BY 1""").fetchall()
+    if not dups:
+        return []
+    cols = ", ".join(quote_ident(c) for c in dict.fromkeys(c for p in lo.parts for c in p.file.header))
+    hashes = dict(con.execute(f"SELECT rowid, hash({cols}) FROM {lo.obj.table} WHERE rowid IN (SELECT unnest($ids))",
+                              {"ids": [r for _, rowids in dups for r in rowids]}).fetchall())
+    problems = []
+    exact = []
+    for dup_id, rowids in dups:
+        if len({hashes[r] for r in rowids}) == 1:
+            exact.extend(rowids[1:])  # identical copies (overlapping parts): keep the first
+            continue
+        (f1, r1), (f2, r2) = lo.locate(rowids[0]), lo.locate(rowids[1])
+        problems.append(Problem(f2, f"Id {dup_id} is also in {f1} record {r1} with different values",
+                                "Ids must be unique: remove the stale copy (often an overlapping export part)",
+                                record=r2, column=id_col, value=dup_id))
+    insert_many(con, "INSERT INTO _excluded VALUES (?, ?, 'duplicate')", [(lo.obj.table, r) for r in exact])
+    lo.duplicates = len(exact)
+    return problems
