@@ -57,6 +57,7 @@ browser:
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 test: install-dev browser
 	$(MAKE) --no-print-directory lint

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from typing import Any
 
 import pandas as pd
 
@@ -20,7 +21,7 @@ _PERCENT = {"SLA compliance", "Attainment to date"}
 _COUNTS = {"MQLs handed off"}
 
 
-def format_measure(measure: str, value: object, currency: str) -> str:
+def format_measure(measure: str, value: Any, currency: str) -> str:
     """A brief's value in its unit: percent, count or money."""
     if value is None or pd.isna(value):
         return "–"
@@ -36,7 +37,7 @@ def measure_kind(measure: str) -> str:
     return "share" if measure in _PERCENT else "count" if measure in _COUNTS else "money"
 
 
-def change_text(measure: str, change: object, currency: str) -> str:
+def change_text(measure: str, change: Any, currency: str) -> str:
     """A change in full, sign first: '-USD 1,370,000.00', '+2.5 pts', '+3' (the tiles' rule, without rounding)."""
     if change is None or pd.isna(change) or float(change) == 0:
         return "–" if change is None or pd.isna(change) else "0"
@@ -52,7 +53,7 @@ def render_html(title: str, view: str, since: dt.date, as_of: dt.date, changes: 
 
     e = html.escape  # for the brief's own formatted numbers ("-5.0%" is a number, not a formula)
 
-    def t(value: object) -> str:  # for CRM text
+    def t(value: Any) -> str:  # for CRM text
         return html.escape(str(neutralise(str(value))))
 
     rows = []

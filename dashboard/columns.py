@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -180,32 +181,32 @@ def number_format(kind: str, currency: str) -> str | None:
             "days": "%,.0f days", "ratio": "%.2fx"}.get(kind)
 
 
-def text(value: object, kind: str, currency: str) -> str:
+def text(value: Any, kind: str, currency: str) -> str:
     """One value as the page shows it (for tests and the HTML export): 'USD 1,234', '41.7%', '2026-11-03'."""
     if is_missing(value):
         return "–"
     if kind == "money":
-        return f"{currency} {float(value):,.0f}"  # type: ignore[arg-type]
+        return f"{currency} {float(value):,.0f}"
     if kind == "local":
-        return f"{float(value):,.0f}"  # type: ignore[arg-type]
+        return f"{float(value):,.0f}"
     if kind == "share":
-        return f"{float(value) * 100:.1f}%"  # type: ignore[arg-type]
+        return f"{float(value) * 100:.1f}%"
     if kind == "count":
-        return f"{int(value):,}"  # type: ignore[call-overload]
+        return f"{int(value):,}"
     if kind == "days":
-        return f"{float(value):,.0f} days"  # type: ignore[arg-type]
+        return f"{float(value):,.0f} days"
     if kind == "ratio":
-        return f"{float(value):.2f}x"  # type: ignore[arg-type]
+        return f"{float(value):.2f}x"
     if kind == "minutes":
         return fmt_duration(value)
     if kind == "date":
-        return pd.Timestamp(value).strftime("%Y-%m-%d")  # type: ignore[arg-type]
+        return pd.Timestamp(value).strftime("%Y-%m-%d")
     if kind == "datetime":
-        return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")  # type: ignore[arg-type]
+        return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
     if kind == "flag":
         return "yes" if value else "no"
     if kind == "number":
-        return f"{float(value):,.2f}"  # type: ignore[arg-type]
+        return f"{float(value):,.2f}"
     return str(value)
 
 
@@ -229,11 +230,11 @@ def export(frame: pd.DataFrame, currency: str, query: str | None = None) -> pd.D
     return out.reset_index(drop=True)
 
 
-def fmt_duration(minutes: object) -> str:
+def fmt_duration(minutes: Any) -> str:
     """Minutes in words: '40 min', '2 h 05 min', '3.2 days'; under a minute in seconds."""
     if is_missing(minutes):
         return "–"
-    total = float(minutes)  # type: ignore[arg-type]
+    total = float(minutes)
     if total < 1:
         return f"{round(total * 60)} s"
     if total < 60:

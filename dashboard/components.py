@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
@@ -71,8 +72,9 @@ def data_caption() -> None:
                f"from {code(row['source'])}")
 
 
-def tile(label: str, value: str, query_name: str, delta: str | None = None, delta_color: str = "normal",
-         help: str | None = None, drill: object | None = None, total: object = None) -> None:
+def tile(label: str, value: str, query_name: str, delta: str | None = None,
+         delta_color: Literal["normal", "inverse", "off"] = "normal", help: str | None = None, drill: Any | None = None,
+         total: Any = None) -> None:
     """A metric tile whose hover help is the one-sentence summary of the query it comes from; with a drill-down,
     a "Records" link under it opens the records behind the number. `total` is the raw number those records add
     up to (counted rows, summed amounts, or the share within SLA): kept per label in the session for the tests
@@ -81,8 +83,8 @@ def tile(label: str, value: str, query_name: str, delta: str | None = None, delt
     if drill is not None:
         from dashboard.drill import button  # late: drill reads the filters, which read the database
 
-        st.session_state.setdefault("_drill_totals", {})[label] = (drill, None if total is None else float(total))  # type: ignore[arg-type]
-        button(drill, label, "".join(ch if ch.isalnum() else "-" for ch in label.lower()))  # type: ignore[arg-type]
+        st.session_state.setdefault("_drill_totals", {})[label] = (drill, None if total is None else float(total))
+        button(drill, label, "".join(ch if ch.isalnum() else "-" for ch in label.lower()))
 
 
 def _currency() -> str:
@@ -120,12 +122,12 @@ def empty_state(what: str, disables: str) -> None:
     st.info(f"{what} {disables}")
 
 
-def fmt_int(n: object) -> str:
+def fmt_int(n: Any) -> str:
     """Thousands-separated whole number, or a dash."""
     return f"{int(n):,}" if n is not None and not pd.isna(n) else "–"
 
 
-def fmt_money(amount: object, currency: str) -> str:
+def fmt_money(amount: Any, currency: str) -> str:
     """Money with its currency: 'USD 1,234,567' (whole units; cents are kept in the tables)."""
     if amount is None or pd.isna(amount):
         return "–"
@@ -133,7 +135,7 @@ def fmt_money(amount: object, currency: str) -> str:
     return f"{currency} {value:,.0f}" if abs(value) >= 100 or value == 0 else f"{currency} {value:,.2f}"
 
 
-def fmt_money_short(amount: object, currency: str) -> str:
+def fmt_money_short(amount: Any, currency: str) -> str:
     """Money for a tile: 'USD 36.7k', 'USD 1.25M'; under 10,000 in full. Tables keep every cent."""
     if amount is None or pd.isna(amount):
         return "–"
@@ -145,14 +147,14 @@ def fmt_money_short(amount: object, currency: str) -> str:
     return fmt_money(value, currency)
 
 
-def fmt_pct(share: object) -> str:
+def fmt_pct(share: Any) -> str:
     """A share as a percentage with one decimal, or a dash."""
     if share is None or pd.isna(share):
         return "–"
     return f"{float(share) * 100:.1f}%"
 
 
-def fmt_minutes(minutes: object) -> str:
+def fmt_minutes(minutes: Any) -> str:
     """Minutes as 'm min s s' under an hour, 'h h m min' under a day, else days."""
     if minutes is None or pd.isna(minutes):
         return "–"
@@ -172,7 +174,7 @@ def money_delta(now: float, then: float, currency: str) -> str | None:
     return None if change == 0 else f"{'+' if change > 0 else '-'}{fmt_money_short(abs(change), currency)}"
 
 
-def _fmt_ts(value: object) -> str:
+def _fmt_ts(value: Any) -> str:
     if value is None or pd.isna(value):
         return "–"
     return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")

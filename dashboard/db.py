@@ -53,7 +53,7 @@ def connect(version: str | Path) -> duckdb.DuckDBPyConnection:
     Settings are GLOBAL: a session-level SET is not inherited by the cursors each query runs on."""
     con = duckdb.connect(str(version), read_only=True, config=dict(CONNECTION_CONFIG))
     # DuckDB shares one instance per file within a process: lock it only once.
-    if not con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:
+    if not (con.execute("SELECT current_setting('lock_configuration')").fetchone() or (False,))[0]:
         con.execute("SET GLOBAL TimeZone = 'UTC'")  # never the machine's zone
         con.execute("SET GLOBAL lock_configuration = true")
     return con

@@ -152,7 +152,8 @@ def global_filters() -> tuple[Filters, list[str]]:
                              format_func=lambda v: v if v == ALL else owner_labels.get(v, v))
         currency = st.selectbox("Reporting currency", list(_options("currency")["value"]), key="f_currency")
         names = models()
-        model = st.selectbox("Attribution model", list(names), key="f_model", format_func=names.get)
+        model = st.selectbox("Attribution model", list(names.keys()), key="f_model",
+                             format_func=lambda m: names.get(m, m))
     filters = Filters(q_start, q_end, row.label, as_of, None if region == ALL else region,
                       None if segment == ALL else segment, None if owner == ALL else owner,
                       owner_labels.get(owner) if owner != ALL else None, currency, model)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -31,7 +33,7 @@ class Overview:
     unconverted: int
 
 
-def _opt(value: object) -> float | None:
+def _opt(value: Any) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
@@ -70,7 +72,8 @@ def elapsed_share(f: Filters, as_of: dt.date) -> float:
     return min(1.0, max(0.0, ((as_of - f.quarter_start).days + 1) / days))
 
 
-def against_pace(actual: float, target: float | None, elapsed: float, what: str, shown: str) -> Status:
+def against_pace(actual: float, target: float | None, elapsed: float, what: str,
+                 shown: Callable[[Any], str]) -> Status:
     """A count or amount against a quarter's target paced evenly (on pace at 100% of the expected by today)."""
     if not target:
         return Status("No target", "gray", f"no {what} target is set for this view")
@@ -79,17 +82,18 @@ def against_pace(actual: float, target: float | None, elapsed: float, what: str,
     word, colour = ("On pace", "green") if ratio >= 1 else ("Slightly behind", "orange") if ratio >= 0.85 else \
         ("Behind", "red")
     return Status(word, colour, f"{ratio:.0%} of the {shown(expected)} expected by today "
-                                f"({shown(target)} for the quarter)")  # type: ignore[operator]
+                                f"({shown(target)} for the quarter)")
 
 
-def against_target(actual: float | None, target: float, shown: object, higher_is_better: bool = True) -> Status:
+def against_target(actual: float | None, target: float, shown: Callable[[Any], str],
+                   higher_is_better: bool = True) -> Status:
     """A rate against a fixed target (SLA share, coverage)."""
     if actual is None:
         return Status("Not yet", "gray", "nothing to judge yet")
     ok = actual >= target if higher_is_better else actual <= target
     near = actual >= target * 0.9 if higher_is_better else actual <= target * 1.1
     word, colour = ("On target", "green") if ok else ("Near target", "orange") if near else ("Below target", "red")
-    return Status(word, colour, f"target {shown(target)}")  # type: ignore[operator]
+    return Status(word, colour, f"target {shown(target)}")
 
 
 def attainment_pace(pace_linear: float | None, pace_typical: float | None) -> Status:

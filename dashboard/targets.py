@@ -1,30 +1,41 @@
-"""The targets the Overview judges numbers against, from the definitions file the data was loaded with.
+"""The targets the Overview judges numbers against, from the definitions the data was loaded with.
 
-Targets (definitions.toml, [targets]) never change a number, only its status: they are read from the copy of
-the definitions kept in the database, so the status shown always belongs to the data shown.
+Targets ([targets] in definitions.toml) never change a number, only its status. They are read from the
+database (cfg_target, through queries/definitions_targets.sql), so the status shown always belongs to the
+data shown, and the dashboard needs nothing but its queries.
 """
 
 from __future__ import annotations
 
-import tomllib
+from dataclasses import dataclass, field
 
-import streamlit as st
+import pandas as pd
 
 from dashboard import db
-from data.config import Definitions, Targets
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The company's targets and the regions' own MQL targets."""
+
+    sla_compliance: float = 0.8
+    coverage: float = 3.0
+    mqls_per_quarter: int | None = None
+    mqls_by_region: dict[str, int] = field(default_factory=dict)
+
+    def mqls_for(self, region: str | None) -> int | None:
+        """The quarter's MQL target for a region (None: all regions), or None when none is set."""
+        return self.mqls_per_quarter if region is None else self.mqls_by_region.get(region)
 
 
 def targets() -> Targets:
-    """The targets of the live database's definitions (the defaults when the file has none)."""
-    return _targets(str(db.live_version()))
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _targets(version: str) -> Targets:
-    frame = db.query("definitions_file")
-    if frame.empty:
+    """The targets of the live database's definitions."""
+    frame = db.query("definitions_targets")
+    company = frame[frame["region"].isna()]
+    if company.empty:
         return Targets()
-    try:
-        return Definitions.model_validate(tomllib.loads(frame["config_text"].iloc[0])).targets
-    except (tomllib.TOMLDecodeError, ValueError):  # validated at load; an older file without [targets]: defaults
-        return Targets()
+    row = company.iloc[0]
+    regions = frame[frame["region"].notna() & frame["mqls_per_quarter"].notna()]
+    return Targets(float(row["sla_compliance"]), float(row["coverage"]),
+                   None if pd.isna(row["mqls_per_quarter"]) else int(row["mqls_per_quarter"]),
+                   {str(r): int(n) for r, n in zip(regions["region"], regions["mqls_per_quarter"], strict=True)})

@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 import duckdb
 
@@ -134,7 +135,7 @@ class IngestLock:
     def __init__(self, store: Store, source: str):
         self.store = store
         self.source = source
-        self._fh = None
+        self._fh: IO[str] | None = None
 
     def __enter__(self) -> IngestLock:
         self.store.live.parent.mkdir(parents=True, exist_ok=True)

@@ -247,3 +247,14 @@ def test_pages_with_no_data_say_what_is_missing(page: str, metrics_db: Path, mon
     at = run(metrics_db, monkeypatch, page=page, region="LATAM", **Q4)  # nothing happens in LATAM in this fixture
     if page in EMPTY:
         assert any(EMPTY[page] in i.value for i in at.info), [i.value for i in at.info]
+
+
+def test_the_dashboard_depends_on_queries_and_the_store_only() -> None:
+    import ast
+
+    for path in (ROOT_DIR / "dashboard").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            for name in names:
+                assert name.split(".")[0] != "data" or name == "data.store", f"{path.name} imports {name}"

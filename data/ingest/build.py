@@ -138,6 +138,10 @@ def fill_config(con: duckdb.DuckDBPyConnection, defs: Definitions) -> None:
     }
     insert_many(con, "INSERT INTO cfg_value VALUES (?, ?, ?)",
                     [(name, v, v.strip().lower()) for name, vs in lists.items() for v in vs])
+    t = defs.targets
+    insert_many(con, "INSERT INTO cfg_target VALUES (?, ?, ?, ?)",
+                [(None, t.mqls_per_quarter or None, t.sla_compliance, t.coverage),
+                 *[(region, n or None, None, None) for region, n in t.mqls_by_region.items()]])
     insert_many(con, "INSERT INTO cfg_sla_region VALUES (?, ?, ?, ?, ?, ?, ?)", [
         (region, defs.sla.target_for(region), r.time_zone, r.holidays, r.work_start, r.work_end, list(r.work_days))
         for region, r in defs.sla.regions.items()])

@@ -32,7 +32,7 @@ def region_days(region: str, clock: SlaRegion, first: dt.date, last: dt.date) ->
     start_h, start_m = map(int, clock.work_start.split(":"))
     end_h, end_m = map(int, clock.work_end.split(":"))
     work_days = {_WEEKDAYS.index(d) for d in clock.work_days}
-    rows = []
+    rows: list[tuple[str, dt.date, dt.datetime | None, dt.datetime | None, float, float, str | None]] = []
     cum = 0.0
     day = first
     while day <= last:

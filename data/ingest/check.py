@@ -33,7 +33,7 @@ def mark_rejected(con: duckdb.DuckDBPyConnection, loaded: dict[str, LoadedObject
         lo.rejected += sum(len(part.rejected_records) for part in lo.parts)  # ragged: never loaded
     for file, record in sorted({(p.file, p.record) for p in rejects}):
         lo, part = parts[file]
-        if record in part.rejected_records:
+        if record is None or record in part.rejected_records:
             continue
         k = record - bisect.bisect_left(part.rejected_records, record)  # position among loaded records
         con.execute("INSERT INTO _excluded VALUES (?, ?, 'rejected')", [lo.obj.table, part.first_rowid + k - 1])

@@ -23,7 +23,7 @@ class LoadWarning(NamedTuple):
     code: str
     object: str
     message: str
-    count: int
+    records: int  # how many records (or columns) it concerns
     sample_ids: list[str]
     advice: str = ""
 

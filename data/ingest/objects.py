@@ -26,7 +26,7 @@ def load_object(con: duckdb.DuckDBPyConnection, obj: SourceObject, files: list[t
         record_problems = load_into(con, obj.table, prepared, create=not parts)
         problems.extend(record_problems)
         total = con.execute(f"SELECT count(*) FROM {obj.table}").fetchall()[0][0]
-        part = Part(prepared, first_rowid, total - first_rowid, sorted(p.record for p in record_problems),
+        part = Part(prepared, first_rowid, total - first_rowid, sorted(p.record for p in record_problems if p.record is not None),
                     path.stat().st_mtime)
         parts.append(part)
         first_rowid = total

@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
@@ -138,7 +139,7 @@ def check_shrink(live: dict[str, int] | None, built: Path, max_share: float, all
             for obj, before, after in shrunk]
 
 
-def record_warnings(built: Path, warnings: list[tuple]) -> None:
+def record_warnings(built: Path, warnings: Sequence[tuple]) -> None:
     """Append warnings to a built (not yet published) database's ingest_warning table."""
     if not warnings:
         return

@@ -24,7 +24,7 @@ def build_and_publish(store: Store, build: Callable[[Path], tuple[dict[str, int]
     try:
         tables, warnings = build(building)
         shrink = [LoadWarning(*w) for w in check_shrink(live_counts, building, defs.ingest.max_shrink_share, allow_shrink)]
-        record_warnings(building, shrink)
+        record_warnings(building, list(shrink))
         check_built(building, tables)
         progress("checks passed; switching the live database")
         final = store.publish(building, defs.ingest.keep_versions)

@@ -1,6 +1,7 @@
 -- cfg_*: the shared definitions (definitions.toml) as small tables that the model joins, kept in the
 -- database for reference and for the Definitions page. The load fills them from the validated
--- definitions with bound parameters (data/ingest/build.py, fill_config).
+-- definitions with bound parameters (data/ingest/build.py, fill_config). cfg_target: the Overview's
+-- targets ([targets]): one company row (region NULL) and one row per region with its own MQL target.
 CREATE TABLE cfg_setting (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE cfg_region (region VARCHAR PRIMARY KEY, position INTEGER);
 CREATE TABLE cfg_country_region (country_key VARCHAR PRIMARY KEY, region VARCHAR);
@@ -15,3 +16,4 @@ CREATE TABLE cfg_sla_region (
     region VARCHAR PRIMARY KEY, target_minutes INTEGER, time_zone VARCHAR, holidays VARCHAR, work_start VARCHAR,
     work_end VARCHAR, work_days VARCHAR []
 );
+CREATE TABLE cfg_target (region VARCHAR, mqls_per_quarter INTEGER, sla_compliance DOUBLE, coverage DOUBLE);

@@ -24,7 +24,7 @@ class Campaigns:
 
 def plan_campaigns(ctx: Context) -> Campaigns:
     """The campaign calendar (no draws); written later by `write_campaigns`, once touches give the costs."""
-    rows = []
+    rows: list[tuple[str, str, int, int, str | None]] = []
     for ht, name, _ in HAND_RAISE:  # hand-raise forms: numbers 0, 1, 2, open over the whole history and beyond
         rows.append((name, ht, ctx.t_start - 365 * DAY, ctx.t_end + 365 * DAY, None))
     month_camp = np.zeros((len(CHANNELS), ctx.n_months), dtype=np.int64)

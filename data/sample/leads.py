@@ -100,10 +100,13 @@ def write_leads(ctx: Context, leads: Leads, accounts: Accounts, conv_leads: np.n
     owner = np.where(leads.queue_owned, -1, leads.owner)
     deleted, score = rng.random(n) < 0.004, rng.integers(0, 100, n)
 
+    source = leads.source
+    assert source is not None  # drawn with the leads, before the file is written
+
     def make(lo: int, hi: int) -> pd.DataFrame:  # one chunk of rows: only its own strings are built
         s, acc = src[lo:hi], leads.acc[src[lo:hi]]
         return frame(lo, i=np.arange(lo, hi), src=s, created=created[lo:hi], owner=owner[s], title=leads.title[s],
-                     company=accounts.name[acc], country=accounts.country[acc], source=leads.source[s],
+                     company=accounts.name[acc], country=accounts.country[acc], source=source[s],
                      converted=contact[lo:hi] >= 0, conv_date=conv_date[lo:hi], contact=contact[lo:hi], acc=acc,
                      opp=contact[lo:hi], deleted=deleted[lo:hi], score=score[lo:hi], industry=accounts.industry[acc],
                      emp=accounts.employees[acc])
