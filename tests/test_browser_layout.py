@@ -110,12 +110,25 @@ def _settle(page: Page, title: str) -> None:
     page.wait_for_timeout(600)  # charts draw after the script has finished
 
 
+def _whole_page(page: Page, path: Path, width: int, height: int) -> None:
+    """A screenshot of the whole page: Streamlit scrolls its main area, not the document, so the window is made
+    as tall as the page for the picture (at most 8,000 px), then set back."""
+    tall = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight ?? 0")
+    if tall > height:
+        page.set_viewport_size({"width": width, "height": min(int(tall) + 40, 8000)})
+        page.wait_for_timeout(400)  # charts redraw for the new size
+    page.screenshot(path=path)
+    page.set_viewport_size({"width": width, "height": height})
+    page.wait_for_timeout(100)
+
+
 @pytest.mark.parametrize(("width", "theme"), VIEWS, ids=[f"{w}-{t}" for w, t in VIEWS])
 def test_no_tile_text_is_cut_short(server: str, browser: Browser, width: int, theme: str) -> None:
     shots = Path(os.environ.get("SCREENSHOT_DIR", ROOT_DIR / "build" / "screenshots" / "layout")) / f"{width}-{theme}"
     shots.mkdir(parents=True, exist_ok=True)
     readme = os.environ.get("README_SCREENSHOTS")
-    context = browser.new_context(viewport={"width": width, "height": 1000 if width > 800 else 844},
+    height = 1000 if width > 800 else 844
+    context = browser.new_context(viewport={"width": width, "height": height},
                                   color_scheme=theme, device_scale_factor=1)  # type: ignore[arg-type]
     page = context.new_page()
     cut: dict[str, list[str]] = {}
@@ -130,7 +143,7 @@ def test_no_tile_text_is_cut_short(server: str, browser: Browser, width: int, th
             # no page is wider than the screen (tables and charts scroll or shrink inside it)
             overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 1, f"{title} is {overflow} px wider than the {width} px screen"
-            page.screenshot(path=shots / f"{name}.png", full_page=True)
+            _whole_page(page, shots / f"{name}.png", width, height)
             if readme and ((width, theme) == (1440, "light") or (width, theme, path) == (390, "dark", "")):
                 folder = Path(readme)
                 folder.mkdir(parents=True, exist_ok=True)

@@ -40,5 +40,5 @@ with d1:
                        lambda: render_html(title, f.describe(), since, f.as_of, changes, movers, f.currency).encode("utf-8"),
                        file_name=f"brief-{f.as_of:%Y-%m-%d}.html", mime="text/html", key="brief_html", on_click="ignore")
 with d2:
-    st.download_button("Download the brief (CSV)", lambda: render_csv(changes, movers).encode("utf-8"),
+    st.download_button("Download the brief (CSV)", lambda: render_csv(changes, movers, f.currency).encode("utf-8"),
                        file_name=f"brief-{f.as_of:%Y-%m-%d}.csv", mime="text/csv", key="brief_csv", on_click="ignore")
