@@ -27,8 +27,11 @@ TARGET_COLOUR = "#e4572e"
 
 def _style(fig: go.Figure, height: int = 360) -> go.Figure:
     """Common layout: legend below the plot (a phone's width leaves no room beside it), no fixed template."""
+    # The legend sits at the bottom of the figure (its container), under the axis and its tick labels however long
+    # or slanted they are; the plot area makes room for it.
     fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend_title_text="",
-                      template=None, legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+                      template=None, legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0,
+                                             "x": 0},
                       title={"x": 0, "xanchor": "left"})
     return fig
 
@@ -88,8 +91,10 @@ def response_histogram(frame: pd.DataFrame, targets: list[int]) -> go.Figure:
     fig.update_yaxes(title_text="MQLs", range=[0, top * (1.15 + 0.12 * len(shown))])
     for i, target in enumerate(shown):
         fig.add_vline(x=target, line_dash="dash", line_color=TARGET_COLOUR, line_width=2)
-        fig.add_annotation(x=target, xref="x", y=1 - 0.1 * i, yref="paper", yanchor="top", xanchor="left",
-                           text=f"target {target} min", showarrow=False, font={"color": TARGET_COLOUR}, xshift=3)
+        left = i == 0 and len(shown) > 1  # the first label left of its line, so it crosses no other line
+        fig.add_annotation(x=target, xref="x", y=1 - 0.1 * i, yref="paper", yanchor="top",
+                           xanchor="right" if left else "left", xshift=-3 if left else 3, text=f"target {target} min",
+                           showarrow=False, font={"color": TARGET_COLOUR})
     return _style(fig.update_layout(title="Response time", showlegend=False))
 
 

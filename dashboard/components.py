@@ -14,7 +14,8 @@ from dashboard.safe import code, csv_bytes, md
 # delta on one line with an ellipsis. Here labels and deltas wrap, and the value's size follows the tile's width
 # (a container query unit: 17% of the tile's width, between 1.25rem and Streamlit's 2.25rem), wrapping only as a
 # last resort. The delta's pill may shrink to the tile's width instead of overflowing it. Tiles side by side
-# take the height of the tallest, so the "Records" links under them line up.
+# take the height of the tallest, so the "Records" links under them line up. On a phone tiles go two to a row
+# (Streamlit stacks every column below 640 px, one tile per screen).
 LAYOUT_CSS = """<style>
 [data-testid="stMetric"] { container-type: inline-size; }
 [data-testid="stMetric"] [data-testid="stMarkdownContainer"],
@@ -26,6 +27,10 @@ LAYOUT_CSS = """<style>
 [data-testid="stColumn"] > [data-testid="stVerticalBlock"]:has(> [data-testid="stElementContainer"] > [data-testid="stMetric"]) {
   height: 100%; }
 [data-testid="stVerticalBlock"] > [data-testid="stElementContainer"]:has(> [data-testid="stMetric"]) { flex-grow: 1; }
+@media (max-width: 640px) {
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] > [data-testid="stVerticalBlock"]
+      > [data-testid="stElementContainer"] > [data-testid="stMetric"]) > [data-testid="stColumn"] {
+    min-width: calc(50% - 0.5rem) !important; flex: 1 1 calc(50% - 0.5rem) !important; } }
 </style>"""
 
 

@@ -113,7 +113,9 @@ def _settle(page: Page, title: str) -> None:
 def _whole_page(page: Page, path: Path, width: int, height: int) -> None:
     """A screenshot of the whole page: Streamlit scrolls its main area, not the document, so the window is made
     as tall as the page for the picture (at most 8,000 px), then set back."""
-    tall = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight ?? 0")
+    tall = page.evaluate("""() => Math.max(document.documentElement.scrollHeight, ...[...document.querySelectorAll(
+        '[data-testid="stMain"], [data-testid="stAppViewContainer"], [data-testid="stMainBlockContainer"]')]
+        .map(e => e.scrollHeight))""")
     if tall > height:
         page.set_viewport_size({"width": width, "height": min(int(tall) + 40, 8000)})
         page.wait_for_timeout(400)  # charts redraw for the new size
