@@ -30,7 +30,7 @@ LAYOUT_CSS = """<style>
 @media (max-width: 640px) {
   [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] > [data-testid="stVerticalBlock"]
       > [data-testid="stElementContainer"] > [data-testid="stMetric"]) > [data-testid="stColumn"] {
-    min-width: calc(50% - 0.5rem) !important; flex: 1 1 calc(50% - 0.5rem) !important; } }
+    min-width: calc(50% - 0.5rem) !important; flex: 0 1 calc(50% - 0.5rem) !important; } }
 </style>"""
 
 

@@ -13,6 +13,7 @@ The sample is built once per session (about 5 s); $LAYOUT_DB uses an already loa
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -153,3 +154,27 @@ def test_no_tile_text_is_cut_short(server: str, browser: Browser, width: int, th
     finally:
         context.close()
     assert not cut, f"tile text cut short at {width} px ({theme}): {cut}"
+
+
+def test_a_typed_date_applies_when_the_field_is_left_not_per_keystroke(server: str, browser: Browser) -> None:
+    """Streamlit's date field (react-aria) sends nothing while a date is typed, segment by segment; the page reruns
+    once, with the whole date, when the focus leaves the field (Tab, a click elsewhere). Counted on the websocket."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    sent: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda _frame: sent.append(1)))
+    try:
+        page.goto(server)
+        _settle(page, "Overview")
+        before = len(sent)
+        page.get_by_role("spinbutton", name="month, Changes since").click()
+        for digit in "1015":  # month 10, day 15: "1" alone, then "10/01", would be whole dates on the way
+            page.keyboard.type(digit)
+            page.wait_for_timeout(250)
+        assert len(sent) == before, "the page reran while the date was being typed"
+        assert "overview_since=2026-10-15" not in page.url
+        page.get_by_role("heading", name="Overview", exact=True).first.click()  # leave the field
+        expect(page).to_have_url(re.compile(r"overview_since=2026-10-15"), timeout=30_000)
+        _settle(page, "Overview")
+    finally:
+        context.close()

@@ -24,7 +24,7 @@ c = f.currency
 default_since = max(f.quarter_start - dt.timedelta(days=1), f.as_of - dt.timedelta(days=14))
 since = page_date("Changes since", "overview_since", default_since, f.quarter_start - dt.timedelta(days=1), f.as_of,
                   help="Each tile's change (under its number) is since the end of this day, quarter to date at both "
-                       "dates. Type a date and press Enter; the link keeps it.",
+                       "dates. A typed date applies when you leave the box (Tab or a click elsewhere); the link keeps it.",
                   container=st.columns([1, 3])[0])
 now = overview(f, f.as_of)
 then = overview(f, since) if since >= f.quarter_start else None
