@@ -18,7 +18,8 @@ page_header("1:1 brief", f.describe())
 since = page_date("Since the last 1:1 on", "brief_since", f.as_of - dt.timedelta(days=14), None,
                   f.as_of - dt.timedelta(days=1),
                   help="The changes are counted from the end of this day to the as-of date. A typed date applies "
-                       "when you leave the box (Tab or a click elsewhere); the link keeps it.")
+                       "when you leave the box (Tab or a click elsewhere); the link keeps it.",
+                  container=st.columns([1, 3])[0])
 changes = db.query("brief_changes", **f.params(since=since))
 movers = db.query("brief_movers", **f.params(since=since))
 
