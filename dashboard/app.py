@@ -16,7 +16,13 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
     sys.path.insert(0, str(ROOT))
 
 from dashboard import db  # noqa: E402
-from dashboard.components import damaged_database, no_database, outdated_database, page_error  # noqa: E402
+from dashboard.components import (  # noqa: E402
+    damaged_database,
+    layout_css,
+    no_database,
+    outdated_database,
+    page_error,
+)
 from dashboard.filters import global_filters  # noqa: E402
 from dashboard.notes import view_notes  # noqa: E402
 from dashboard.safe import log_error  # noqa: E402
@@ -64,6 +70,7 @@ def _run() -> None:
 def main() -> None:
     """Run one script pass; st.stop/st.rerun pass through (they are not Exceptions), errors become messages."""
     st.set_page_config(page_title="Sales & Marketing Alignment", page_icon=":material/handshake:", layout="wide")
+    layout_css()
     slot = st.empty()  # at the top of the page: where an error message goes, above what was drawn before it
     try:
         _run()

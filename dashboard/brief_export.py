@@ -1,7 +1,10 @@
 """The 1:1 brief as one self-contained HTML file (no scripts, no external assets) and as CSV.
 
-CRM text is escaped in the HTML, and in both files a text cell that a spreadsheet would run as a formula
-(`=HYPERLINK(...)`, `+cmd|...`) is prefixed with a single quote (Excel also opens .html files as sheets)."""
+The movers table reads as on the page, from the one column configuration (dashboard/columns.py): the same
+headers, key columns first, money with its currency, dates without a time; its CSV keeps raw values under
+headers that say units ("Amount (USD)"). CRM text is escaped in the HTML, and in both files a text cell that a
+spreadsheet would run as a formula (`=HYPERLINK(...)`, `+cmd|...`) is prefixed with a single quote (Excel also
+opens .html files as sheets)."""
 
 from __future__ import annotations
 
@@ -11,12 +14,14 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard import columns
 from dashboard.safe import neutralise, neutralise_frame
 
 _CSS = """body{font-family:system-ui,sans-serif;margin:2rem;color:#222}h1{font-size:1.4rem}
 table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}
 th{background:#f3f3f3}td.num{text-align:right}.up{color:#17803d}.down{color:#b42318}"""
 
+CHANGES, MOVERS = "brief_changes", "brief_movers"  # the queries, for their column configuration
 _PERCENT = {"SLA compliance", "Attainment to date"}
 _COUNTS = {"MQLs handed off"}
 
@@ -63,11 +68,19 @@ def render_html(title: str, view: str, since: dt.date, as_of: dt.date, changes: 
         rows.append(f"<tr><td>{t(r.measure)}</td><td class=num>{e(format_measure(r.measure, r.previous, currency))}</td>"
                     f"<td class=num>{e(format_measure(r.measure, r.current, currency))}</td>"
                     f"<td class='num {cls}'>{e(change_text(r.measure, change, currency))}</td></tr>")
-    mover_rows = [
-        f"<tr><td>{t(m.event)}</td><td>{e(str(m.event_date)[:10])}</td><td>{t(m.opportunity_name)}</td>"
-        f"<td>{t(m.region)}</td><td>{t(m.owner)}</td>"
-        f"<td class=num>{e(format_measure('amount', m.amount, currency))}</td></tr>"
-        for m in movers.itertuples(index=False)]
+    cols = columns.order(movers, MOVERS)
+    specs = [columns.spec(c, MOVERS) for c in cols]
+    numeric = [columns.number_format(s.kind, currency) is not None or s.kind == "minutes" for s in specs]
+    mover_head = "".join(f"<th>{e(s.header)}</th>" for s in specs)
+    mover_rows = []
+    for _, m in movers.iterrows():
+        cells = []
+        for c, s, num in zip(cols, specs, numeric, strict=True):
+            shown = columns.text(m[c], s.kind, currency)
+            # numbers and dates are formatted here; text comes from the CRM
+            cells.append(f"<td class=num>{e(shown)}</td>" if num else
+                         f"<td>{e(shown) if s.kind in ('date', 'datetime') else t(shown)}</td>")
+        mover_rows.append(f"<tr>{''.join(cells)}</tr>")
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{t(title)}</title><style>{_CSS}</style></head>
 <body><h1>{t(title)}</h1>
@@ -75,12 +88,18 @@ def render_html(title: str, view: str, since: dt.date, as_of: dt.date, changes: 
 window of the same length before.</p>
 <table><tr><th>Measure</th><th>Previous window</th><th>This window</th><th>Change</th></tr>{''.join(rows)}</table>
 <h2>Largest movers</h2>
-<table><tr><th>Event</th><th>Date</th><th>Opportunity</th><th>Region</th><th>Owner</th><th>Amount</th></tr>
+<table><tr>{mover_head}</tr>
 {''.join(mover_rows)}</table>
 </body></html>
 """
 
 
-def render_csv(changes: pd.DataFrame, movers: pd.DataFrame) -> str:
-    """Both tables in one CSV file, one section after the other."""
-    return neutralise_frame(changes).to_csv(index=False) + "\n" + neutralise_frame(movers).to_csv(index=False)
+def render_csv(changes: pd.DataFrame, movers: pd.DataFrame, currency: str) -> str:
+    """Both tables in one CSV file, one section after the other, raw values (shares 0-1, amounts with cents):
+    the changes with each measure's unit in a last column, the movers under the headers of the column
+    configuration with their units."""
+    units = changes.assign(unit=changes["measure"].map(
+        lambda m: {"share": "0-1", "count": "count"}.get(measure_kind(m), currency)))
+    changes_out = columns.export(units, currency, CHANGES)
+    movers_out = columns.export(movers, currency, MOVERS)
+    return neutralise_frame(changes_out).to_csv(index=False) + "\n" + neutralise_frame(movers_out).to_csv(index=False)

@@ -27,9 +27,23 @@ TARGET_COLOUR = "#e4572e"
 
 def _style(fig: go.Figure, height: int = 360) -> go.Figure:
     """Common layout: legend below the plot (a phone's width leaves no room beside it), no fixed template."""
+    # The legend sits at the bottom of the figure (its container), under the axis and its tick labels however long
+    # or slanted they are; the plot area makes room for it.
     fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend_title_text="",
-                      template=None, legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+                      template=None, legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0,
+                                             "x": 0},
                       title={"x": 0, "xanchor": "left"})
+    return fig
+
+
+def _units(fig: go.Figure, unit: str | None, axis: str = "y") -> go.Figure:
+    """An axis in its unit: "%" for shares kept as 0-1 (ticks 0%, 25% ...), a currency code for money (ticks 500k,
+    1M, the code in the axis title, full amounts on hover), None for plain numbers."""
+    update = fig.update_yaxes if axis == "y" else fig.update_xaxes
+    if unit == "%":
+        update(tickformat=".0%", hoverformat=".1%", rangemode="tozero")
+    elif unit:
+        update(tickformat="~s", hoverformat=",.0f", rangemode="tozero")
     return fig
 
 
@@ -50,7 +64,8 @@ def pacing(frame: pd.DataFrame, currency: str) -> go.Figure:
                     line={"dash": "dot"})
     fig.add_scatter(x=frame["date"], y=frame["quota"], name="Quota", mode="lines",
                     line={"width": 2, "color": TARGET_COLOUR})
-    return _style(fig.update_layout(title="Pacing", yaxis_title=currency, hovermode="x unified"))
+    fig = _units(fig.update_layout(title="Pacing", yaxis_title=f"Bookings ({currency})", hovermode="x unified"), currency)
+    return _style(fig)
 
 
 def bin_label(start: int) -> str:
@@ -69,33 +84,43 @@ def response_histogram(frame: pd.DataFrame, targets: list[int]) -> go.Figure:
     fig.update_xaxes(tickvals=[t + 2.5 if t == 120 else t for t in ticks],
                      ticktext=[bin_label(t) if t == 120 else str(t) for t in ticks],
                      title_text="minutes to first human touch", range=[-2, 127])
-    fig.update_yaxes(title_text="MQLs", rangemode="tozero")
-    for target in sorted(set(targets)):
-        fig.add_vline(x=target, line_dash="dash", line_color=TARGET_COLOUR, line_width=2,
-                      annotation_text=f"target {target} min", annotation_position="top right",
-                      annotation_font_color=TARGET_COLOUR)
-    return _style(fig.update_layout(title="Response time", showlegend=False))
+    # Room above the tallest bar for its count. The target labels sit above the plot, side by side (the first left
+    # of its line, the next right of theirs), where they meet neither the bars, nor the ticks, nor each other.
+    top = float(frame["mqls"].max()) if len(frame) else 1.0
+    shown = sorted(set(targets))
+    fig.update_yaxes(title_text="MQLs", range=[0, top * 1.15])
+    for i, target in enumerate(shown):
+        fig.add_vline(x=target, line_dash="dash", line_color=TARGET_COLOUR, line_width=2)
+        left = i == 0 and len(shown) > 1
+        fig.add_annotation(x=target, xref="x", y=1, yref="paper", yanchor="bottom", yshift=2 + 16 * (i // 2),
+                           xanchor="right" if left else "left", xshift=-3 if left else 3, text=f"target {target} min",
+                           showarrow=False, font={"color": TARGET_COLOUR})
+    fig = _style(fig.update_layout(title="Response time", showlegend=False))
+    return fig.update_layout(margin={"t": 64 + 16 * (max(len(shown) - 1, 0) // 2)})
 
 
 @_cache
-def grouped_bars(frame: pd.DataFrame, x: str, y: str, color: str, title: str, y_title: str) -> go.Figure:
-    """Grouped bars, e.g. credit by channel for every attribution model side by side (customdata: x, color)."""
+def grouped_bars(frame: pd.DataFrame, x: str, y: str, color: str, title: str, y_title: str,
+                 unit: str | None = None) -> go.Figure:
+    """Grouped bars, e.g. credit by channel for every attribution model side by side (customdata: x, color);
+    `unit` as in _units."""
     fig = px.bar(plot_frame(frame), x=x, y=y, color=color, barmode="group", labels={y: y_title, x: "", color: ""},
                  custom_data=[x, color])
-    return _style(fig.update_layout(title=title))
+    return _style(_units(fig.update_layout(title=title), unit))
 
 
 @_cache
 def bars(frame: pd.DataFrame, x: str, y: str, title: str, y_title: str, color: str | None = None,
-         horizontal: bool = False) -> go.Figure:
-    """Plain bars (stacked by `color` when given)."""
+         horizontal: bool = False, unit: str | None = None) -> go.Figure:
+    """Plain bars (stacked by `color` when given); `unit` of the value axis as in _units ("%" or a currency)."""
     custom = [x] if color is None else [x, color]  # a click's point carries the bar's key (dashboard/drill.py)
     frame = plot_frame(frame)
     if horizontal:
         fig = px.bar(frame, y=x, x=y, color=color, orientation="h", labels={y: y_title, x: ""}, custom_data=custom)
     else:
-        fig = px.bar(frame, x=x, y=y, color=color, labels={y: y_title, x: ""}, custom_data=custom)
-    return _style(fig.update_layout(title=title))
+        fig = px.bar(frame, x=x, y=y, color=color, labels={y: y_title, x: "", **({color: ""} if color else {})},
+                     custom_data=custom)
+    return _style(_units(fig.update_layout(title=title), unit, "x" if horizontal else "y"))
 
 
 @_cache
@@ -106,10 +131,11 @@ def region_multiples(frame: pd.DataFrame, currency: str) -> go.Figure:
     long["measure"] = long["measure"].map({"bookings_reporting": "At the day's rates",
                                            "bookings_constant": "At constant rates"})
     fig = px.bar(long, x="measure", y="amount", color="measure", facet_col="region", custom_data=["region", "measure"],
-                 labels={"amount": currency, "measure": ""})
+                 labels={"amount": f"Bookings ({currency})", "measure": ""})
     fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1]))
-    fig.update_xaxes(showticklabels=False)
-    return _style(fig.update_layout(title="Bookings by region: real growth and exchange-rate effect"), 340)
+    fig.update_xaxes(showticklabels=False, title_text="")
+    return _style(_units(fig.update_layout(title="Bookings by region: real growth and exchange-rate effect"), currency),
+                  340)
 
 
 @_cache
@@ -151,4 +177,4 @@ def bridge(steps: list[tuple[str, float, str]], currency: str) -> go.Figure:
                            [: len(steps)], hovertemplate="%{y}: %{text}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title_text=currency)
-    return _style(fig.update_layout(title="How the pipeline figures relate", showlegend=False), 300)
+    return _style(_units(fig.update_layout(title="How the pipeline figures relate", showlegend=False), currency, "x"), 300)

@@ -11,6 +11,34 @@ import streamlit as st
 from dashboard import columns, db
 from dashboard.safe import code, csv_bytes, md
 
+# Tiles never cut their text short ("USD 3.…", "Followed up withi…"): Streamlit's metric puts label, value and
+# delta on one line with an ellipsis. Here labels and deltas wrap, and the value's size follows the tile's width
+# (a container query unit: 17% of the tile's width, between 1.25rem and Streamlit's 2.25rem), wrapping only as a
+# last resort. The delta's pill may shrink to the tile's width instead of overflowing it. Tiles side by side
+# take the height of the tallest, so the "Records" links under them line up. On a phone tiles go two to a row
+# (Streamlit stacks every column below 640 px, one tile per screen).
+LAYOUT_CSS = """<style>
+[data-testid="stMetric"] { container-type: inline-size; }
+[data-testid="stMetric"] [data-testid="stMarkdownContainer"],
+[data-testid="stMetric"] [data-testid="stMarkdownContainer"] p {
+  white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: break-word; }
+[data-testid="stMetricValue"] { font-size: clamp(1.25rem, 17cqi, 2.25rem); line-height: 1.25; }
+[data-testid="stMetricDelta"] { flex: 0 1 auto; min-width: 0; max-width: 100%; }
+[data-testid="stMetricDelta"] [data-testid="stMarkdownContainer"] { min-width: 0; }
+[data-testid="stColumn"] > [data-testid="stVerticalBlock"]:has(> [data-testid="stElementContainer"] > [data-testid="stMetric"]) {
+  height: 100%; }
+[data-testid="stVerticalBlock"] > [data-testid="stElementContainer"]:has(> [data-testid="stMetric"]) { flex-grow: 1; }
+@media (max-width: 640px) {
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] > [data-testid="stVerticalBlock"]
+      > [data-testid="stElementContainer"] > [data-testid="stMetric"]) > [data-testid="stColumn"] {
+    min-width: calc(50% - 0.5rem) !important; flex: 0 1 calc(50% - 0.5rem) !important; } }
+</style>"""
+
+
+def layout_css() -> None:
+    """The page-wide style rules (once per run, before anything is drawn; a style-only st.html takes no space)."""
+    st.html(LAYOUT_CSS)
+
 
 def no_database(path: str) -> None:
     """What to show before anything was loaded: how to load the sample or your own export."""

@@ -306,8 +306,8 @@ def test_brief_exports_are_neutralised() -> None:
     assert "<td>&#x27;=HYPERLINK(" in page and "<td>&#x27;-EMEA</td>" in page and "<td>&#x27;@eve</td>" in page
     # the brief's own numbers are not touched; changes read sign first, shares in points
     assert ">-10.0 pts<" in page and "-USD 5.00" in page
-    sheet = render_csv(changes, movers)
-    assert "\"'=HYPERLINK(" in sheet and ",'-EMEA,'@eve,-25.0" in sheet and "Bookings,10.0,5.0,-5.0" in sheet
+    sheet = render_csv(changes, movers, "USD")
+    assert "\"'=HYPERLINK(" in sheet and ",'-EMEA,2026-11-10,'@eve,-25.0" in sheet and "Bookings,10.0,5.0,-5.0,USD" in sheet
 
 
 # 5. Over-long link values -----------------------------------------------------------------------------------------

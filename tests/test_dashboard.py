@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.brief_export import render_html
+from dashboard.brief_export import render_csv, render_html
 from data.ingest import ingest
 from tests.conftest import FIXTURES, ROOT_DIR, TINY, export_with
 
@@ -47,11 +47,13 @@ def test_overview_side_by_side(metrics_db: Path, monkeypatch: pytest.MonkeyPatch
         "MQLs": "3", "Followed up within SLA": "33.3%", "Marketing-sourced pipeline": "USD 40.0k",
         "Bookings": "USD 36.7k", "Quota attainment": "24.4%", "Pipeline coverage": "0.04x"}
     # compared with 11-06 (the default: 14 days before): then 1 MQL (K1), 10,000 booked (O1), the same created;
-    # every delta says since when
+    # the date is said once, in the "Changes since" box above the tiles (in every delta it did not fit a tile)
     deltas = {m.label: m.delta for m in at.metric}
-    assert deltas["MQLs"] == "+2 since Nov 6"
-    assert deltas["Bookings"] == "+USD 26.7k since Nov 6"
-    assert deltas["Marketing-sourced pipeline"] == "no change since Nov 6"  # nothing was created after 11-06
+    assert deltas["MQLs"] == "+2"
+    assert deltas["Bookings"] == "+USD 26.7k"
+    assert deltas["Marketing-sourced pipeline"] == "no change"  # nothing was created after 11-06
+    assert at.date_input(key="overview_since").label == "Changes since"
+    assert at.date_input(key="overview_since").value == dt.date(2026, 11, 6)
     assert at.query_params["overview_since"] == "2026-11-06"
     # status against target and pace (targets from the definitions; the fixture's file sets an SLA target only)
     status = [m.value for m in at.markdown]
@@ -67,7 +69,8 @@ def test_overview_side_by_side(metrics_db: Path, monkeypatch: pytest.MonkeyPatch
 
 def test_overview_compare_date_from_the_link(metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = run(metrics_db, monkeypatch, overview_since="2026-10-31", **Q4)
-    assert {m.label: m.delta for m in at.metric}["Bookings"] == "+USD 26.7k since Oct 31"
+    assert at.date_input(key="overview_since").value == dt.date(2026, 10, 31)
+    assert {m.label: m.delta for m in at.metric}["Bookings"] == "+USD 26.7k"
 
 
 def test_region_filter_from_the_url(metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -218,6 +221,13 @@ def test_brief_export_is_self_contained_and_escapes_crm_text() -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>" not in page
     assert "Eve &amp; Co" in page and "USD 25.00" in page and "+USD 15.00" in page
     assert "http" not in page.replace('lang="en"', "")  # no external assets
+    # the movers read as on the page (dashboard/columns.py): its headers, key columns first, money with currency
+    assert "<tr><th>Event</th><th>Deal</th><th>Region</th><th>Date</th><th>Owner</th><th>Amount</th></tr>" in page
+    assert "<td>2026-11-10</td>" in page and "<td class=num>USD 25</td>" in page
+    sheet = render_csv(changes, movers, "USD").splitlines()
+    assert sheet[0] == "Measure,Before,Now,Change,Unit" and sheet[1] == "Bookings,10.0,25.0,15.0,USD"
+    assert sheet[3] == "Event,Deal,Region,Date,Owner,Amount (USD)"  # raw values under headers with units
+    assert sheet[4] == "won,<script>alert(1)</script>,EMEA,2026-11-10,Eve & Co,25.0"
 
 
 def test_without_a_database_the_app_says_how_to_load_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

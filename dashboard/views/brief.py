@@ -16,7 +16,10 @@ from dashboard.notes import segment_quota_note
 f = current()
 page_header("1:1 brief", f.describe())
 since = page_date("Since the last 1:1 on", "brief_since", f.as_of - dt.timedelta(days=14), None,
-                  f.as_of - dt.timedelta(days=1))
+                  f.as_of - dt.timedelta(days=1),
+                  help="The changes are counted from the end of this day to the as-of date. A typed date applies "
+                       "when you leave the box (Tab or a click elsewhere); the link keeps it.",
+                  container=st.columns([1, 3])[0])
 changes = db.query("brief_changes", **f.params(since=since))
 movers = db.query("brief_movers", **f.params(since=since))
 
@@ -40,5 +43,5 @@ with d1:
                        lambda: render_html(title, f.describe(), since, f.as_of, changes, movers, f.currency).encode("utf-8"),
                        file_name=f"brief-{f.as_of:%Y-%m-%d}.html", mime="text/html", key="brief_html", on_click="ignore")
 with d2:
-    st.download_button("Download the brief (CSV)", lambda: render_csv(changes, movers).encode("utf-8"),
+    st.download_button("Download the brief (CSV)", lambda: render_csv(changes, movers, f.currency).encode("utf-8"),
                        file_name=f"brief-{f.as_of:%Y-%m-%d}.csv", mime="text/csv", key="brief_csv", on_click="ignore")

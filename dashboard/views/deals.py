@@ -42,8 +42,8 @@ with left:
         long = rates.melt(id_vars=["value"], value_vars=["won_amount", "lost_amount"], var_name="outcome",
                           value_name="amount")
         long["outcome"] = long["outcome"].map({"won_amount": "Won", "lost_amount": "Lost"})
-        event = st.plotly_chart(charts.bars(long, "value", "amount", f"Won vs lost by {names[dimension].lower()}", c,
-                                            color="outcome"),
+        event = st.plotly_chart(charts.bars(long, "value", "amount", f"Won vs lost by {names[dimension].lower()}",
+                                            f"Amount ({c})", color="outcome", unit=c),
                                 width="stretch", on_select="rerun", selection_mode="points", key="deals_chart")
         point = on_select(event, "deals_chart")
         if point and point.get("customdata"):

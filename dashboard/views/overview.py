@@ -22,16 +22,17 @@ goals = targets()
 c = f.currency
 
 default_since = max(f.quarter_start - dt.timedelta(days=1), f.as_of - dt.timedelta(days=14))
-since = page_date("Compare with", "overview_since", default_since, f.quarter_start - dt.timedelta(days=1), f.as_of,
-                  help="The changes are since the end of this day (quarter to date at both dates). The link keeps it.",
+since = page_date("Changes since", "overview_since", default_since, f.quarter_start - dt.timedelta(days=1), f.as_of,
+                  help="Each tile's change (under its number) is since the end of this day, quarter to date at both "
+                       "dates. A typed date applies when you leave the box (Tab or a click elsewhere); the link keeps it.",
                   container=st.columns([1, 3])[0])
 now = overview(f, f.as_of)
 then = overview(f, since) if since >= f.quarter_start else None
-when = f"since {since:%b %-d}"
 
 
 def delta(kind: str, a: float | None, b: float | None) -> str | None:
-    """The change since the comparison date, by the one formatting rule, saying since when."""
+    """The change since the comparison date, by the one formatting rule. The date is said once, in the "Changes
+    since" box above the tiles: in each tile it made the change too long for a third of half the page."""
     if a is None or b is None:
         return None
     if then is None:  # compared with the day before the quarter: everything is new this quarter
@@ -39,7 +40,7 @@ def delta(kind: str, a: float | None, b: float | None) -> str | None:
         if b is None:
             return None
     change = fmt_delta(kind, a - b, c)
-    return f"{change} {when}" if change else f"no change {when}"
+    return change or "no change"
 
 
 elapsed = elapsed_share(f, f.as_of)

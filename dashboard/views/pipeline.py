@@ -44,8 +44,8 @@ st.caption("Sourced and influenced are two different questions. Sourced: did mar
 generated = db.query("pipeline_generated", **f.params())
 left, right = st.columns(2)
 with left:
-    event = st.plotly_chart(charts.bars(generated, "channel", "amount", "Pipeline created, by source", c,
-                                        color="sourced_by"),
+    event = st.plotly_chart(charts.bars(generated, "channel", "amount", "Pipeline created, by source",
+                                        f"Pipeline ({c})", color="sourced_by", unit=c),
                             width="stretch", on_select="rerun", selection_mode="points", key="generated_chart")
     point = on_select(event, "generated_chart")
     if point and point.get("customdata"):
@@ -53,7 +53,8 @@ with left:
              "generated_chart")
 with right:
     by_channel = db.query("pipeline_influenced_by_channel", **f.params())
-    event = st.plotly_chart(charts.bars(by_channel, "channel", "influenced_amount", "Pipeline influenced, by channel", c),
+    event = st.plotly_chart(charts.bars(by_channel, "channel", "influenced_amount", "Pipeline influenced, by channel",
+                                        f"Influenced pipeline ({c})", unit=c),
                             width="stretch", on_select="rerun", selection_mode="points", key="influenced_chart")
     point = on_select(event, "influenced_chart")
     if point and point.get("customdata"):
@@ -65,7 +66,8 @@ every_model = db.query("attribution_credit", **f.params(model=None))  # one quer
 side_by_side = every_model.groupby(["model", "channel"], as_index=False)["credit"].sum()
 side_by_side["model"] = pd.Categorical(side_by_side["model"].map(MODELS), categories=list(MODELS.values()), ordered=True)
 side_by_side = side_by_side.sort_values(["model", "channel"])
-event = st.plotly_chart(charts.grouped_bars(side_by_side, "channel", "credit", "model", "Credit by channel and model", c),
+event = st.plotly_chart(charts.grouped_bars(side_by_side, "channel", "credit", "model", "Credit by channel and model",
+                                            f"Credit ({c})", unit=c),
                         width="stretch", on_select="rerun", selection_mode="points", key="models_chart")
 point = on_select(event, "models_chart")
 if point and point.get("customdata"):

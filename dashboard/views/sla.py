@@ -54,7 +54,8 @@ with left:
 with right:
     buckets = db.query("sla_response_buckets", **f.params())
     event = st.plotly_chart(charts.bars(buckets, "bucket", "conversion_rate",
-                                        "What slow follow-up costs: MQL to opportunity", "conversion"),
+                                        "What slow follow-up costs: MQL to opportunity",
+                                        "MQLs that became a deal", unit="%"),
                             width="stretch", on_select="rerun", selection_mode="points", key="sla_buckets")
     point = on_select(event, "sla_buckets")
     if point:
