@@ -58,6 +58,7 @@ browser:
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/sqlfluff lint --disable-progress-bar data/model queries
 
 test: install-dev browser
 	$(MAKE) --no-print-directory lint

@@ -1,5 +1,5 @@
 -- Attribution ledger
--- Summary: Per attribution model, the pipeline created, the part credited to campaigns and the part no touch explains, so the ledger adds up to the total.
+-- Summary: Per model, pipeline created, the part credited to campaigns and the part no touch explains: it adds up.
 -- For every attribution model, side by side: total pipeline created from start_date to end_date (up to
 -- the as-of date; reporting currency at the creation date), the part credited to touches and the part
 -- unattributed (opportunities without a touch in the model's window). attributed + unattributed =
@@ -13,6 +13,6 @@ SELECT
     coalesce(sum(c.credit) FILTER (WHERE c.campaign_member_id IS NULL), 0) AS unattributed
 FROM attribution_model m
 LEFT JOIN attribution_credits($start_date, $end_date, $as_of, $currency, $region, $segment, $owner, NULL) c
-       ON c.model = m.model
+    ON c.model = m.model
 GROUP BY m.model, m.position
 ORDER BY m.position

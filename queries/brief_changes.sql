@@ -10,36 +10,96 @@
 -- Exchange-rate dates named here are the defaults; the currency policy in the definitions decides.
 WITH measures AS (
     SELECT
-        (SELECT count(*) FROM mql_funnel(CAST($since AS DATE) + 1, $as_of, $as_of, $region, $segment, $owner)
-         WHERE is_handed_off) AS handoffs_cur,
-        (SELECT count(*) FROM mql_funnel(CAST($since AS DATE) + 1 - CAST(CAST($as_of AS DATE) - CAST($since AS DATE) AS INTEGER), $since, $since, $region, $segment, $owner)
-         WHERE is_handed_off) AS handoffs_prev,
-        (SELECT coalesce(sum(amount_rep), 0)
-         FROM pipeline_in_period(CAST($since AS DATE) + 1, $as_of, $as_of, $currency, $region, $segment, $owner)) AS created_cur,
-        (SELECT coalesce(sum(amount_rep), 0)
-         FROM pipeline_in_period(CAST($since AS DATE) + 1 - CAST(CAST($as_of AS DATE) - CAST($since AS DATE) AS INTEGER), $since, $since, $currency, $region, $segment, $owner)) AS created_prev,
-        (SELECT coalesce(sum(amount_rep), 0)
-         FROM bookings(CAST($since AS DATE) + 1, $as_of, $as_of, $currency, $region, $segment, $owner)) AS won_cur,
-        (SELECT coalesce(sum(amount_rep), 0)
-         FROM bookings(CAST($since AS DATE) + 1 - CAST(CAST($as_of AS DATE) - CAST($since AS DATE) AS INTEGER), $since, $since, $currency, $region, $segment, $owner)) AS won_prev,
-        (SELECT count(*) FILTER (WHERE wall_ok) / nullif(count(wall_ok), 0)
-         FROM mqls_judged(CAST($since AS DATE) + 1, $as_of, $as_of, $region, $segment, $owner)) AS sla_cur,
-        (SELECT count(*) FILTER (WHERE wall_ok) / nullif(count(wall_ok), 0)
-         FROM mqls_judged(CAST($since AS DATE) + 1 - CAST(CAST($as_of AS DATE) - CAST($since AS DATE) AS INTEGER), $since, $since, $region, $segment, $owner)) AS sla_prev,
-        (SELECT coalesce(sum(amount_rep), 0)
-         FROM bookings(fiscal_quarter_of($as_of), $as_of, $as_of, $currency, $region, $segment, $owner)) AS qtd_now,
-        (SELECT coalesce(sum(amount_rep), 0)
-         FROM bookings(fiscal_quarter_of($as_of), $since, $since, $currency, $region, $segment, $owner)) AS qtd_then,
-        (SELECT CASE WHEN CAST($segment AS VARCHAR) IS NULL THEN nullif(sum(amount_rep), 0) END
-         FROM quota_in_period(fiscal_quarter_of($as_of), fiscal_quarter_end($as_of), $currency, $region, $owner)) AS quota
+        (
+            SELECT count(*) FROM mql_funnel(cast($since AS DATE) + 1, $as_of, $as_of, $region, $segment, $owner)
+            WHERE is_handed_off
+        ) AS handoffs_cur,
+        (
+            SELECT count(*)
+            FROM mql_funnel(
+                    cast($since AS DATE) + 1 - cast(cast($as_of AS DATE) - cast($since AS DATE) AS INTEGER),
+                    $since,
+                    $since,
+                    $region,
+                    $segment,
+                    $owner
+                )
+            WHERE is_handed_off
+        ) AS handoffs_prev,
+        (
+            SELECT coalesce(sum(amount_rep), 0)
+            FROM pipeline_in_period(cast($since AS DATE) + 1, $as_of, $as_of, $currency, $region, $segment, $owner)
+        ) AS created_cur,
+        (
+            SELECT coalesce(sum(amount_rep), 0)
+            FROM pipeline_in_period(
+                    cast($since AS DATE) + 1 - cast(cast($as_of AS DATE) - cast($since AS DATE) AS INTEGER),
+                    $since,
+                    $since,
+                    $currency,
+                    $region,
+                    $segment,
+                    $owner
+                )
+        ) AS created_prev,
+        (
+            SELECT coalesce(sum(amount_rep), 0)
+            FROM bookings(cast($since AS DATE) + 1, $as_of, $as_of, $currency, $region, $segment, $owner)
+        ) AS won_cur,
+        (
+            SELECT coalesce(sum(amount_rep), 0)
+            FROM bookings(
+                    cast($since AS DATE) + 1 - cast(cast($as_of AS DATE) - cast($since AS DATE) AS INTEGER),
+                    $since,
+                    $since,
+                    $currency,
+                    $region,
+                    $segment,
+                    $owner
+                )
+        ) AS won_prev,
+        (
+            SELECT count(*) FILTER (WHERE wall_ok) / nullif(count(wall_ok), 0)
+            FROM mqls_judged(cast($since AS DATE) + 1, $as_of, $as_of, $region, $segment, $owner)
+        ) AS sla_cur,
+        (
+            SELECT count(*) FILTER (WHERE wall_ok) / nullif(count(wall_ok), 0)
+            FROM mqls_judged(
+                    cast($since AS DATE) + 1 - cast(cast($as_of AS DATE) - cast($since AS DATE) AS INTEGER),
+                    $since,
+                    $since,
+                    $region,
+                    $segment,
+                    $owner
+                )
+        ) AS sla_prev,
+        (
+            SELECT coalesce(sum(amount_rep), 0)
+            FROM bookings(fiscal_quarter_of($as_of), $as_of, $as_of, $currency, $region, $segment, $owner)
+        ) AS qtd_now,
+        (
+            SELECT coalesce(sum(amount_rep), 0)
+            FROM bookings(fiscal_quarter_of($as_of), $since, $since, $currency, $region, $segment, $owner)
+        ) AS qtd_then,
+        (
+            SELECT CASE WHEN cast($segment AS VARCHAR) IS NULL THEN nullif(sum(amount_rep), 0) END
+            FROM quota_in_period(fiscal_quarter_of($as_of), fiscal_quarter_end($as_of), $currency, $region, $owner)
+        ) AS quota
 )
+
 SELECT measure, previous, current, current - previous AS change
 FROM (
-    SELECT 1 AS position, 'MQLs handed off' AS measure, CAST(handoffs_prev AS DOUBLE) AS previous,
-           CAST(handoffs_cur AS DOUBLE) AS current FROM measures
-    UNION ALL SELECT 2, 'Pipeline created', CAST(created_prev AS DOUBLE), CAST(created_cur AS DOUBLE) FROM measures
-    UNION ALL SELECT 3, 'Bookings', CAST(won_prev AS DOUBLE), CAST(won_cur AS DOUBLE) FROM measures
-    UNION ALL SELECT 4, 'SLA compliance', sla_prev, sla_cur FROM measures
-    UNION ALL SELECT 5, 'Attainment to date', CAST(qtd_then AS DOUBLE) / quota, CAST(qtd_now AS DOUBLE) / quota FROM measures
-)
+    SELECT
+        1 AS position, 'MQLs handed off' AS measure, cast(handoffs_prev AS DOUBLE) AS previous,
+        cast(handoffs_cur AS DOUBLE) AS current
+    FROM measures
+    UNION ALL
+    SELECT 2, 'Pipeline created', cast(created_prev AS DOUBLE), cast(created_cur AS DOUBLE) FROM measures
+    UNION ALL
+    SELECT 3, 'Bookings', cast(won_prev AS DOUBLE), cast(won_cur AS DOUBLE) FROM measures
+    UNION ALL
+    SELECT 4, 'SLA compliance', sla_prev, sla_cur FROM measures
+    UNION ALL
+    SELECT 5, 'Attainment to date', cast(qtd_then AS DOUBLE) / quota, cast(qtd_now AS DOUBLE) / quota FROM measures
+) AS measure_rows
 ORDER BY position

@@ -12,18 +12,23 @@ WITH credits AS (
     FROM attribution_credits($start_date, $end_date, $as_of, $currency, $region, $segment, $owner, $model)
     WHERE campaign_member_id IS NOT NULL
 ),
+
 by_campaign AS (
     SELECT campaign_id, sum(credit) AS pipeline, coalesce(sum(credit) FILTER (WHERE stage_category = 'won'), 0) AS won
     FROM credits GROUP BY campaign_id
 ),
+
 cost AS (
-    SELECT c.campaign_id, c.campaign_name, c.channel, c.currency_code, c.actual_cost,
-           convert_money(c.actual_cost, fx.factor) AS cost
+    SELECT
+        c.campaign_id, c.campaign_name, c.channel, c.currency_code, c.actual_cost,
+        convert_money(c.actual_cost, fx.factor) AS cost
     FROM stg_campaigns c
     LEFT JOIN fx_conversion fx
-      ON fx.from_currency = c.currency_code AND fx.to_currency = $currency AND fx.rate_date = fx_day(c.start_date)
-    WHERE coalesce(c.start_date, DATE '1900-01-01') <= least(CAST($end_date AS DATE), CAST($as_of AS DATE)) AND coalesce(c.end_date, DATE '9999-12-31') >= $start_date
+        ON fx.from_currency = c.currency_code AND fx.to_currency = $currency AND fx.rate_date = fx_day(c.start_date)
+    WHERE coalesce(c.start_date, DATE '1900-01-01') <= least(cast($end_date AS DATE), cast($as_of AS DATE))
+        AND coalesce(c.end_date, DATE '9999-12-31') >= $start_date
 )
+
 SELECT
     coalesce(c.campaign_id, b.campaign_id) AS campaign_id,
     coalesce(c.campaign_name, cp.campaign_name) AS campaign_name,

@@ -13,8 +13,9 @@ SELECT
     count AS records,
     array_to_string(sample_ids, ', ') AS example_ids,
     CASE WHEN code = 'custom_columns'
-         THEN 'Nothing to do: the column is kept as loaded; ask whoever maintains this dashboard if a metric should use it'
-         ELSE advice END AS advice,
+            THEN 'Nothing to do: the column is kept as loaded; ask whoever maintains this dashboard if a metric should use it'
+        ELSE advice
+    END AS advice,
     NOT starts_with(lower(advice), 'nothing to do') AS needs_action
 FROM ingest_warning
 ORDER BY needs_action DESC, code = 'missing_object', count DESC, object, code

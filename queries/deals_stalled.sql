@@ -10,15 +10,18 @@
 -- Exchange-rate dates named here are the defaults; the currency policy in the definitions decides.
 WITH last_change AS (
     SELECT opportunity_id, max(changed_at) AS changed_at
-    FROM stg_opportunity_stage_history WHERE changed_at < CAST($as_of AS DATE) + INTERVAL 1 DAY
+    FROM stg_opportunity_stage_history WHERE changed_at < cast($as_of AS DATE) + INTERVAL 1 DAY
     GROUP BY opportunity_id
 ),
+
 open_deals AS (
-    SELECT coalesce(o.stage_name, '(stage unknown: no stage history)') AS stage_name, o.amount_rep, o.close_date,
-           date_diff('day', CAST(coalesce(lc.changed_at, o.created_at) AS DATE), CAST($as_of AS DATE)) AS days_in_stage
+    SELECT
+        coalesce(o.stage_name, '(stage unknown: no stage history)') AS stage_name, o.amount_rep, o.close_date,
+        date_diff('day', cast(coalesce(lc.changed_at, o.created_at) AS DATE), cast($as_of AS DATE)) AS days_in_stage
     FROM open_pipeline_at($start_date, NULL, $as_of, $currency, $region, $segment, $owner) o
     LEFT JOIN last_change lc ON lc.opportunity_id = o.opportunity_id
 )
+
 SELECT
     stage_name,
     count(*) AS deals,

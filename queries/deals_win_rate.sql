@@ -1,6 +1,7 @@
 -- Win rate and cycle time
 -- Summary: Deals won and lost this quarter, the win rate and how long won deals took.
--- Deals closed from start_date to end_date (up to the as-of date, as they stood then), split by one firmographic dimension (`dimension`:
+-- Deals closed from start_date to end_date (up to the as-of date, as they stood then), split by one firmographic
+-- dimension (`dimension`:
 -- "segment", "industry", "employees" band, "region" or "source" = marketing- or sales-sourced):
 -- won and lost count and amount (reporting currency at the close date), win rate by count and by
 -- amount, and the average days from creation to close of won deals.
@@ -12,6 +13,7 @@ WITH closed AS (
     LEFT JOIN stg_accounts a ON a.account_id = o.account_id
     LEFT JOIN opportunity_source src ON src.opportunity_id = o.opportunity_id
 )
+
 SELECT
     deal_split($dimension, segment, industry, region, is_marketing_sourced, employees) AS value,
     count(*) FILTER (WHERE stage_category = 'won') AS won,
@@ -24,5 +26,5 @@ SELECT
     count(*) FILTER (WHERE amount_rep IS NULL) AS unconverted_deals
 FROM closed
 WHERE $dimension IN ('segment', 'industry', 'region', 'source', 'employees')
-GROUP BY 1
+GROUP BY value
 ORDER BY won_amount DESC, value

@@ -5,7 +5,7 @@
 SELECT
     r.region,
     (SELECT string_agg(country_key, ', ' ORDER BY country_key) FROM cfg_country_region c WHERE c.region = r.region) AS countries,
-    coalesce(s.target_minutes, CAST((SELECT value FROM cfg_setting WHERE key = 'sla_target_minutes') AS INTEGER))
+    coalesce(s.target_minutes, cast((SELECT value FROM cfg_setting WHERE key = 'sla_target_minutes') AS INTEGER))
         AS sla_target_minutes,
     s.time_zone,
     s.work_start || '-' || s.work_end AS working_hours,

@@ -13,35 +13,38 @@ WITH funnel AS (
     FROM mql_funnel($start_date, $end_date, $as_of, $region, $segment, $owner) f
     JOIN mqls_judged($start_date, $end_date, $as_of, $region, $segment, $owner) j ON j.person_id = f.person_id
 ),
+
 picked AS (
     SELECT * FROM funnel
     WHERE CASE $measure
-        WHEN 'mqls' THEN true
-        WHEN 'handed_off' THEN is_handed_off
-        WHEN 'accepted' THEN is_accepted
-        WHEN 'converted' THEN is_converted
-        WHEN 'won' THEN is_won
-        WHEN 'judged' THEN wall_ok IS NOT NULL
-        WHEN 'judged_business' THEN business_ok IS NOT NULL
-        WHEN 'touched' THEN wall IS NOT NULL
-        WHEN 'breached_untouched' THEN wall IS NULL AND wall_ok = false
-        WHEN 'ignored' THEN is_ignored
-        WHEN 'pending' THEN wall_ok IS NULL
-    END
+            WHEN 'mqls' THEN TRUE
+            WHEN 'handed_off' THEN is_handed_off
+            WHEN 'accepted' THEN is_accepted
+            WHEN 'converted' THEN is_converted
+            WHEN 'won' THEN is_won
+            WHEN 'judged' THEN wall_ok IS NOT NULL
+            WHEN 'judged_business' THEN business_ok IS NOT NULL
+            WHEN 'touched' THEN wall IS NOT NULL
+            WHEN 'breached_untouched' THEN wall IS NULL AND wall_ok = FALSE
+            WHEN 'ignored' THEN is_ignored
+            WHEN 'pending' THEN wall_ok IS NULL
+        END
 ),
+
 sliced AS (
     SELECT p.*
     FROM picked p
-    WHERE CAST($slice_kind AS VARCHAR) IS NULL
-       OR ($slice_kind = 'week' AND CAST(date_trunc('week', p.mql_date) AS DATE) = CAST($slice_value AS DATE))
-       OR ($slice_kind = 'bin' AND p.wall IS NOT NULL AND response_bin(p.wall) = CAST($slice_value AS INTEGER))
-       OR ($slice_kind = 'bucket' AND response_bucket(p.wall) = $slice_value)
-       OR ($slice_kind = 'sla_region' AND p.region = $slice_value)
-       OR ($slice_kind = 'source' AND coalesce(p.lead_source, '(none)') = $slice_value)
-       OR ($slice_kind = 'persona' AND coalesce(p.persona, '(none)') = $slice_value)
-       OR ($slice_kind = 'channel' AND coalesce(p.channel, '(none)') = $slice_value)
-       OR ($slice_kind = 'region' AND coalesce(p.region, '(none)') = $slice_value)
+    WHERE cast($slice_kind AS VARCHAR) IS NULL
+        OR ($slice_kind = 'week' AND cast(date_trunc('week', p.mql_date) AS DATE) = cast($slice_value AS DATE))
+        OR ($slice_kind = 'bin' AND p.wall IS NOT NULL AND response_bin(p.wall) = cast($slice_value AS INTEGER))
+        OR ($slice_kind = 'bucket' AND response_bucket(p.wall) = $slice_value)
+        OR ($slice_kind = 'sla_region' AND p.region = $slice_value)
+        OR ($slice_kind = 'source' AND coalesce(p.lead_source, '(none)') = $slice_value)
+        OR ($slice_kind = 'persona' AND coalesce(p.persona, '(none)') = $slice_value)
+        OR ($slice_kind = 'channel' AND coalesce(p.channel, '(none)') = $slice_value)
+        OR ($slice_kind = 'region' AND coalesce(p.region, '(none)') = $slice_value)
 )
+
 SELECT
     coalesce(l.full_name, c.full_name, s.person_id) AS person,
     coalesce(l.company, a.account_name) AS company,

@@ -12,6 +12,6 @@ SELECT
 FROM quota_in_period(fiscal_quarter_of($as_of), fiscal_quarter_end($as_of), $currency, $region, $owner) q
 LEFT JOIN stg_users u ON u.user_id = q.owner_id
 LEFT JOIN stg_users m ON m.user_id = q.manager_id
-WHERE CAST($segment AS VARCHAR) IS NULL
+WHERE cast($segment AS VARCHAR) IS NULL
 ORDER BY q.amount_rep DESC NULLS LAST, q.quota_id
 LIMIT $limit OFFSET $offset

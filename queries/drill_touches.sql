@@ -8,10 +8,11 @@
 WITH credits AS (
     SELECT c.*
     FROM attribution_credits($start_date, $end_date, $as_of, $currency, $region, $segment, $owner, $model) c
-    WHERE CAST($slice_kind AS VARCHAR) IS NULL
-       OR ($slice_kind = 'channel' AND c.channel = $slice_value)
-       OR ($slice_kind = 'campaign' AND c.campaign_id IS NOT DISTINCT FROM nullif($slice_value, ''))
+    WHERE cast($slice_kind AS VARCHAR) IS NULL
+        OR ($slice_kind = 'channel' AND c.channel = $slice_value)
+        OR ($slice_kind = 'campaign' AND c.campaign_id IS NOT DISTINCT FROM nullif($slice_value, ''))
 )
+
 SELECT
     coalesce(cp.campaign_name, c.campaign_id, '(no campaign: unattributed)') AS campaign_name, c.channel,
     o.opportunity_name, c.stage_category, c.model, c.credit AS amount, c.campaign_id, c.campaign_member_id,

@@ -10,6 +10,7 @@ WITH leads AS (
     FROM leads_in_period($start_date, $end_date, $as_of, $region, $segment, $owner)
     GROUP BY region
 ),
+
 mqls AS (
     SELECT
         m.region,
@@ -21,6 +22,7 @@ mqls AS (
     FROM mql_funnel($start_date, $end_date, $as_of, $region, $segment, $owner) m
     GROUP BY m.region
 )
+
 SELECT
     coalesce(l.region, q.region) AS region,
     coalesce(l.leads, 0) AS leads,

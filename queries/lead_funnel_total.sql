@@ -8,6 +8,7 @@
 WITH leads AS (
     SELECT count(*) AS leads FROM leads_in_period($start_date, $end_date, $as_of, $region, $segment, $owner)
 ),
+
 mqls AS (
     SELECT
         count(*) AS mqls,
@@ -17,6 +18,8 @@ mqls AS (
         count(*) FILTER (WHERE is_won) AS won
     FROM mql_funnel($start_date, $end_date, $as_of, $region, $segment, $owner)
 )
-SELECT l.leads, m.mqls, m.handed_off, m.accepted, m.converted, m.won,
-       m.accepted / nullif(m.mqls, 0) AS accepted_share
+
+SELECT
+    l.leads, m.mqls, m.handed_off, m.accepted, m.converted, m.won,
+    m.accepted / nullif(m.mqls, 0) AS accepted_share
 FROM leads l CROSS JOIN mqls m

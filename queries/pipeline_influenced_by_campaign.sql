@@ -7,16 +7,21 @@
 -- Grain: one row per campaign. Filters: region, segment, owner or team (NULL = all).
 -- Exchange-rate dates named here are the defaults; the currency policy in the definitions decides.
 WITH opp AS (
-    SELECT opportunity_id, amount_rep FROM pipeline_in_period($start_date, $end_date, $as_of, $currency, $region, $segment, $owner) WHERE factor IS NOT NULL
+    SELECT opportunity_id, amount_rep
+    FROM pipeline_in_period($start_date, $end_date, $as_of, $currency, $region, $segment, $owner)
+    WHERE factor IS NOT NULL
 ),
+
 by_campaign AS (
     SELECT DISTINCT t.opportunity_id, t.campaign_id, t.channel
     FROM opportunity_touch t
-    WHERE t.touched_at < CAST($as_of AS DATE) + INTERVAL 1 DAY
-      AND t.opportunity_created_date BETWEEN $start_date AND $end_date
+    WHERE t.touched_at < cast($as_of AS DATE) + INTERVAL 1 DAY
+        AND t.opportunity_created_date BETWEEN $start_date AND $end_date
 )
-SELECT c.campaign_id, cp.campaign_name, c.channel, count(*) AS influenced_opportunities,
-       sum(o.amount_rep) AS influenced_amount
+
+SELECT
+    c.campaign_id, cp.campaign_name, c.channel, count(*) AS influenced_opportunities,
+    sum(o.amount_rep) AS influenced_amount
 FROM opp o JOIN by_campaign c USING (opportunity_id)
 LEFT JOIN stg_campaigns cp ON cp.campaign_id = c.campaign_id
 GROUP BY c.campaign_id, cp.campaign_name, c.channel

@@ -16,12 +16,14 @@ WITH deals AS (
     SELECT region, currency_code, amount, stage_category, created_date, close_date, factor
     FROM open_pipeline_at($start_date, $end_date, $as_of, $currency, $region, $segment, $owner)
 ),
+
 constant AS (
     SELECT d.*, fxc.factor AS factor_constant
     FROM deals d
     LEFT JOIN fx_conversion fxc ON fxc.from_currency = d.currency_code AND fxc.to_currency = $currency
-         AND fxc.rate_date = fx_day(rate_date('constant_currency', d.created_date, d.close_date, $as_of, $start_date))
+        AND fxc.rate_date = fx_day(rate_date('constant_currency', d.created_date, d.close_date, $as_of, $start_date))
 )
+
 SELECT
     region,
     currency_code AS local_currency,
@@ -32,7 +34,7 @@ SELECT
     coalesce(sum(convert_money(amount, factor_day)) FILTER (WHERE stage_category = 'open'), 0) AS pipeline_reporting,
     coalesce(sum(convert_money(amount, factor_constant)) FILTER (WHERE stage_category = 'open'), 0) AS pipeline_constant,
     coalesce(sum(convert_money(amount, factor_day)) FILTER (WHERE stage_category = 'won'), 0)
-        - coalesce(sum(convert_money(amount, factor_constant)) FILTER (WHERE stage_category = 'won'), 0) AS bookings_fx_effect,
+    - coalesce(sum(convert_money(amount, factor_constant)) FILTER (WHERE stage_category = 'won'), 0) AS bookings_fx_effect,
     count(*) FILTER (WHERE factor_day IS NULL) AS unconverted_deals
 FROM constant
 GROUP BY region, currency_code

@@ -8,6 +8,7 @@
 -- Ignored: no touch within sla.ignored_after_days days. Touches after the as-of date are not seen.
 -- Grain: one row per region. Filters: region, segment, owner or team (NULL = all).
 WITH judged AS (SELECT * FROM mqls_judged($start_date, $end_date, $as_of, $region, $segment, $owner))
+
 SELECT
     region,
     any_value(target_minutes) AS target_minutes,
@@ -15,7 +16,7 @@ SELECT
     count(wall) AS touched,
     count(*) FILTER (WHERE wall_ok) AS within_target,
     count(*) FILTER (WHERE business_ok) AS within_target_business,
-    count(*) FILTER (WHERE wall IS NULL AND wall_ok = false) AS breached_untouched,
+    count(*) FILTER (WHERE wall IS NULL AND wall_ok = FALSE) AS breached_untouched,
     count(*) FILTER (WHERE wall_ok IS NULL) AS pending,
     count(*) FILTER (WHERE is_ignored) AS ignored,
     count(*) FILTER (WHERE wall_ok) / nullif(count(wall_ok), 0) AS compliance,

@@ -9,6 +9,7 @@ WITH m AS (
     SELECT j.*, CASE WHEN j.is_queue_owned THEN NULL ELSE j.owner_id END AS owner_key
     FROM mqls_judged($start_date, $end_date, $as_of, $region, $segment, $owner) j
 )
+
 SELECT
     CASE WHEN m.owner_key IS NULL THEN '(queue)' ELSE coalesce(any_value(u.user_name), m.owner_key) END AS owner,
     any_value(m.region) AS region,
@@ -16,7 +17,7 @@ SELECT
     count(wall) AS touched,
     count(*) FILTER (WHERE wall_ok) AS within_target,
     count(*) FILTER (WHERE business_ok) AS within_target_business,
-    count(*) FILTER (WHERE wall IS NULL AND wall_ok = false) AS breached_untouched,
+    count(*) FILTER (WHERE wall IS NULL AND wall_ok = FALSE) AS breached_untouched,
     count(*) FILTER (WHERE is_ignored) AS ignored,
     count(*) FILTER (WHERE wall_ok) / nullif(count(wall_ok), 0) AS compliance,
     median(wall) AS median_minutes,

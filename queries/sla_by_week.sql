@@ -5,9 +5,10 @@
 -- still within it are left out), and the median wall-clock response in minutes.
 -- Grain: one row per region and week. Filters: region, segment, owner or team (NULL = all).
 WITH m AS (SELECT * FROM mqls_judged($start_date, $end_date, $as_of, $region, $segment, $owner))
+
 SELECT
     region,
-    CAST(date_trunc('week', mql_date) AS DATE) AS week_start,
+    cast(date_trunc('week', mql_date) AS DATE) AS week_start,
     count(*) AS mqls,
     count(*) FILTER (WHERE wall_ok) / nullif(count(wall_ok), 0) AS compliance,
     median(wall) AS median_minutes

@@ -15,7 +15,7 @@ SELECT
     count(*) FILTER (WHERE business_ok) AS within_target_business,
     count(*) FILTER (WHERE wall_ok) / nullif(count(wall_ok), 0) AS compliance,
     count(*) FILTER (WHERE business_ok) / nullif(count(business_ok), 0) AS compliance_business,
-    count(*) FILTER (WHERE wall IS NULL AND wall_ok = false) AS breached_untouched,
+    count(*) FILTER (WHERE wall IS NULL AND wall_ok = FALSE) AS breached_untouched,
     count(*) FILTER (WHERE wall_ok IS NULL) AS pending,
     count(*) FILTER (WHERE is_ignored) AS ignored,
     median(wall) AS median_minutes,

@@ -14,6 +14,6 @@ CREATE TABLE cfg_segment (segment VARCHAR, max_employees BIGINT, position INTEGE
 CREATE TABLE cfg_value (list_name VARCHAR, value VARCHAR, value_lower VARCHAR);
 CREATE TABLE cfg_sla_region (
     region VARCHAR PRIMARY KEY, target_minutes INTEGER, time_zone VARCHAR, holidays VARCHAR, work_start VARCHAR,
-    work_end VARCHAR, work_days VARCHAR []
+    work_end VARCHAR, work_days VARCHAR[]
 );
 CREATE TABLE cfg_target (region VARCHAR, mqls_per_quarter INTEGER, sla_compliance DOUBLE, coverage DOUBLE);

@@ -16,8 +16,8 @@ SELECT
     coalesce(EXISTS (
         SELECT 1 FROM cfg_value k
         WHERE k.list_name = 'sales_role_keyword' AND contains(lower(coalesce(r.role_name, u.title, '')), k.value_lower)
-    ), false) AS is_sales,
-    coalesce(u.is_active, true) AS is_active
+    ), FALSE) AS is_sales,
+    coalesce(u.is_active, TRUE) AS is_active
 FROM typed_user u
 LEFT JOIN typed_user_role r ON r.role_id = u.role_id
 LEFT JOIN cfg_user_region ur ON ur.user_id = u.user_id

@@ -15,8 +15,8 @@ SELECT
     c.actual_cost,
     coalesce(c.currency_code, (SELECT value FROM cfg_setting WHERE key = 'corporate_currency')) AS currency_code,
     c.parent_campaign_id,
-    coalesce(c.is_active, true) AS is_active,
-    coalesce(lower(trim(c.campaign_type)) IN (SELECT value_lower FROM cfg_value WHERE list_name = 'hand_raise_type'), false)
+    coalesce(c.is_active, TRUE) AS is_active,
+    coalesce(lower(trim(c.campaign_type)) IN (SELECT value_lower FROM cfg_value WHERE list_name = 'hand_raise_type'), FALSE)
         AS is_hand_raise
 FROM typed_campaign c
 LEFT JOIN cfg_channel ch ON ch.campaign_type = lower(trim(c.campaign_type));

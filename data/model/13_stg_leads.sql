@@ -7,13 +7,19 @@ CREATE TABLE stg_leads AS
 SELECT
     l.lead_id,
     l.created_at,
-    CAST(l.created_at AS DATE) AS created_date,
+    cast(l.created_at AS DATE) AS created_date,
     l.owner_id,
     (l.owner_id IS NULL OR l.owner_id LIKE '00G%') AS is_queue_owned,
     nullif(trim(concat_ws(' ', l.first_name, l.last_name)), '') AS full_name,
     l.email,
     l.title,
-    (SELECT p.persona FROM cfg_persona p WHERE contains(' ' || regexp_replace(lower(l.title), '[^a-z0-9]+', ' ', 'g') || ' ', p.keyword_lower) ORDER BY p.priority LIMIT 1) AS persona,
+    (
+        SELECT p.persona
+        FROM cfg_persona p
+        WHERE contains(' ' || regexp_replace(lower(l.title), '[^a-z0-9]+', ' ', 'g') || ' ', p.keyword_lower)
+        ORDER BY p.priority
+        LIMIT 1
+    ) AS persona,
     l.company,
     l.country,
     coalesce(u.region, cr.region) AS region,
@@ -21,9 +27,10 @@ SELECT
     l.employees,
     (SELECT s.segment FROM cfg_segment s WHERE l.employees <= s.max_employees ORDER BY s.position LIMIT 1) AS segment,
     l.lead_source,
-    coalesce(lower(trim(l.lead_source)) IN (SELECT value_lower FROM cfg_value WHERE list_name = 'marketing_lead_source'), false) AS is_marketing_source,
+    coalesce(lower(trim(l.lead_source)) IN (SELECT value_lower FROM cfg_value WHERE list_name = 'marketing_lead_source'), FALSE)
+        AS is_marketing_source,
     l.status,
-    coalesce(l.is_converted, false) AS is_converted,
+    coalesce(l.is_converted, FALSE) AS is_converted,
     l.converted_date,
     l.converted_contact_id,
     l.converted_account_id,

@@ -8,7 +8,13 @@ SELECT
     nullif(trim(concat_ws(' ', c.first_name, c.last_name)), '') AS full_name,
     c.email,
     c.title,
-    (SELECT p.persona FROM cfg_persona p WHERE contains(' ' || regexp_replace(lower(c.title), '[^a-z0-9]+', ' ', 'g') || ' ', p.keyword_lower) ORDER BY p.priority LIMIT 1) AS persona,
+    (
+        SELECT p.persona
+        FROM cfg_persona p
+        WHERE contains(' ' || regexp_replace(lower(c.title), '[^a-z0-9]+', ' ', 'g') || ' ', p.keyword_lower)
+        ORDER BY p.priority
+        LIMIT 1
+    ) AS persona,
     c.country,
     c.lead_source,
     c.mql_field_at

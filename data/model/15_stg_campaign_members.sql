@@ -15,7 +15,9 @@ SELECT
     m.created_at AS touched_at,
     m.first_responded_date,
     coalesce(m.has_responded, m.first_responded_date IS NOT NULL)
-        AND (coalesce(c.is_hand_raise, false)
-             OR lower(trim(m.status)) IN (SELECT value_lower FROM cfg_value WHERE list_name = 'hand_raise_status')) AS is_hand_raise
+    AND (
+        coalesce(c.is_hand_raise, FALSE)
+        OR lower(trim(m.status)) IN (SELECT value_lower FROM cfg_value WHERE list_name = 'hand_raise_status')
+    ) AS is_hand_raise
 FROM typed_campaign_member m
 LEFT JOIN stg_campaigns c ON c.campaign_id = m.campaign_id;

@@ -12,14 +12,17 @@ SELECT
     o.amount,
     coalesce(o.currency_code, (SELECT value FROM cfg_setting WHERE key = 'corporate_currency')) AS currency_code,
     o.stage_name,
-    coalesce(st.stage_category,
-             CASE WHEN o.is_closed AND o.is_won THEN 'won' WHEN o.is_closed THEN 'lost' ELSE 'open' END) AS stage_category,
+    coalesce(
+        st.stage_category,
+        CASE WHEN o.is_closed AND o.is_won THEN 'won' WHEN o.is_closed THEN 'lost' ELSE 'open' END
+    ) AS stage_category,
     st.stage_category IS NOT NULL AS is_stage_mapped,
     o.created_at,
-    CAST(o.created_at AS DATE) AS created_date,
+    cast(o.created_at AS DATE) AS created_date,
     o.close_date,
     o.lead_source,
-    coalesce(lower(trim(o.lead_source)) IN (SELECT value_lower FROM cfg_value WHERE list_name = 'marketing_lead_source'), false) AS is_marketing_lead_source,
+    coalesce(lower(trim(o.lead_source)) IN (SELECT value_lower FROM cfg_value WHERE list_name = 'marketing_lead_source'), FALSE)
+        AS is_marketing_lead_source,
     o.campaign_id,
     o.opportunity_type,
     o.probability,

@@ -5,5 +5,5 @@ SELECT
     r.opportunity_id,
     r.contact_id,
     r.role,
-    coalesce(r.is_primary, false) AS is_primary
+    coalesce(r.is_primary, FALSE) AS is_primary
 FROM typed_opportunity_contact_role r;

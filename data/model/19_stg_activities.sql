@@ -6,14 +6,18 @@
 -- lead_id / contact_id: from WhoId by Salesforce key prefix (00Q lead, 003 contact).
 CREATE TABLE stg_activities AS
 WITH unioned AS (
-    SELECT activity_id, 'task' AS activity_source, who_id, what_id, lead_id, contact_id, account_id, owner_id,
-           subject, activity_type, activity_subtype, created_at, coalesce(completed_at, created_at) AS activity_at
+    SELECT
+        activity_id, 'task' AS activity_source, who_id, what_id, lead_id, contact_id, account_id, owner_id,
+        subject, activity_type, activity_subtype, created_at, coalesce(completed_at, created_at) AS activity_at
     FROM typed_task
     UNION ALL
-    SELECT activity_id, 'event', who_id, what_id, lead_id, contact_id, account_id, owner_id,
-           subject, activity_type, activity_subtype, created_at, coalesce(start_at, created_at)
+    SELECT
+        activity_id, 'event', who_id, what_id, lead_id, contact_id, account_id, owner_id,
+        subject, activity_type, activity_subtype, created_at, coalesce(start_at, created_at)
     FROM typed_event
-), classified AS (
+),
+
+classified AS (
     SELECT
         a.*,
         CASE
@@ -22,11 +26,17 @@ WITH unioned AS (
             WHEN a.activity_subtype IN ('Email', 'ListEmail') THEN 'Email'
             ELSE coalesce(a.activity_type, a.activity_subtype, 'Other')
         END AS touch_type,
-        (a.activity_subtype IN (SELECT value FROM cfg_value WHERE list_name = 'automated_subtype')
-         OR EXISTS (SELECT 1 FROM cfg_value p WHERE p.list_name = 'automated_subject_prefix'
-                    AND starts_with(lower(coalesce(a.subject, '')), p.value_lower))) AS is_automated
+        (
+            a.activity_subtype IN (SELECT value FROM cfg_value WHERE list_name = 'automated_subtype')
+            OR EXISTS (
+                SELECT
+                    1 FROM cfg_value p WHERE p.list_name = 'automated_subject_prefix'
+                    AND starts_with(lower(coalesce(a.subject, '')), p.value_lower)
+            )
+        ) AS is_automated
     FROM unioned a
 )
+
 SELECT
     c.activity_id,
     c.activity_source,
@@ -40,9 +50,11 @@ SELECT
     c.activity_subtype,
     c.created_at,
     c.activity_at,
-    coalesce(c.is_automated, false) AS is_automated,
-    (NOT coalesce(c.is_automated, false)
-     AND c.touch_type IN (SELECT value FROM cfg_value WHERE list_name = 'human_type')
-     AND coalesce(u.is_sales, false)) AS is_human_sales_touch
+    coalesce(c.is_automated, FALSE) AS is_automated,
+    (
+        NOT coalesce(c.is_automated, FALSE)
+        AND c.touch_type IN (SELECT value FROM cfg_value WHERE list_name = 'human_type')
+        AND coalesce(u.is_sales, FALSE)
+    ) AS is_human_sales_touch
 FROM classified c
 LEFT JOIN stg_users u ON u.user_id = c.owner_id;

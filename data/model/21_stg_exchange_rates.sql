@@ -21,7 +21,7 @@ INSERT INTO stg_exchange_rates
 SELECT currency_code, DATE '1900-01-01', NULL, rate, 'export_static'
 FROM typed_currency_type
 WHERE rate IS NOT NULL AND rate > 0
-  AND currency_code <> (SELECT value FROM cfg_setting WHERE key = 'corporate_currency');
+    AND currency_code <> (SELECT value FROM cfg_setting WHERE key = 'corporate_currency');
 
 INSERT INTO stg_exchange_rates
 SELECT value, DATE '1900-01-01', NULL, 1, 'corporate' FROM cfg_setting WHERE key = 'corporate_currency';

@@ -6,27 +6,39 @@
 CREATE TABLE fx_daily AS
 WITH bounds AS (
     SELECT
-        CAST(least(coalesce(min(o.created_date), DATE '2000-01-01'), coalesce(min(o.close_date), DATE '2000-01-01'))
-             - INTERVAL 400 DAY AS DATE) AS lo,
-        CAST(greatest(coalesce(max(o.close_date), DATE '2000-01-01'), coalesce(max(o.created_date), DATE '2000-01-01'))
-             + INTERVAL 800 DAY AS DATE) AS hi
+        cast(
+            least(coalesce(min(o.created_date), DATE '2000-01-01'), coalesce(min(o.close_date), DATE '2000-01-01'))
+            - INTERVAL 400 DAY AS DATE
+        ) AS lo,
+        cast(
+            greatest(coalesce(max(o.close_date), DATE '2000-01-01'), coalesce(max(o.created_date), DATE '2000-01-01'))
+            + INTERVAL 800 DAY AS DATE
+        ) AS hi
     FROM stg_opportunities o
-), days AS (
-    SELECT CAST(unnest(generate_series(lo, hi, INTERVAL 1 DAY)) AS DATE) AS rate_date FROM bounds
-), ranked AS (
+),
+
+days AS (
+    SELECT cast(unnest(generate_series(lo, hi, INTERVAL 1 DAY)) AS DATE) AS rate_date FROM bounds
+),
+
+ranked AS (
     SELECT
         r.currency_code, d.rate_date, r.rate, r.source,
         row_number() OVER (
             PARTITION BY r.currency_code, d.rate_date
             ORDER BY CASE r.source WHEN 'export_dated' THEN 1 WHEN 'corporate' THEN 0
-                                   WHEN 'export_static' THEN 2 ELSE 3 END, r.start_date DESC) AS rn
+                WHEN 'export_static' THEN 2 ELSE 3
+            END, r.start_date DESC
+        ) AS rn
     FROM days d
     JOIN stg_exchange_rates r
-      ON r.start_date <= d.rate_date AND (r.next_start_date IS NULL OR d.rate_date < r.next_start_date)
+        ON r.start_date <= d.rate_date AND (r.next_start_date IS NULL OR d.rate_date < r.next_start_date)
 )
+
 SELECT currency_code, rate_date, rate, source FROM ranked WHERE rn = 1;
 
 CREATE TABLE fx_conversion AS
-SELECT a.currency_code AS from_currency, b.currency_code AS to_currency, a.rate_date,
-       CAST(b.rate AS DOUBLE) / CAST(a.rate AS DOUBLE) AS factor
+SELECT
+    a.currency_code AS from_currency, b.currency_code AS to_currency, a.rate_date,
+    cast(b.rate AS DOUBLE) / cast(a.rate AS DOUBLE) AS factor
 FROM fx_daily a JOIN fx_daily b ON a.rate_date = b.rate_date;

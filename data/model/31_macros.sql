@@ -4,28 +4,28 @@
 -- joins into nested loops.
 -- fx_day(d): the day whose rate converts an amount dated d: d itself within the range of known rates,
 -- else the nearest end of it (a future close date takes the latest rate).
-CREATE MACRO fx_day(d) AS least(greatest(CAST(d AS DATE), {{fx_first_day}}), {{fx_last_day}});
+CREATE MACRO fx_day(d) AS least(greatest(cast(d AS DATE), {{fx_first_day}}), {{fx_last_day}});
 -- to_money(x): a number rounded to the cent, as money.
-CREATE MACRO to_money(x) AS CAST(round(x, 2) AS DECIMAL(18, 2));
+CREATE MACRO to_money(x) AS cast(round(x, 2) AS DECIMAL(18, 2));
 -- convert_money(amount, factor): an amount converted with a factor from fx_conversion, rounded to the cent
 -- (NULL when there is no factor: such amounts are never summed as if converted).
-CREATE MACRO convert_money(amount, factor) AS CAST(round(CAST(amount AS DOUBLE) * factor, 2) AS DECIMAL(18, 2));
+CREATE MACRO convert_money(amount, factor) AS cast(round(cast(amount AS DOUBLE) * factor, 2) AS DECIMAL(18, 2));
 -- rate_date(measure, created, closed, as_of, period_start): the currency policy ([currency] in the
 -- definitions): which date's rate converts each measure.
 CREATE MACRO rate_date(measure, created, closed, as_of, period_start) AS
-    CASE measure
-        WHEN 'won_lost' THEN {{won_lost_date}}
-        WHEN 'pipeline_generated' THEN {{pipeline_generated_date}}
-        WHEN 'open_pipeline' THEN {{open_pipeline_date}}
-        WHEN 'constant_currency' THEN {{constant_currency_date}}
-    END;
+CASE measure
+    WHEN 'won_lost' THEN {{won_lost_date}}
+    WHEN 'pipeline_generated' THEN {{pipeline_generated_date}}
+    WHEN 'open_pipeline' THEN {{open_pipeline_date}}
+    WHEN 'constant_currency' THEN {{constant_currency_date}}
+END;
 -- owned_by(owner, who): a record owned by the person `who`, or by someone who reports to them
 -- (a manager stands for their team); who NULL = everyone.
 CREATE MACRO owned_by(owner, who) AS
-    who IS NULL OR owner = who OR owner IN (SELECT user_id FROM stg_users WHERE manager_id = who);
+who IS NULL OR owner = who OR owner IN (SELECT user_id FROM stg_users WHERE manager_id = who);
 -- fiscal_quarter_start(d, fy_month): the first day of the fiscal quarter holding d, for a fiscal year
 -- starting in month fy_month. fy_start_month(), unknown_region(): the definitions' settings.
 CREATE MACRO fiscal_quarter_start(d, fy_month) AS
-    CAST(date_trunc('quarter', CAST(d AS DATE) - to_months(fy_month - 1)) + to_months(fy_month - 1) AS DATE);
+cast(date_trunc('quarter', cast(d AS DATE) - to_months(fy_month - 1)) + to_months(fy_month - 1) AS DATE);
 CREATE MACRO fy_start_month() AS {{fiscal_year_start_month}};
 CREATE MACRO unknown_region() AS {{unknown_region}};

@@ -8,42 +8,53 @@
 -- lead's employees band. People whose lead or contact was deleted in the CRM (IsDeleted) are not MQLs.
 CREATE TABLE mql AS
 WITH rule AS (SELECT value AS rule FROM cfg_setting WHERE key = 'mql_rule'),
+
 hand_raise AS (
     SELECT person_id, lead_id, contact_id, campaign_id, touched_at AS mql_at, campaign_member_id
     FROM stg_campaign_members
     WHERE is_hand_raise AND (SELECT rule FROM rule) = 'hand_raise'
     QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY touched_at, campaign_member_id) = 1
 ),
+
 by_field AS (
-    SELECT coalesce(l.converted_contact_id, l.lead_id) AS person_id, l.lead_id, l.converted_contact_id AS contact_id,
-           NULL::VARCHAR AS campaign_id, l.mql_field_at AS mql_at, NULL::VARCHAR AS campaign_member_id
+    SELECT
+        coalesce(l.converted_contact_id, l.lead_id) AS person_id, l.lead_id, l.converted_contact_id AS contact_id,
+        NULL::VARCHAR AS campaign_id, l.mql_field_at AS mql_at, NULL::VARCHAR AS campaign_member_id
     FROM stg_leads l WHERE l.mql_field_at IS NOT NULL AND (SELECT rule FROM rule) = 'date_field'
     UNION ALL
-    SELECT c.contact_id, NULL, c.contact_id, NULL, c.mql_field_at, NULL
+    SELECT c.contact_id AS person_id, NULL, c.contact_id, NULL, c.mql_field_at, NULL
     FROM stg_contacts c WHERE c.mql_field_at IS NOT NULL AND (SELECT rule FROM rule) = 'date_field'
 ),
+
 people AS (
     SELECT * FROM hand_raise
     UNION ALL
     SELECT * FROM by_field QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY mql_at) = 1
 ),
+
 with_lead AS (
     -- the lead a contact was converted from, when the touch only names the contact
     SELECT p.*, coalesce(p.lead_id, cl.lead_id) AS the_lead_id
     FROM people p
-    LEFT JOIN (SELECT converted_contact_id, min(lead_id) AS lead_id FROM stg_leads
-               WHERE converted_contact_id IS NOT NULL GROUP BY 1) cl ON cl.converted_contact_id = p.contact_id
+    LEFT JOIN (
+        SELECT converted_contact_id, min(lead_id) AS lead_id FROM stg_leads
+        WHERE converted_contact_id IS NOT NULL GROUP BY 1
+    ) cl
+        ON cl.converted_contact_id = p.contact_id
 ),
+
 lead_touch AS (
     SELECT w.person_id, min(a.activity_at) AS at
     FROM with_lead w JOIN stg_activities a ON a.lead_id = w.the_lead_id AND a.activity_at >= w.mql_at
     WHERE a.is_human_sales_touch GROUP BY 1
 ),
+
 contact_touch AS (
     SELECT w.person_id, min(a.activity_at) AS at
     FROM with_lead w JOIN stg_activities a ON a.contact_id = w.contact_id AND a.activity_at >= w.mql_at
     WHERE a.is_human_sales_touch GROUP BY 1
 )
+
 SELECT
     w.person_id,
     w.the_lead_id AS lead_id,
@@ -51,7 +62,7 @@ SELECT
     w.campaign_id,
     w.campaign_member_id,
     w.mql_at,
-    CAST(w.mql_at AS DATE) AS mql_date,
+    cast(w.mql_at AS DATE) AS mql_date,
     coalesce(l.owner_id, c.owner_id) AS owner_id,
     coalesce(l.is_queue_owned, c.owner_id IS NULL) AS is_queue_owned,
     coalesce(u.region, l.region, (SELECT value FROM cfg_setting WHERE key = 'unknown_region')) AS region,
@@ -70,4 +81,4 @@ LEFT JOIN stg_campaigns cp ON cp.campaign_id = w.campaign_id
 LEFT JOIN lead_touch lt ON lt.person_id = w.person_id
 LEFT JOIN contact_touch ct ON ct.person_id = w.person_id
 WHERE (w.the_lead_id IS NULL OR w.the_lead_id NOT IN (SELECT record_id FROM deleted_record WHERE object = 'Lead'))
-  AND (w.contact_id IS NULL OR w.contact_id NOT IN (SELECT record_id FROM deleted_record WHERE object = 'Contact'));
+    AND (w.contact_id IS NULL OR w.contact_id NOT IN (SELECT record_id FROM deleted_record WHERE object = 'Contact'));

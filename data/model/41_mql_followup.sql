@@ -4,18 +4,22 @@
 -- judge them against the as-of date (a breach once the target has passed).
 CREATE TABLE mql_followup AS
 WITH clocked AS (
-    SELECT m.*, rc.target_minutes,
-           CAST(timezone(rc.time_zone, timezone('UTC', m.mql_at)) AS DATE) AS mql_local_date,
-           CAST(timezone(rc.time_zone, timezone('UTC', m.first_touch_at)) AS DATE) AS touch_local_date
+    SELECT
+        m.*, rc.target_minutes,
+        cast(timezone(rc.time_zone, timezone('UTC', m.mql_at)) AS DATE) AS mql_local_date,
+        cast(timezone(rc.time_zone, timezone('UTC', m.first_touch_at)) AS DATE) AS touch_local_date
     FROM mql m JOIN region_clock rc ON rc.region = m.region
 )
+
 SELECT
     c.* EXCLUDE (mql_local_date, touch_local_date),
     date_diff('second', c.mql_at, c.first_touch_at) / 60.0 AS response_minutes,
     (t.cum_minutes_before + CASE WHEN t.open_utc IS NULL THEN 0
-        ELSE date_diff('second', t.open_utc, least(greatest(c.first_touch_at, t.open_utc), t.close_utc)) / 60.0 END)
+        ELSE date_diff('second', t.open_utc, least(greatest(c.first_touch_at, t.open_utc), t.close_utc)) / 60.0
+    END)
     - (s.cum_minutes_before + CASE WHEN s.open_utc IS NULL THEN 0
-        ELSE date_diff('second', s.open_utc, least(greatest(c.mql_at, s.open_utc), s.close_utc)) / 60.0 END)
+        ELSE date_diff('second', s.open_utc, least(greatest(c.mql_at, s.open_utc), s.close_utc)) / 60.0
+    END)
         AS response_business_minutes,
     s.cum_minutes_before + CASE WHEN s.open_utc IS NULL THEN 0
         ELSE date_diff('second', s.open_utc, least(greatest(c.mql_at, s.open_utc), s.close_utc)) / 60.0 END

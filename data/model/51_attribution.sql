@@ -13,65 +13,99 @@
 -- Stored in order of opportunity_created_date (period filters skip most row groups).
 CREATE TABLE attribution_share AS
 WITH pre AS (
-    SELECT *,
-           coalesce(min(pos_pre) FILTER (WHERE is_hand_raise AND pos_pre > 1 AND pos_pre < n_pre)
-                    OVER (PARTITION BY opportunity_id), (n_pre + 1) // 2) AS mid
+    SELECT
+        *,
+        coalesce(min(pos_pre) FILTER (WHERE is_hand_raise AND pos_pre > 1 AND pos_pre < n_pre)
+            OVER (PARTITION BY opportunity_id), (n_pre + 1) // 2) AS mid
     FROM opportunity_touch WHERE is_before_creation
 ),
+
 journey AS (
-    SELECT *,
-           coalesce(min(pos_all) FILTER (WHERE is_hand_raise AND pos_all > 1 AND pos_all < n_all)
-                    OVER (PARTITION BY opportunity_id), (n_all + 1) // 2) AS mid,
-           greatest(n_pre, 1) AS creation_pos
+    SELECT
+        *,
+        coalesce(min(pos_all) FILTER (WHERE is_hand_raise AND pos_all > 1 AND pos_all < n_all)
+            OVER (PARTITION BY opportunity_id), (n_all + 1) // 2) AS mid,
+        greatest(n_pre, 1) AS creation_pos
     FROM opportunity_touch
 ),
+
 journey_keys AS (
     SELECT *, list_distinct([1, mid, creation_pos, n_all]) AS keys FROM journey
 ),
+
 half_life AS (
-    SELECT CAST(value AS DOUBLE) AS days FROM cfg_setting WHERE key = 'time_decay_half_life_days'
+    SELECT cast(value AS DOUBLE) AS days FROM cfg_setting WHERE key = 'time_decay_half_life_days'
 ),
+
 decay AS (
-    SELECT *, pow(0.5, date_diff('second', touched_at, opportunity_created_at) / 86400.0
-                       / (SELECT days FROM half_life)) AS weight
+    SELECT
+        *, pow(
+            0.5, date_diff('second', touched_at, opportunity_created_at) / 86400.0
+            / (SELECT days FROM half_life)
+        ) AS weight
     FROM pre
 )
-SELECT * FROM (
-SELECT opportunity_id, opportunity_created_date, 'first_touch' AS model, campaign_member_id, campaign_id, channel, touched_at,
-       CASE WHEN pos_pre = 1 THEN 1.0 ELSE 0.0 END AS share
-FROM pre
-UNION ALL
-SELECT opportunity_id, opportunity_created_date, 'last_touch', campaign_member_id, campaign_id, channel, touched_at,
-       CASE WHEN pos_pre = n_pre THEN 1.0 ELSE 0.0 END
-FROM pre
-UNION ALL
-SELECT opportunity_id, opportunity_created_date, 'linear', campaign_member_id, campaign_id, channel, touched_at, 1.0 / n_pre
-FROM pre
-UNION ALL
-SELECT opportunity_id, opportunity_created_date, 'u_shaped', campaign_member_id, campaign_id, channel, touched_at,
-       CASE WHEN n_pre <= 2 THEN 1.0 / n_pre
+
+SELECT
+    * FROM (
+    SELECT
+        opportunity_id,
+        opportunity_created_date,
+        'first_touch' AS model,
+        campaign_member_id,
+        campaign_id,
+        channel,
+        touched_at,
+        CASE WHEN pos_pre = 1 THEN 1.0 ELSE 0.0 END AS share
+    FROM pre
+    UNION ALL
+    SELECT
+        opportunity_id, opportunity_created_date, 'last_touch', campaign_member_id, campaign_id, channel, touched_at,
+        CASE WHEN pos_pre = n_pre THEN 1.0 ELSE 0.0 END
+    FROM pre
+    UNION ALL
+    SELECT
+        opportunity_id, opportunity_created_date, 'linear', campaign_member_id, campaign_id, channel, touched_at, 1.0 / n_pre
+    FROM pre
+    UNION ALL
+    SELECT
+        opportunity_id, opportunity_created_date, 'u_shaped', campaign_member_id, campaign_id, channel, touched_at,
+        CASE WHEN n_pre <= 2 THEN 1.0 / n_pre
             WHEN pos_pre IN (1, n_pre) THEN 0.4
-            ELSE 0.2 / (n_pre - 2) END
-FROM pre
-UNION ALL
-SELECT opportunity_id, opportunity_created_date, 'w_shaped', campaign_member_id, campaign_id, channel, touched_at,
-       CASE WHEN n_pre <= 2 THEN 1.0 / n_pre
+            ELSE 0.2 / (n_pre - 2)
+        END
+    FROM pre
+    UNION ALL
+    SELECT
+        opportunity_id, opportunity_created_date, 'w_shaped', campaign_member_id, campaign_id, channel, touched_at,
+        CASE WHEN n_pre <= 2 THEN 1.0 / n_pre
             WHEN n_pre = 3 THEN 1.0 / 3
             WHEN pos_pre IN (1, mid, n_pre) THEN 0.3
-            ELSE 0.1 / (n_pre - 3) END
-FROM pre
-UNION ALL
-SELECT opportunity_id, opportunity_created_date, 'full_path', campaign_member_id, campaign_id, channel, touched_at,
-       CASE WHEN n_all <= 2 THEN 1.0 / n_all
-            ELSE 0.225 * (CAST(pos_all = 1 AS INTEGER) + CAST(pos_all = mid AS INTEGER)
-                          + CAST(pos_all = creation_pos AS INTEGER) + CAST(pos_all = n_all AS INTEGER))
-                 + CASE WHEN n_all > len(keys) THEN (CASE WHEN list_contains(keys, pos_all) THEN 0.0
-                                                          ELSE 0.1 / (n_all - len(keys)) END)
-                        ELSE 0.1 / len(keys) END
-       END
-FROM journey_keys
-UNION ALL
-SELECT opportunity_id, opportunity_created_date, 'time_decay', campaign_member_id, campaign_id, channel, touched_at,
-       weight / sum(weight) OVER (PARTITION BY opportunity_id)
-FROM decay
-) ORDER BY opportunity_created_date, opportunity_id, model;
+            ELSE 0.1 / (n_pre - 3)
+        END
+    FROM pre
+    UNION ALL
+    SELECT
+        opportunity_id, opportunity_created_date, 'full_path', campaign_member_id, campaign_id, channel, touched_at,
+        CASE WHEN n_all <= 2 THEN 1.0 / n_all
+            ELSE 0.225 * (
+                    cast(pos_all = 1 AS INTEGER) + cast(pos_all = mid AS INTEGER)
+                    + cast(pos_all = creation_pos AS INTEGER) + cast(pos_all = n_all AS INTEGER)
+                )
+                + CASE WHEN n_all > len(
+                            keys
+                        )
+                        THEN (CASE WHEN list_contains(keys, pos_all) THEN 0.0
+                            ELSE 0.1 / (n_all - len(keys))
+                        END)
+                    ELSE 0.1 / len(keys)
+                END
+        END
+    FROM journey_keys
+    UNION ALL
+    SELECT
+        opportunity_id, opportunity_created_date, 'time_decay', campaign_member_id, campaign_id, channel, touched_at,
+        weight / sum(weight) OVER (PARTITION BY opportunity_id)
+    FROM decay
+) AS shares
+ORDER BY opportunity_created_date, opportunity_id, model;

@@ -7,77 +7,82 @@
 --
 -- deals_at(p_as_of, p_region, p_segment, p_owner): every deal created by p_as_of, as it stood then.
 CREATE MACRO deals_at(p_as_of, p_region, p_segment, p_owner) AS TABLE
-SELECT o.opportunity_id, o.opportunity_name, o.account_id, o.owner_id, o.region, o.segment, o.created_at,
-       o.created_date, o.lead_source, o.is_marketing_lead_source, o.campaign_id, o.opportunity_type, o.probability,
-       o.currency_code, s.stage_name, s.stage_category, s.amount, s.close_date, s.state_source
-FROM stg_opportunities o
-JOIN opportunity_state s
-  ON s.opportunity_id = o.opportunity_id
- AND s.valid_from <= CAST(p_as_of AS DATE) AND (s.valid_to IS NULL OR CAST(p_as_of AS DATE) < s.valid_to)
-WHERE (CAST(p_region AS VARCHAR) IS NULL OR o.region = p_region)
-  AND (CAST(p_segment AS VARCHAR) IS NULL OR o.segment = p_segment)
-  AND owned_by(o.owner_id, CAST(p_owner AS VARCHAR));
+    SELECT
+        o.opportunity_id, o.opportunity_name, o.account_id, o.owner_id, o.region, o.segment, o.created_at,
+        o.created_date, o.lead_source, o.is_marketing_lead_source, o.campaign_id, o.opportunity_type, o.probability,
+        o.currency_code, s.stage_name, s.stage_category, s.amount, s.close_date, s.state_source
+    FROM stg_opportunities o
+    JOIN opportunity_state s
+        ON s.opportunity_id = o.opportunity_id
+            AND s.valid_from <= cast(p_as_of AS DATE) AND (s.valid_to IS NULL OR cast(p_as_of AS DATE) < s.valid_to)
+    WHERE (cast(p_region AS VARCHAR) IS NULL OR o.region = p_region)
+        AND (cast(p_segment AS VARCHAR) IS NULL OR o.segment = p_segment)
+        AND owned_by(o.owner_id, cast(p_owner AS VARCHAR));
 
 -- pipeline_in_period(...): pipeline generated: deals created from p_start to p_end (at most p_as_of),
 -- converted at the date the policy picks for pipeline generated (default: the creation date).
 CREATE MACRO pipeline_in_period(p_start, p_end, p_as_of, p_currency, p_region, p_segment, p_owner) AS TABLE
-SELECT d.*, fx.factor, convert_money(d.amount, fx.factor) AS amount_rep
-FROM deals_at(p_as_of, p_region, p_segment, p_owner) d
-LEFT JOIN fx_conversion fx
-  ON fx.from_currency = d.currency_code AND fx.to_currency = p_currency
- AND fx.rate_date = fx_day(rate_date('pipeline_generated', d.created_date, d.close_date, p_as_of, p_start))
-WHERE d.created_date BETWEEN p_start AND least(CAST(p_end AS DATE), CAST(p_as_of AS DATE));
+    SELECT d.*, fx.factor, convert_money(d.amount, fx.factor) AS amount_rep
+    FROM deals_at(p_as_of, p_region, p_segment, p_owner) d
+    LEFT JOIN fx_conversion fx
+        ON fx.from_currency = d.currency_code AND fx.to_currency = p_currency
+            AND fx.rate_date = fx_day(rate_date('pipeline_generated', d.created_date, d.close_date, p_as_of, p_start))
+    WHERE d.created_date BETWEEN p_start AND least(cast(p_end AS DATE), cast(p_as_of AS DATE));
 
 -- closed_in_period(...): deals won or lost with a close date from p_start to p_end (at most p_as_of),
 -- converted at the date the policy picks for won and lost (default: the close date).
 CREATE MACRO closed_in_period(p_start, p_end, p_as_of, p_currency, p_region, p_segment, p_owner) AS TABLE
-SELECT d.*, fx.factor, convert_money(d.amount, fx.factor) AS amount_rep
-FROM deals_at(p_as_of, p_region, p_segment, p_owner) d
-LEFT JOIN fx_conversion fx
-  ON fx.from_currency = d.currency_code AND fx.to_currency = p_currency
- AND fx.rate_date = fx_day(rate_date('won_lost', d.created_date, d.close_date, p_as_of, p_start))
-WHERE d.stage_category IN ('won', 'lost')
-  AND d.close_date BETWEEN p_start AND least(CAST(p_end AS DATE), CAST(p_as_of AS DATE));
+    SELECT d.*, fx.factor, convert_money(d.amount, fx.factor) AS amount_rep
+    FROM deals_at(p_as_of, p_region, p_segment, p_owner) d
+    LEFT JOIN fx_conversion fx
+        ON fx.from_currency = d.currency_code AND fx.to_currency = p_currency
+            AND fx.rate_date = fx_day(rate_date('won_lost', d.created_date, d.close_date, p_as_of, p_start))
+    WHERE d.stage_category IN ('won', 'lost')
+        AND d.close_date BETWEEN p_start AND least(cast(p_end AS DATE), cast(p_as_of AS DATE));
 
 -- bookings(...): the won deals of closed_in_period, whoever owns them. Bookings are counted by the
 -- deal's region (its owner's region, else its account's country's region).
 CREATE MACRO bookings(p_start, p_end, p_as_of, p_currency, p_region, p_segment, p_owner) AS TABLE
-SELECT * FROM closed_in_period(p_start, p_end, p_as_of, p_currency, p_region, p_segment, p_owner)
-WHERE stage_category = 'won';
+    SELECT * FROM closed_in_period(p_start, p_end, p_as_of, p_currency, p_region, p_segment, p_owner)
+    WHERE stage_category = 'won';
 
 -- open_pipeline_at(p_start, p_close_by, p_as_of, ...): deals open at the end of p_as_of whose close date
 -- is at most p_close_by (NULL = any), converted at the date the policy picks for open pipeline (default:
 -- the as-of date). p_start is the period start, for a policy of "period_start".
 CREATE MACRO open_pipeline_at(p_start, p_close_by, p_as_of, p_currency, p_region, p_segment, p_owner) AS TABLE
-SELECT d.*, fx.factor, convert_money(d.amount, fx.factor) AS amount_rep
-FROM deals_at(p_as_of, p_region, p_segment, p_owner) d
-LEFT JOIN fx_conversion fx
-  ON fx.from_currency = d.currency_code AND fx.to_currency = p_currency
- AND fx.rate_date = fx_day(rate_date('open_pipeline', d.created_date, d.close_date, p_as_of, p_start))
-WHERE d.stage_category = 'open'
-  AND (CAST(p_close_by AS DATE) IS NULL OR d.close_date <= CAST(p_close_by AS DATE));
+    SELECT d.*, fx.factor, convert_money(d.amount, fx.factor) AS amount_rep
+    FROM deals_at(p_as_of, p_region, p_segment, p_owner) d
+    LEFT JOIN fx_conversion fx
+        ON fx.from_currency = d.currency_code AND fx.to_currency = p_currency
+            AND fx.rate_date = fx_day(rate_date('open_pipeline', d.created_date, d.close_date, p_as_of, p_start))
+    WHERE d.stage_category = 'open'
+        AND (cast(p_close_by AS DATE) IS NULL OR d.close_date <= cast(p_close_by AS DATE));
 
 -- quota_in_period(p_start, p_end, p_currency, p_region, p_owner): quota rows whose period starts from
 -- p_start to p_end, converted at p_start. A quota belongs to its owner's region (else regions.unknown);
 -- quotas are set per owner, never per segment, so no segment filter applies to them.
 CREATE MACRO quota_in_period(p_start, p_end, p_currency, p_region, p_owner) AS TABLE
-SELECT q.quota_id, q.owner_id, u.manager_id, coalesce(u.region, unknown_region()) AS region, q.period_start_date,
-       q.amount, q.currency_code, fx.factor, convert_money(q.amount, fx.factor) AS amount_rep
-FROM stg_quotas q
-LEFT JOIN stg_users u ON u.user_id = q.owner_id
-LEFT JOIN fx_conversion fx
-  ON fx.from_currency = q.currency_code AND fx.to_currency = p_currency AND fx.rate_date = fx_day(p_start)
-WHERE q.period_start_date BETWEEN p_start AND p_end
-  AND (CAST(p_region AS VARCHAR) IS NULL OR coalesce(u.region, unknown_region()) = p_region)
-  AND owned_by(q.owner_id, CAST(p_owner AS VARCHAR));
+    SELECT
+        q.quota_id, q.owner_id, u.manager_id, coalesce(u.region, unknown_region()) AS region, q.period_start_date,
+        q.amount, q.currency_code, fx.factor, convert_money(q.amount, fx.factor) AS amount_rep
+    FROM stg_quotas q
+    LEFT JOIN stg_users u ON u.user_id = q.owner_id
+    LEFT JOIN fx_conversion fx
+        ON fx.from_currency = q.currency_code AND fx.to_currency = p_currency AND fx.rate_date = fx_day(p_start)
+    WHERE q.period_start_date BETWEEN p_start AND p_end
+        AND (cast(p_region AS VARCHAR) IS NULL OR coalesce(u.region, unknown_region()) = p_region)
+        AND owned_by(q.owner_id, cast(p_owner AS VARCHAR));
 
 -- pipeline_with_influence(...): pipeline_in_period with is_influenced: at least one marketing touch
 -- (opportunity_touch: a contact's touch from `created - lookback days` to the close date) by the end of
 -- p_as_of. Influence is yes or no per opportunity, so influenced pipeline never exceeds total pipeline.
 CREATE MACRO pipeline_with_influence(p_start, p_end, p_as_of, p_currency, p_region, p_segment, p_owner) AS TABLE
-SELECT o.*,
-       EXISTS (SELECT 1 FROM opportunity_touch t
-               WHERE t.opportunity_id = o.opportunity_id
-                 AND t.opportunity_created_date BETWEEN p_start AND p_end  -- lets the scan skip other periods
-                 AND t.touched_at < CAST(CAST(p_as_of AS DATE) + INTERVAL 1 DAY AS TIMESTAMP)) AS is_influenced
-FROM pipeline_in_period(p_start, p_end, p_as_of, p_currency, p_region, p_segment, p_owner) o;
+    SELECT
+        o.*,
+        exists(
+            SELECT 1 FROM opportunity_touch t
+            WHERE t.opportunity_id = o.opportunity_id
+                AND t.opportunity_created_date BETWEEN p_start AND p_end  -- lets the scan skip other periods
+                AND t.touched_at < cast(cast(p_as_of AS DATE) + INTERVAL 1 DAY AS TIMESTAMP)
+        ) AS is_influenced
+    FROM pipeline_in_period(p_start, p_end, p_as_of, p_currency, p_region, p_segment, p_owner) o;

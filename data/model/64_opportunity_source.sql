@@ -6,11 +6,13 @@
 CREATE TABLE opportunity_source AS
 SELECT
     o.opportunity_id,
-    ft.opportunity_id IS NOT NULL OR coalesce(o.is_marketing_lead_source, false) AS is_marketing_sourced,
-    CASE WHEN ft.opportunity_id IS NOT NULL OR coalesce(o.is_marketing_lead_source, false) THEN 'Marketing'
-         ELSE 'Sales' END AS sourced_by,
+    ft.opportunity_id IS NOT NULL OR coalesce(o.is_marketing_lead_source, FALSE) AS is_marketing_sourced,
+    CASE WHEN ft.opportunity_id IS NOT NULL OR coalesce(o.is_marketing_lead_source, FALSE) THEN 'Marketing'
+        ELSE 'Sales'
+    END AS sourced_by,
     CASE WHEN ft.opportunity_id IS NOT NULL THEN ft.channel
-         WHEN coalesce(o.is_marketing_lead_source, false) THEN 'Lead source: ' || o.lead_source
-         ELSE 'Sales' END AS channel
+        WHEN coalesce(o.is_marketing_lead_source, FALSE) THEN 'Lead source: ' || o.lead_source
+        ELSE 'Sales'
+    END AS channel
 FROM stg_opportunities o
 LEFT JOIN opportunity_touch ft ON ft.opportunity_id = o.opportunity_id AND ft.pos_pre = 1;

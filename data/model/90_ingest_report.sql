@@ -10,13 +10,13 @@ CREATE TABLE ingest_run (
 );
 CREATE TABLE ingest_file (
     object VARCHAR, file_name VARCHAR, part INTEGER, encoding VARCHAR, size_bytes BIGINT, records_read BIGINT,
-    records_rejected BIGINT, columns INTEGER, unmapped_columns VARCHAR [], modified_at TIMESTAMP
+    records_rejected BIGINT, columns INTEGER, unmapped_columns VARCHAR[], modified_at TIMESTAMP
 );
 CREATE TABLE ingest_table (
     object VARCHAR, raw_table VARCHAR, status VARCHAR, files INTEGER, records_read BIGINT, records_rejected BIGINT,
     records_deleted BIGINT, records_duplicate BIGINT, records_loaded BIGINT, disables VARCHAR
 );
 CREATE TABLE ingest_warning (
-    code VARCHAR, object VARCHAR, message VARCHAR, count BIGINT, sample_ids VARCHAR [], advice VARCHAR
+    code VARCHAR, object VARCHAR, message VARCHAR, count BIGINT, sample_ids VARCHAR[], advice VARCHAR
 );
 CREATE TABLE ingest_reject AS SELECT * FROM ingest_reject_rows;
