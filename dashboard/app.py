@@ -43,8 +43,10 @@ PAGES = [
 
 def _pages() -> list:
     """The pages as st.Page objects (the first is the default)."""
-    return [st.Page(path, title=title, icon=icon, url_path=url) if url else st.Page(path, title=title, icon=icon, default=True)
-            for path, title, icon, url in PAGES]
+    return [
+        st.Page(path, title=title, icon=icon, url_path=url) if url else st.Page(path, title=title, icon=icon, default=True)
+        for path, title, icon, url in PAGES
+    ]
 
 
 def _run() -> None:

@@ -52,8 +52,9 @@ def change_text(measure: str, change: Any, currency: str) -> str:
     return sign + format_measure(measure, abs(float(change)), currency)
 
 
-def render_html(title: str, view: str, since: dt.date, as_of: dt.date, changes: pd.DataFrame, movers: pd.DataFrame,
-                currency: str) -> str:
+def render_html(
+    title: str, view: str, since: dt.date, as_of: dt.date, changes: pd.DataFrame, movers: pd.DataFrame, currency: str
+) -> str:
     """The brief as HTML; every CRM value is escaped and neutralised, so names and subjects stay text."""
 
     e = html.escape  # for the brief's own formatted numbers ("-5.0%" is a number, not a formula)
@@ -65,9 +66,11 @@ def render_html(title: str, view: str, since: dt.date, as_of: dt.date, changes: 
     for r in changes.itertuples(index=False):
         change = r.change
         cls = "" if change is None or pd.isna(change) or change == 0 else ("up" if change > 0 else "down")
-        rows.append(f"<tr><td>{t(r.measure)}</td><td class=num>{e(format_measure(r.measure, r.previous, currency))}</td>"
-                    f"<td class=num>{e(format_measure(r.measure, r.current, currency))}</td>"
-                    f"<td class='num {cls}'>{e(change_text(r.measure, change, currency))}</td></tr>")
+        rows.append(
+            f"<tr><td>{t(r.measure)}</td><td class=num>{e(format_measure(r.measure, r.previous, currency))}</td>"
+            f"<td class=num>{e(format_measure(r.measure, r.current, currency))}</td>"
+            f"<td class='num {cls}'>{e(change_text(r.measure, change, currency))}</td></tr>"
+        )
     cols = columns.order(movers, MOVERS)
     specs = [columns.spec(c, MOVERS) for c in cols]
     numeric = [columns.number_format(s.kind, currency) is not None or s.kind == "minutes" for s in specs]
@@ -78,18 +81,21 @@ def render_html(title: str, view: str, since: dt.date, as_of: dt.date, changes: 
         for c, s, num in zip(cols, specs, numeric, strict=True):
             shown = columns.text(m[c], s.kind, currency)
             # numbers and dates are formatted here; text comes from the CRM
-            cells.append(f"<td class=num>{e(shown)}</td>" if num else
-                         f"<td>{e(shown) if s.kind in ('date', 'datetime') else t(shown)}</td>")
+            cells.append(
+                f"<td class=num>{e(shown)}</td>"
+                if num
+                else f"<td>{e(shown) if s.kind in ('date', 'datetime') else t(shown)}</td>"
+            )
         mover_rows.append(f"<tr>{''.join(cells)}</tr>")
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{t(title)}</title><style>{_CSS}</style></head>
 <body><h1>{t(title)}</h1>
 <p>{t(view)}<br>Changes from {e(since.isoformat())} (exclusive) to {e(as_of.isoformat())}, against the
 window of the same length before.</p>
-<table><tr><th>Measure</th><th>Previous window</th><th>This window</th><th>Change</th></tr>{''.join(rows)}</table>
+<table><tr><th>Measure</th><th>Previous window</th><th>This window</th><th>Change</th></tr>{"".join(rows)}</table>
 <h2>Largest movers</h2>
 <table><tr>{mover_head}</tr>
-{''.join(mover_rows)}</table>
+{"".join(mover_rows)}</table>
 </body></html>
 """
 
@@ -98,8 +104,9 @@ def render_csv(changes: pd.DataFrame, movers: pd.DataFrame, currency: str) -> st
     """Both tables in one CSV file, one section after the other, raw values (shares 0-1, amounts with cents):
     the changes with each measure's unit in a last column, the movers under the headers of the column
     configuration with their units."""
-    units = changes.assign(unit=changes["measure"].map(
-        lambda m: {"share": "0-1", "count": "count"}.get(measure_kind(m), currency)))
+    units = changes.assign(
+        unit=changes["measure"].map(lambda m: {"share": "0-1", "count": "count"}.get(measure_kind(m), currency))
+    )
     changes_out = columns.export(units, currency, CHANGES)
     movers_out = columns.export(movers, currency, MOVERS)
     return neutralise_frame(changes_out).to_csv(index=False) + "\n" + neutralise_frame(movers_out).to_csv(index=False)

@@ -29,10 +29,14 @@ def _style(fig: go.Figure, height: int = 360) -> go.Figure:
     """Common layout: legend below the plot (a phone's width leaves no room beside it), no fixed template."""
     # The legend sits at the bottom of the figure (its container), under the axis and its tick labels however long
     # or slanted they are; the plot area makes room for it.
-    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend_title_text="",
-                      template=None, legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0,
-                                             "x": 0},
-                      title={"x": 0, "xanchor": "left"})
+    fig.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        legend_title_text="",
+        template=None,
+        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0},
+        title={"x": 0, "xanchor": "left"},
+    )
     return fig
 
 
@@ -60,10 +64,10 @@ def pacing(frame: pd.DataFrame, currency: str) -> go.Figure:
     fig = go.Figure()
     fig.add_scatter(x=frame["date"], y=frame["won_to_date"], name="Won to date", mode="lines", line={"width": 3})
     fig.add_scatter(x=frame["date"], y=frame["linear_target"], name="Linear pace", mode="lines", line={"dash": "dash"})
-    fig.add_scatter(x=frame["date"], y=frame["typical_target"], name="Typical pace (past 4 quarters)", mode="lines",
-                    line={"dash": "dot"})
-    fig.add_scatter(x=frame["date"], y=frame["quota"], name="Quota", mode="lines",
-                    line={"width": 2, "color": TARGET_COLOUR})
+    fig.add_scatter(
+        x=frame["date"], y=frame["typical_target"], name="Typical pace (past 4 quarters)", mode="lines", line={"dash": "dot"}
+    )
+    fig.add_scatter(x=frame["date"], y=frame["quota"], name="Quota", mode="lines", line={"width": 2, "color": TARGET_COLOUR})
     fig = _units(fig.update_layout(title="Pacing", yaxis_title=f"Bookings ({currency})", hovermode="x unified"), currency)
     return _style(fig)
 
@@ -77,13 +81,26 @@ def bin_label(start: int) -> str:
 def response_histogram(frame: pd.DataFrame, targets: list[int]) -> go.Figure:
     """MQLs by minutes to first touch in 5-minute bins (the last, '2 h+', holds every slower one), every bar
     labelled with its count, the SLA targets as lines that read on both themes."""
-    fig = go.Figure(go.Bar(x=frame["bin_start"] + 2.5, y=frame["mqls"], width=4.5, text=frame["mqls"],
-                           textposition="outside", cliponaxis=False, customdata=frame["bin_start"],
-                           hovertemplate="%{customdata} min: %{y} MQLs<extra></extra>", name="MQLs"))
+    fig = go.Figure(
+        go.Bar(
+            x=frame["bin_start"] + 2.5,
+            y=frame["mqls"],
+            width=4.5,
+            text=frame["mqls"],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=frame["bin_start"],
+            hovertemplate="%{customdata} min: %{y} MQLs<extra></extra>",
+            name="MQLs",
+        )
+    )
     ticks = list(range(0, 121, 15))
-    fig.update_xaxes(tickvals=[t + 2.5 if t == 120 else t for t in ticks],
-                     ticktext=[bin_label(t) if t == 120 else str(t) for t in ticks],
-                     title_text="minutes to first human touch", range=[-2, 127])
+    fig.update_xaxes(
+        tickvals=[t + 2.5 if t == 120 else t for t in ticks],
+        ticktext=[bin_label(t) if t == 120 else str(t) for t in ticks],
+        title_text="minutes to first human touch",
+        range=[-2, 127],
+    )
     # Room above the tallest bar for its count. The target labels sit above the plot, side by side (the first left
     # of its line, the next right of theirs), where they meet neither the bars, nor the ticks, nor each other.
     top = float(frame["mqls"].max()) if len(frame) else 1.0
@@ -92,50 +109,75 @@ def response_histogram(frame: pd.DataFrame, targets: list[int]) -> go.Figure:
     for i, target in enumerate(shown):
         fig.add_vline(x=target, line_dash="dash", line_color=TARGET_COLOUR, line_width=2)
         left = i == 0 and len(shown) > 1
-        fig.add_annotation(x=target, xref="x", y=1, yref="paper", yanchor="bottom", yshift=2 + 16 * (i // 2),
-                           xanchor="right" if left else "left", xshift=-3 if left else 3, text=f"target {target} min",
-                           showarrow=False, font={"color": TARGET_COLOUR})
+        fig.add_annotation(
+            x=target,
+            xref="x",
+            y=1,
+            yref="paper",
+            yanchor="bottom",
+            yshift=2 + 16 * (i // 2),
+            xanchor="right" if left else "left",
+            xshift=-3 if left else 3,
+            text=f"target {target} min",
+            showarrow=False,
+            font={"color": TARGET_COLOUR},
+        )
     fig = _style(fig.update_layout(title="Response time", showlegend=False))
     return fig.update_layout(margin={"t": 64 + 16 * (max(len(shown) - 1, 0) // 2)})
 
 
 @_cache
-def grouped_bars(frame: pd.DataFrame, x: str, y: str, color: str, title: str, y_title: str,
-                 unit: str | None = None) -> go.Figure:
+def grouped_bars(frame: pd.DataFrame, x: str, y: str, color: str, title: str, y_title: str, unit: str | None = None) -> go.Figure:
     """Grouped bars, e.g. credit by channel for every attribution model side by side (customdata: x, color);
     `unit` as in _units."""
-    fig = px.bar(plot_frame(frame), x=x, y=y, color=color, barmode="group", labels={y: y_title, x: "", color: ""},
-                 custom_data=[x, color])
+    fig = px.bar(
+        plot_frame(frame), x=x, y=y, color=color, barmode="group", labels={y: y_title, x: "", color: ""}, custom_data=[x, color]
+    )
     return _style(_units(fig.update_layout(title=title), unit))
 
 
 @_cache
-def bars(frame: pd.DataFrame, x: str, y: str, title: str, y_title: str, color: str | None = None,
-         horizontal: bool = False, unit: str | None = None) -> go.Figure:
+def bars(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    title: str,
+    y_title: str,
+    color: str | None = None,
+    horizontal: bool = False,
+    unit: str | None = None,
+) -> go.Figure:
     """Plain bars (stacked by `color` when given); `unit` of the value axis as in _units ("%" or a currency)."""
     custom = [x] if color is None else [x, color]  # a click's point carries the bar's key (dashboard/drill.py)
     frame = plot_frame(frame)
     if horizontal:
         fig = px.bar(frame, y=x, x=y, color=color, orientation="h", labels={y: y_title, x: ""}, custom_data=custom)
     else:
-        fig = px.bar(frame, x=x, y=y, color=color, labels={y: y_title, x: "", **({color: ""} if color else {})},
-                     custom_data=custom)
+        fig = px.bar(
+            frame, x=x, y=y, color=color, labels={y: y_title, x: "", **({color: ""} if color else {})}, custom_data=custom
+        )
     return _style(_units(fig.update_layout(title=title), unit, "x" if horizontal else "y"))
 
 
 @_cache
 def region_multiples(frame: pd.DataFrame, currency: str) -> go.Figure:
     """Small multiples: per region, bookings at the day's rates and at constant rates."""
-    long = plot_frame(frame).melt(id_vars=["region"], value_vars=["bookings_reporting", "bookings_constant"], var_name="measure",
-                      value_name="amount")
-    long["measure"] = long["measure"].map({"bookings_reporting": "At the day's rates",
-                                           "bookings_constant": "At constant rates"})
-    fig = px.bar(long, x="measure", y="amount", color="measure", facet_col="region", custom_data=["region", "measure"],
-                 labels={"amount": f"Bookings ({currency})", "measure": ""})
+    long = plot_frame(frame).melt(
+        id_vars=["region"], value_vars=["bookings_reporting", "bookings_constant"], var_name="measure", value_name="amount"
+    )
+    long["measure"] = long["measure"].map({"bookings_reporting": "At the day's rates", "bookings_constant": "At constant rates"})
+    fig = px.bar(
+        long,
+        x="measure",
+        y="amount",
+        color="measure",
+        facet_col="region",
+        custom_data=["region", "measure"],
+        labels={"amount": f"Bookings ({currency})", "measure": ""},
+    )
     fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1]))
     fig.update_xaxes(showticklabels=False, title_text="")
-    return _style(_units(fig.update_layout(title="Bookings by region: real growth and exchange-rate effect"), currency),
-                  340)
+    return _style(_units(fig.update_layout(title="Bookings by region: real growth and exchange-rate effect"), currency), 340)
 
 
 @_cache
@@ -150,14 +192,26 @@ def weekly_compliance(frame: pd.DataFrame, target_share: float | None, min_mqls:
     """Share within SLA per week and region, drawn only for weeks with at least `min_mqls` MQLs (a two-MQL week
     swings 0-100%); each point's hover gives its MQL count; the company's target share as a line."""
     shown = plot_frame(frame[frame["mqls"] >= min_mqls].assign(compliance=lambda d: d["compliance"] * 100))
-    fig = px.line(shown, x="week_start", y="compliance", color="region", markers=True, custom_data=["region", "mqls"],
-                  labels={"compliance": "% within SLA", "week_start": ""})
-    fig.update_traces(hovertemplate="%{customdata[0]}, week of %{x|%Y-%m-%d}: %{y:.0f}% of %{customdata[1]} MQLs"
-                                    "<extra></extra>")
+    fig = px.line(
+        shown,
+        x="week_start",
+        y="compliance",
+        color="region",
+        markers=True,
+        custom_data=["region", "mqls"],
+        labels={"compliance": "% within SLA", "week_start": ""},
+    )
+    fig.update_traces(hovertemplate="%{customdata[0]}, week of %{x|%Y-%m-%d}: %{y:.0f}% of %{customdata[1]} MQLs<extra></extra>")
     fig.update_yaxes(range=[0, 105], ticksuffix="%")
     if target_share is not None:
-        fig.add_hline(y=target_share * 100, line_dash="dash", line_color=TARGET_COLOUR, line_width=2,
-                      annotation_text=f"target {target_share:.0%}", annotation_font_color=TARGET_COLOUR)
+        fig.add_hline(
+            y=target_share * 100,
+            line_dash="dash",
+            line_color=TARGET_COLOUR,
+            line_width=2,
+            annotation_text=f"target {target_share:.0%}",
+            annotation_font_color=TARGET_COLOUR,
+        )
     return _style(fig.update_layout(title=f"Within SLA by week (weeks with {min_mqls}+ MQLs)"))
 
 
@@ -172,9 +226,17 @@ def pacing_small(frame: pd.DataFrame, currency: str) -> go.Figure:
 def bridge(steps: list[tuple[str, float, str]], currency: str) -> go.Figure:
     """The pipeline bridge as horizontal bars, one per figure, each labelled with its amount."""
     labels = [plot_text(s[0]) for s in steps]
-    fig = go.Figure(go.Bar(y=labels, x=[s[1] for s in steps], orientation="h", text=[s[2] for s in steps],
-                           textposition="auto", marker_color=["#4c78a8", "#72b7b2", "#54a24b", "#f58518", "#b279a2"]
-                           [: len(steps)], hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            y=labels,
+            x=[s[1] for s in steps],
+            orientation="h",
+            text=[s[2] for s in steps],
+            textposition="auto",
+            marker_color=["#4c78a8", "#72b7b2", "#54a24b", "#f58518", "#b279a2"][: len(steps)],
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title_text=currency)
     return _style(_units(fig.update_layout(title="How the pipeline figures relate", showlegend=False), currency, "x"), 300)

@@ -55,8 +55,10 @@ def outdated_database(path: str) -> None:
     """What to show when the live database was built by an older version of the ingest."""
     st.title("Sales & Marketing Alignment")
     st.warning(f"The database at {code(path)} was built by an older version of this dashboard and lacks tables it needs.")
-    st.markdown("Load your export again (`python -m data.ingest EXPORT --db ...`), or run `make sample` for the "
-                "sample company, then reload this page.")
+    st.markdown(
+        "Load your export again (`python -m data.ingest EXPORT --db ...`), or run `make sample` for the "
+        "sample company, then reload this page."
+    )
 
 
 def damaged_database(slot: st.delta_generator.DeltaGenerator, ref: str) -> None:
@@ -66,7 +68,8 @@ def damaged_database(slot: st.delta_generator.DeltaGenerator, ref: str) -> None:
         "Whoever loads the data should load the export again, which replaces the file:\n\n"
         "`python -m data.ingest path/to/export_folder_or.zip --db <the dashboard's database path>`\n\n"
         f"Then reload this page. The details are in the server's log (reference {ref}).",
-        icon=":material/database:")
+        icon=":material/database:",
+    )
 
 
 def page_error(slot: st.delta_generator.DeltaGenerator, ref: str) -> None:
@@ -74,7 +77,9 @@ def page_error(slot: st.delta_generator.DeltaGenerator, ref: str) -> None:
     slot.error(
         "**Something went wrong while drawing this page.** Try reloading it, or choose other filters. "
         f"If it keeps happening, tell the dashboard's maintainer: the details are in the server's log "
-        f"(reference {ref}).", icon=":material/error:")
+        f"(reference {ref}).",
+        icon=":material/error:",
+    )
 
 
 def page_header(title: str, filters_line: str | None = None) -> None:
@@ -96,13 +101,22 @@ def data_caption() -> None:
     if s.empty:
         return
     row = s.iloc[0]
-    st.caption(f"Data through {_fmt_ts(row['data_through_at'])} UTC · loaded {_fmt_ts(row['finished_at'])} UTC "
-               f"from {code(row['source'])}")
+    st.caption(
+        f"Data through {_fmt_ts(row['data_through_at'])} UTC · loaded {_fmt_ts(row['finished_at'])} UTC "
+        f"from {code(row['source'])}"
+    )
 
 
-def tile(label: str, value: str, query_name: str, delta: str | None = None,
-         delta_color: Literal["normal", "inverse", "off"] = "normal", help: str | None = None, drill: Any | None = None,
-         total: Any = None) -> None:
+def tile(
+    label: str,
+    value: str,
+    query_name: str,
+    delta: str | None = None,
+    delta_color: Literal["normal", "inverse", "off"] = "normal",
+    help: str | None = None,
+    drill: Any | None = None,
+    total: Any = None,
+) -> None:
     """A metric tile whose hover help is the one-sentence summary of the query it comes from; with a drill-down,
     a "Records" link under it opens the records behind the number. `total` is the raw number those records add
     up to (counted rows, summed amounts, or the share within SLA): kept per label in the session for the tests
@@ -120,8 +134,14 @@ def _currency() -> str:
     return filters.currency if filters is not None else ""
 
 
-def table(frame: pd.DataFrame, file_name: str, query: str | None = None, currency: str | None = None,
-          extra_config: dict | None = None, key: str | None = None) -> None:
+def table(
+    frame: pd.DataFrame,
+    file_name: str,
+    query: str | None = None,
+    currency: str | None = None,
+    extra_config: dict | None = None,
+    key: str | None = None,
+) -> None:
     """A sortable table (values shown as text, never HTML) read the one way of dashboard/columns.py: human
     headers, key column first, money with its currency, percentages, durations, dates. Its CSV download keeps
     the raw values with headers that say units (and no live spreadsheet formula)."""
@@ -130,12 +150,26 @@ def table(frame: pd.DataFrame, file_name: str, query: str | None = None, currenc
     config = {**columns.column_config(frame, currency, query), **(extra_config or {})}
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
     # The CSV is made when the button is clicked, not on every rerun.
-    st.download_button("Download CSV", lambda: csv_bytes(columns.export(frame, currency, query)), file_name=file_name,
-                       mime="text/csv", key=key or f"dl-{file_name}", on_click="ignore")
+    st.download_button(
+        "Download CSV",
+        lambda: csv_bytes(columns.export(frame, currency, query)),
+        file_name=file_name,
+        mime="text/csv",
+        key=key or f"dl-{file_name}",
+        on_click="ignore",
+    )
 
 
-def section(query: str, frame: pd.DataFrame, file_name: str, *, title: str | None = None, empty: str | None = None,
-            currency: str | None = None, extra_config: dict | None = None) -> None:
+def section(
+    query: str,
+    frame: pd.DataFrame,
+    file_name: str,
+    *,
+    title: str | None = None,
+    empty: str | None = None,
+    currency: str | None = None,
+    extra_config: dict | None = None,
+) -> None:
     """The repeated block of a page: a subheader with the query's one-sentence summary as help, then its table
     (or, when it has no rows, `empty` said as good news)."""
     st.subheader(title or db.title(query), help=db.summary(query))

@@ -70,8 +70,7 @@ def _connection(version: str) -> duckdb.DuckDBPyConnection:
 
 def _is_damage(exc: BaseException) -> bool:
     """Whether a DuckDB error means the file is damaged (not that a query is wrong)."""
-    return isinstance(exc, _DAMAGE) or (isinstance(exc, duckdb.Error)
-                                         and any(w in str(exc).lower() for w in _DAMAGE_WORDS))
+    return isinstance(exc, _DAMAGE) or (isinstance(exc, duckdb.Error) and any(w in str(exc).lower() for w in _DAMAGE_WORDS))
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -90,8 +89,7 @@ def _cached(version: str, name: str, params: tuple[tuple[str, Any], ...]) -> pd.
 def _version_of(version: str) -> str | None:
     """The schema version a file was built with; None for an older layout; DatabaseUnreadable when unreadable."""
     try:
-        rows = _connection(version).cursor().execute(
-            "SELECT value FROM cfg_setting WHERE key = 'schema_version'").fetchall()
+        rows = _connection(version).cursor().execute("SELECT value FROM cfg_setting WHERE key = 'schema_version'").fetchall()
     except duckdb.CatalogException:  # a database of an older layout
         return None
     except duckdb.Error as exc:

@@ -40,8 +40,9 @@ class Drill:
 
     def params(self, **more: Any) -> dict[str, Any]:
         """The bound parameters for the filters in force."""
-        return current().params(measure=self.measure, slice_kind=self.slice_kind, slice_value=self.slice_value,
-                                **dict(self.extra), **more)
+        return current().params(
+            measure=self.measure, slice_kind=self.slice_kind, slice_value=self.slice_value, **dict(self.extra), **more
+        )
 
     def sliced(self, kind: str, value: object) -> Drill:
         """The same measure narrowed to one bar."""
@@ -55,8 +56,9 @@ def rows(d: Drill, page: int = 1, size: int = PAGE_SIZE) -> pd.DataFrame:
 
 def button(d: Drill, label: str, key: str) -> None:
     """A small "records" link under a tile; opens the records in a dialog."""
-    if st.button("Records", key=f"drill-{key}", type="tertiary", icon=":material/table_rows:",
-                 help=f"Open the records behind {label}"):
+    if st.button(
+        "Records", key=f"drill-{key}", type="tertiary", icon=":material/table_rows:", help=f"Open the records behind {label}"
+    ):
         show(d, label, key)
 
 
@@ -85,21 +87,33 @@ def _body(d: Drill, label: str, key: str) -> None:
     pages = max(1, -(-total // PAGE_SIZE))
     page = 1
     if pages > 1:
-        page = int(st.number_input(f"Page (of {pages}, {PAGE_SIZE} rows each)", min_value=1, max_value=pages, value=1,
-                                   step=1, key=size_key))
+        page = int(
+            st.number_input(
+                f"Page (of {pages}, {PAGE_SIZE} rows each)", min_value=1, max_value=pages, value=1, step=1, key=size_key
+            )
+        )
     frame = first if page == 1 else rows(d, page)
     st.markdown(_total_line(d, first, total, f.currency))
     if total == 0:
         st.info("No record is behind this number for these filters.")
         return
     shown = frame.drop(columns=[c for c in TOTALS if c in frame.columns])
-    st.dataframe(columns.display(shown, d.query), hide_index=True, width="stretch",
-                 column_config=columns.column_config(shown, f.currency, d.query))
-    st.download_button(f"Download every record (CSV, {total:,} rows)" if total <= CSV_LIMIT
-                       else f"Download the first {CSV_LIMIT:,} records (CSV)",
-                       lambda: csv_bytes(columns.export(_all(d), f.currency, d.query)),
-                       file_name=f"{d.query}-{d.measure or 'all'}.csv", mime="text/csv", key=f"dl-drill-{key}",
-                       on_click="ignore")
+    st.dataframe(
+        columns.display(shown, d.query),
+        hide_index=True,
+        width="stretch",
+        column_config=columns.column_config(shown, f.currency, d.query),
+    )
+    st.download_button(
+        f"Download every record (CSV, {total:,} rows)"
+        if total <= CSV_LIMIT
+        else f"Download the first {CSV_LIMIT:,} records (CSV)",
+        lambda: csv_bytes(columns.export(_all(d), f.currency, d.query)),
+        file_name=f"{d.query}-{d.measure or 'all'}.csv",
+        mime="text/csv",
+        key=f"dl-drill-{key}",
+        on_click="ignore",
+    )
 
 
 def _all(d: Drill) -> pd.DataFrame:

@@ -43,14 +43,28 @@ class Filters:
 
     def params(self, **extra: Any) -> dict[str, Any]:
         """Query parameters: the quarter as the period, the rest as chosen; `extra` overrides."""
-        return {"start_date": self.quarter_start, "end_date": self.quarter_end, "as_of": self.as_of,
-                "region": self.region, "segment": self.segment, "owner": self.owner, "currency": self.currency,
-                "model": self.model, **extra}
+        return {
+            "start_date": self.quarter_start,
+            "end_date": self.quarter_end,
+            "as_of": self.as_of,
+            "region": self.region,
+            "segment": self.segment,
+            "owner": self.owner,
+            "currency": self.currency,
+            "model": self.model,
+            **extra,
+        }
 
     def describe(self) -> str:
         """One line naming the view, for captions and exports."""
-        parts = [self.quarter_label, f"as of {self.as_of:%Y-%m-%d}", self.region or "all regions",
-                 self.segment or "all segments", self.owner_label or "all owners", self.currency]
+        parts = [
+            self.quarter_label,
+            f"as of {self.as_of:%Y-%m-%d}",
+            self.region or "all regions",
+            self.segment or "all segments",
+            self.owner_label or "all owners",
+            self.currency,
+        ]
         return " · ".join(parts)
 
 
@@ -131,8 +145,7 @@ def global_filters() -> tuple[Filters, list[str]]:
     owner_labels = dict(zip(owners["value"], owners["label"], strict=True))
     with st.sidebar:
         st.header("Filters")
-        quarter = st.selectbox("Fiscal quarter", list(by_start), key="f_quarter",
-                               format_func=lambda q: by_start[q].label)
+        quarter = st.selectbox("Fiscal quarter", list(by_start), key="f_quarter", format_func=lambda q: by_start[q].label)
         row = by_start[quarter]
         q_start, q_end = row.quarter_start.date(), row.quarter_end.date()
         data_through = pd.Timestamp(row.data_through).date()
@@ -144,28 +157,44 @@ def global_filters() -> tuple[Filters, list[str]]:
                 notices.append(f"Ignored `as_of={from_url}` from the link: outside {row.label}; using {default_as_of}.")
             wanted = default_as_of
         state["f_as_of"] = wanted
-        as_of = st.date_input("As of", key="f_as_of", min_value=q_start, max_value=q_end,
-                              help="Numbers count what happened up to the end of this day. A typed date applies when you "
-                                   "leave the box (Tab or a click elsewhere), not on every keystroke.")
+        as_of = st.date_input(
+            "As of",
+            key="f_as_of",
+            min_value=q_start,
+            max_value=q_end,
+            help="Numbers count what happened up to the end of this day. A typed date applies when you "
+            "leave the box (Tab or a click elsewhere), not on every keystroke.",
+        )
         region = st.selectbox("Region", [ALL, *_options("region")["value"]], key="f_region")
         segment = st.selectbox("Segment", [ALL, *_options("segment")["value"]], key="f_segment")
-        owner = st.selectbox("Owner or team", [ALL, *owners["value"]], key="f_owner",
-                             format_func=lambda v: v if v == ALL else owner_labels.get(v, v))
+        owner = st.selectbox(
+            "Owner or team",
+            [ALL, *owners["value"]],
+            key="f_owner",
+            format_func=lambda v: v if v == ALL else owner_labels.get(v, v),
+        )
         currency = st.selectbox("Reporting currency", list(_options("currency")["value"]), key="f_currency")
         names = models()
-        model = st.selectbox("Attribution model", list(names.keys()), key="f_model",
-                             format_func=lambda m: names.get(m, m))
-    filters = Filters(q_start, q_end, row.label, as_of, None if region == ALL else region,
-                      None if segment == ALL else segment, None if owner == ALL else owner,
-                      owner_labels.get(owner) if owner != ALL else None, currency, model)
+        model = st.selectbox("Attribution model", list(names.keys()), key="f_model", format_func=lambda m: names.get(m, m))
+    filters = Filters(
+        q_start,
+        q_end,
+        row.label,
+        as_of,
+        None if region == ALL else region,
+        None if segment == ALL else segment,
+        None if owner == ALL else owner,
+        owner_labels.get(owner) if owner != ALL else None,
+        currency,
+        model,
+    )
     _to_url(filters)
     return filters, notices
 
 
 def _to_url(f: Filters) -> None:
     """Write the view into the URL; filters left at "All" are omitted."""
-    wanted = {"quarter": f.quarter_start.isoformat(), "as_of": f.as_of.isoformat(), "currency": f.currency,
-              "model": f.model}
+    wanted = {"quarter": f.quarter_start.isoformat(), "as_of": f.as_of.isoformat(), "currency": f.currency, "model": f.model}
     for key in ("region", "segment", "owner"):
         value = getattr(f, key)
         if value:
@@ -194,8 +223,15 @@ def page_choice(label: str, options: list[str], key: str, format_func: Any = Non
     return value
 
 
-def page_date(label: str, key: str, default: dt.date, min_value: dt.date | None, max_value: dt.date,
-              help: str | None = None, container: Any = None) -> dt.date:
+def page_date(
+    label: str,
+    key: str,
+    default: dt.date,
+    min_value: dt.date | None,
+    max_value: dt.date,
+    help: str | None = None,
+    container: Any = None,
+) -> dt.date:
     """A page-level date (compare with, since ...) kept in the URL under `key` (YYYY-MM-DD); a link's date out
     of range is ignored."""
     state = st.session_state

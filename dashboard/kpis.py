@@ -46,11 +46,19 @@ def overview(f: Filters, as_of: dt.date) -> Overview:
 def _overview(version: str, f: Filters, as_of: dt.date) -> Overview:
     row = db.query("overview", **f.params(as_of=as_of)).iloc[0]
     return Overview(
-        mqls=int(row["mqls"]), handed_off=int(row["handed_off"]), accepted=int(row["accepted"]),
-        sla_compliance=_opt(row["sla_compliance"]), pipeline=float(row["pipeline"]),
-        marketing_pipeline=float(row["marketing_pipeline"]), influenced_pipeline=float(row["influenced_pipeline"]),
-        won=float(row["won"]), quota=_opt(row["quota"]), attainment=_opt(row["attainment"]),
-        open_pipeline=float(row["open_pipeline"]), coverage=_opt(row["coverage"]), unconverted=int(row["unconverted"]),
+        mqls=int(row["mqls"]),
+        handed_off=int(row["handed_off"]),
+        accepted=int(row["accepted"]),
+        sla_compliance=_opt(row["sla_compliance"]),
+        pipeline=float(row["pipeline"]),
+        marketing_pipeline=float(row["marketing_pipeline"]),
+        influenced_pipeline=float(row["influenced_pipeline"]),
+        won=float(row["won"]),
+        quota=_opt(row["quota"]),
+        attainment=_opt(row["attainment"]),
+        open_pipeline=float(row["open_pipeline"]),
+        coverage=_opt(row["coverage"]),
+        unconverted=int(row["unconverted"]),
     )
 
 
@@ -72,21 +80,17 @@ def elapsed_share(f: Filters, as_of: dt.date) -> float:
     return min(1.0, max(0.0, ((as_of - f.quarter_start).days + 1) / days))
 
 
-def against_pace(actual: float, target: float | None, elapsed: float, what: str,
-                 shown: Callable[[Any], str]) -> Status:
+def against_pace(actual: float, target: float | None, elapsed: float, what: str, shown: Callable[[Any], str]) -> Status:
     """A count or amount against a quarter's target paced evenly (on pace at 100% of the expected by today)."""
     if not target:
         return Status("No target", "gray", f"no {what} target is set for this view")
     expected = target * elapsed
     ratio = actual / expected if expected else 0.0
-    word, colour = ("On pace", "green") if ratio >= 1 else ("Slightly behind", "orange") if ratio >= 0.85 else \
-        ("Behind", "red")
-    return Status(word, colour, f"{ratio:.0%} of the {shown(expected)} expected by today "
-                                f"({shown(target)} for the quarter)")
+    word, colour = ("On pace", "green") if ratio >= 1 else ("Slightly behind", "orange") if ratio >= 0.85 else ("Behind", "red")
+    return Status(word, colour, f"{ratio:.0%} of the {shown(expected)} expected by today ({shown(target)} for the quarter)")
 
 
-def against_target(actual: float | None, target: float, shown: Callable[[Any], str],
-                   higher_is_better: bool = True) -> Status:
+def against_target(actual: float | None, target: float, shown: Callable[[Any], str], higher_is_better: bool = True) -> Status:
     """A rate against a fixed target (SLA share, coverage)."""
     if actual is None:
         return Status("Not yet", "gray", "nothing to judge yet")
@@ -100,8 +104,10 @@ def attainment_pace(pace_linear: float | None, pace_typical: float | None) -> St
     """Bookings against the even pace and the typical pace of past quarters."""
     if pace_linear is None:
         return Status("No quota", "gray", "no quota applies to this view")
-    typical = f", {pace_typical:.0%} of a typical quarter's pace" if pace_typical is not None else \
-        " (no past quarters to compare with)"
-    word, colour = ("On pace", "green") if pace_linear >= 1 else ("Slightly behind", "orange") if pace_linear >= 0.85 \
-        else ("Behind", "red")
+    typical = (
+        f", {pace_typical:.0%} of a typical quarter's pace" if pace_typical is not None else " (no past quarters to compare with)"
+    )
+    word, colour = (
+        ("On pace", "green") if pace_linear >= 1 else ("Slightly behind", "orange") if pace_linear >= 0.85 else ("Behind", "red")
+    )
     return Status(word, colour, f"{pace_linear:.0%} of the even pace{typical}")

@@ -104,8 +104,12 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 def _is_text(series: pd.Series) -> bool:
     """Whether a column may hold text (object, string or categorical), i.e. is not numeric, boolean or a date."""
     dtype = series.dtype
-    return not (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
-                or pd.api.types.is_datetime64_any_dtype(dtype) or isinstance(dtype, pd.PeriodDtype))
+    return not (
+        pd.api.types.is_numeric_dtype(dtype)
+        or pd.api.types.is_bool_dtype(dtype)
+        or pd.api.types.is_datetime64_any_dtype(dtype)
+        or isinstance(dtype, pd.PeriodDtype)
+    )
 
 
 def log_error(what: str, exc: BaseException) -> str:

@@ -36,6 +36,9 @@ def targets() -> Targets:
         return Targets()
     row = company.iloc[0]
     regions = frame[frame["region"].notna() & frame["mqls_per_quarter"].notna()]
-    return Targets(float(row["sla_compliance"]), float(row["coverage"]),
-                   None if pd.isna(row["mqls_per_quarter"]) else int(row["mqls_per_quarter"]),
-                   {str(r): int(n) for r, n in zip(regions["region"], regions["mqls_per_quarter"], strict=True)})
+    return Targets(
+        float(row["sla_compliance"]),
+        float(row["coverage"]),
+        None if pd.isna(row["mqls_per_quarter"]) else int(row["mqls_per_quarter"]),
+        {str(r): int(n) for r, n in zip(regions["region"], regions["mqls_per_quarter"], strict=True)},
+    )

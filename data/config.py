@@ -285,8 +285,11 @@ class Definitions(_Strict):
     company: Company = Company()
     currency: Currency = Currency()
     regions: Regions = Regions()
-    segments: list[Segment] = [Segment(name="SMB", max_employees=199), Segment(name="Mid-Market", max_employees=999),
-                               Segment(name="Enterprise", max_employees=10**9)]
+    segments: list[Segment] = [
+        Segment(name="SMB", max_employees=199),
+        Segment(name="Mid-Market", max_employees=999),
+        Segment(name="Enterprise", max_employees=10**9),
+    ]
     stages: Stages = Stages()
     mql: Mql = Mql(hand_raise_campaign_types=["Demo Request", "Contact Us", "Pricing Request"])
     sla: Sla = Sla()

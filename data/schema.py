@@ -67,7 +67,10 @@ def _f(name: str, type_: FieldType, *sources: str, required: bool = False) -> Fi
 
 OBJECTS: tuple[SourceObject, ...] = (
     SourceObject(
-        "User", "raw_user", "users", required=True,
+        "User",
+        "raw_user",
+        "users",
+        required=True,
         disables="owners, regions and sales users: nothing can be attributed to a rep or region",
         fields=(
             _f("user_id", "id", "Id", required=True),
@@ -86,7 +89,9 @@ OBJECTS: tuple[SourceObject, ...] = (
         ),
     ),
     SourceObject(
-        "UserRole", "raw_user_role", "user_roles",
+        "UserRole",
+        "raw_user_role",
+        "user_roles",
         disables="user regions and sales/marketing roles from role names (users fall back to regions.users and their country)",
         fields=(
             _f("role_id", "id", "Id", required=True),
@@ -95,7 +100,9 @@ OBJECTS: tuple[SourceObject, ...] = (
         ),
     ),
     SourceObject(
-        "Account", "raw_account", "accounts",
+        "Account",
+        "raw_account",
+        "accounts",
         disables="account countries, segments and firmographics; opportunities take their region from the owner only",
         fields=(
             _f("account_id", "id", "Id", required=True),
@@ -112,7 +119,9 @@ OBJECTS: tuple[SourceObject, ...] = (
         ),
     ),
     SourceObject(
-        "Lead", "raw_lead", "leads",
+        "Lead",
+        "raw_lead",
+        "leads",
         disables="the lead funnel and MQLs of unconverted people",
         fields=(
             _f("lead_id", "id", "Id", required=True),
@@ -137,7 +146,9 @@ OBJECTS: tuple[SourceObject, ...] = (
         ),
     ),
     SourceObject(
-        "Contact", "raw_contact", "contacts",
+        "Contact",
+        "raw_contact",
+        "contacts",
         disables="touches by contacts, so influence and attribution through contact roles",
         fields=(
             _f("contact_id", "id", "Id", required=True),
@@ -154,7 +165,9 @@ OBJECTS: tuple[SourceObject, ...] = (
         ),
     ),
     SourceObject(
-        "Campaign", "raw_campaign", "campaigns",
+        "Campaign",
+        "raw_campaign",
+        "campaigns",
         disables="channels, campaign costs and the hand-raise MQL rule by campaign type",
         fields=(
             _f("campaign_id", "id", "Id", required=True),
@@ -172,7 +185,9 @@ OBJECTS: tuple[SourceObject, ...] = (
         ),
     ),
     SourceObject(
-        "CampaignMember", "raw_campaign_member", "campaign_members",
+        "CampaignMember",
+        "raw_campaign_member",
+        "campaign_members",
         disables="marketing touches: hand-raise MQLs, pipeline influence and attribution",
         fields=(
             _f("campaign_member_id", "id", "Id", required=True),
@@ -187,7 +202,10 @@ OBJECTS: tuple[SourceObject, ...] = (
         ),
     ),
     SourceObject(
-        "Opportunity", "raw_opportunity", "opportunities", required=True,
+        "Opportunity",
+        "raw_opportunity",
+        "opportunities",
+        required=True,
         disables="pipeline, bookings and quota attainment",
         fields=(
             _f("opportunity_id", "id", "Id", required=True),
@@ -209,7 +227,9 @@ OBJECTS: tuple[SourceObject, ...] = (
         ),
     ),
     SourceObject(
-        "OpportunityContactRole", "raw_opportunity_contact_role", "opportunity_contact_roles",
+        "OpportunityContactRole",
+        "raw_opportunity_contact_role",
+        "opportunity_contact_roles",
         disables="links from opportunities to the people marketing touched (influence and attribution see only converted leads)",
         fields=(
             _f("opportunity_contact_role_id", "id", "Id", required=True),
@@ -221,9 +241,13 @@ OBJECTS: tuple[SourceObject, ...] = (
         ),
     ),
     SourceObject(
-        "OpportunityHistory", "raw_opportunity_history", "opportunity_history",
-        disables=("deals as they stood on a past as-of date (a deal's current stage and amount are used, open until "
-                  "its close date) and stage velocity (age in stage falls back to age since creation)"),
+        "OpportunityHistory",
+        "raw_opportunity_history",
+        "opportunity_history",
+        disables=(
+            "deals as they stood on a past as-of date (a deal's current stage and amount are used, open until "
+            "its close date) and stage velocity (age in stage falls back to age since creation)"
+        ),
         fields=(
             _f("opportunity_history_id", "id", "Id", required=True),
             _f("opportunity_id", "ref", "OpportunityId", required=True),
@@ -235,7 +259,9 @@ OBJECTS: tuple[SourceObject, ...] = (
         ),
     ),
     SourceObject(
-        "Task", "raw_task", "tasks",
+        "Task",
+        "raw_task",
+        "tasks",
         disables="calls and emails by sales: follow-up SLA and accepted leads",
         fields=(
             _f("activity_id", "id", "Id", required=True),
@@ -257,7 +283,9 @@ OBJECTS: tuple[SourceObject, ...] = (
         ),
     ),
     SourceObject(
-        "Event", "raw_event", "events",
+        "Event",
+        "raw_event",
+        "events",
         disables="meetings by sales: follow-up SLA and accepted leads",
         fields=(
             _f("activity_id", "id", "Id", required=True),
@@ -277,7 +305,9 @@ OBJECTS: tuple[SourceObject, ...] = (
         ),
     ),
     SourceObject(
-        "ForecastingQuota", "raw_forecasting_quota", "quotas",
+        "ForecastingQuota",
+        "raw_forecasting_quota",
+        "quotas",
         disables="quota attainment, pacing, gap and coverage",
         fields=(
             _f("quota_id", "id", "Id", required=True),
@@ -290,7 +320,9 @@ OBJECTS: tuple[SourceObject, ...] = (
         ),
     ),
     SourceObject(
-        "CurrencyType", "raw_currency_type", "currency_types",
+        "CurrencyType",
+        "raw_currency_type",
+        "currency_types",
         disables="the export's own static exchange rates (the ECB history is used instead)",
         fields=(
             _f("currency_type_id", "id", "Id"),
@@ -302,7 +334,9 @@ OBJECTS: tuple[SourceObject, ...] = (
         ),
     ),
     SourceObject(
-        "DatedConversionRate", "raw_dated_conversion_rate", "dated_conversion_rates",
+        "DatedConversionRate",
+        "raw_dated_conversion_rate",
+        "dated_conversion_rates",
         disables="the export's own dated exchange rates (static rates or the ECB history are used instead)",
         fields=(
             _f("dated_conversion_rate_id", "id", "Id"),

@@ -157,8 +157,9 @@ class IngestLock:
             ) from None
         fh.seek(0)
         fh.truncate()
-        fh.write(json.dumps({"pid": os.getpid(), "started": datetime.now(UTC).isoformat(timespec="seconds"),
-                             "source": self.source}))
+        fh.write(
+            json.dumps({"pid": os.getpid(), "started": datetime.now(UTC).isoformat(timespec="seconds"), "source": self.source})
+        )
         fh.flush()
         self._fh = fh
         return self

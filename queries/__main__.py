@@ -31,10 +31,24 @@ def default_params(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
                max(value) FILTER (WHERE key = 'reporting_currency') FROM cfg_setting""").fetchall()[0]
     start = con.execute("SELECT fiscal_quarter_start(?, ?)", [as_of, fy]).fetchall()[0][0]
     end = con.execute("SELECT CAST(? + INTERVAL 3 MONTH AS DATE) - 1", [start]).fetchall()[0][0]
-    return {"as_of": as_of, "start_date": start, "end_date": end, "currency": currency, "region": None,
-            "segment": None, "owner": None, "model": "linear", "dimension": "source", "since": start,
-            # drill-downs: every record of the measure, the first thousand rows
-            "measure": "pipeline", "slice_kind": None, "slice_value": None, "limit": 1000, "offset": 0}
+    return {
+        "as_of": as_of,
+        "start_date": start,
+        "end_date": end,
+        "currency": currency,
+        "region": None,
+        "segment": None,
+        "owner": None,
+        "model": "linear",
+        "dimension": "source",
+        "since": start,
+        # drill-downs: every record of the measure, the first thousand rows
+        "measure": "pipeline",
+        "slice_kind": None,
+        "slice_value": None,
+        "limit": 1000,
+        "offset": 0,
+    }
 
 
 def _parse(value: str) -> Any:

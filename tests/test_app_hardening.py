@@ -26,8 +26,10 @@ from tests.conftest import FIXTURES, ROOT_DIR
 
 APP = str(ROOT_DIR / "dashboard" / "app.py")
 Q4 = {"quarter": "2026-10-01", "as_of": "2026-11-20"}
-EVIL_USER = ("[Ada](https://evil.example/u) ![p](https://evil.example/p.png) <img src=https://evil.example/i.png> "
-             "**bold** https://evil.example/bare www.evil.example :red[red] $x$")
+EVIL_USER = (
+    "[Ada](https://evil.example/u) ![p](https://evil.example/p.png) <img src=https://evil.example/i.png> "
+    "**bold** https://evil.example/bare www.evil.example :red[red] $x$"
+)
 EVIL_CHANNEL = '<a href="https://evil.example/c">Evil</a><b>Bold</b>'
 EVIL_DEAL = '=HYPERLINK("https://evil.example/d","Acme")'
 
@@ -35,10 +37,12 @@ EVIL_DEAL = '=HYPERLINK("https://evil.example/d","Acme")'
 def nasty_export(out: Path) -> Path:
     """The metrics fixture with Markdown, HTML, Plotly markup and a formula in CRM names."""
     shutil.copytree(FIXTURES / "metrics", out)
-    edits = {"users.csv": ("user_id", "U1", "user_name", EVIL_USER),
-             "campaigns.csv": ("campaign_id", "C3", "campaign_type", EVIL_CHANNEL),
-             "opportunities.csv": ("opportunity_id", "O1", "opportunity_name", EVIL_DEAL),
-             "accounts.csv": ("account_id", "A1", "industry", "<b>Soft</b>ware")}
+    edits = {
+        "users.csv": ("user_id", "U1", "user_name", EVIL_USER),
+        "campaigns.csv": ("campaign_id", "C3", "campaign_type", EVIL_CHANNEL),
+        "opportunities.csv": ("opportunity_id", "O1", "opportunity_name", EVIL_DEAL),
+        "accounts.csv": ("account_id", "A1", "industry", "<b>Soft</b>ware"),
+    }
     for name, (key, value, column, new) in edits.items():
         with open(out / name, newline="", encoding="utf-8") as fh:
             rows = list(csv.DictReader(fh))
@@ -95,6 +99,7 @@ def page_text(at: AppTest) -> str:
 
 # 1. A damaged or unreadable database, an unexpected error: a plain message, the details in the log ----------
 
+
 def _damage(version: Path, how: str) -> None:
     data = version.read_bytes()
     if how == "garbage":
@@ -104,7 +109,7 @@ def _damage(version: Path, how: str) -> None:
     elif how == "bit rot":
         damaged = bytearray(data)
         for at in range(len(data) // 3, len(data) - 300, 4096):
-            damaged[at + 100: at + 200] = bytes(100)
+            damaged[at + 100 : at + 200] = bytes(100)
         version.write_bytes(bytes(damaged))
     elif how == "a folder":
         version.unlink()
@@ -113,7 +118,8 @@ def _damage(version: Path, how: str) -> None:
 
 @pytest.mark.parametrize("how", ["garbage", "truncated", "bit rot", "a folder"])
 def test_a_damaged_database_shows_a_plain_message_and_logs_the_details(
-        how: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, log_records: list[logging.LogRecord]) -> None:
+    how: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, log_records: list[logging.LogRecord]
+) -> None:
     db = tmp_path / "wh" / "crm.duckdb"
     ingest(FIXTURES / "metrics", db, quiet=True)
     version = db.resolve()
@@ -132,8 +138,9 @@ def test_a_damaged_database_shows_a_plain_message_and_logs_the_details(
     assert any(ref in r.getMessage() for r in logged)
 
 
-def test_an_unexpected_error_in_a_page_is_a_plain_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                          log_records: list[logging.LogRecord]) -> None:
+def test_an_unexpected_error_in_a_page_is_a_plain_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, log_records: list[logging.LogRecord]
+) -> None:
     db = tmp_path / "crm.duckdb"
     ingest(FIXTURES / "metrics", db, quiet=True)
     import dashboard.kpis
@@ -159,23 +166,37 @@ def test_no_database_names_only_the_configured_path(monkeypatch: pytest.MonkeyPa
 
 # 2. The connection reads its own database and nothing else -------------------------------------------------------
 
+
 def test_the_connection_cannot_read_other_files_or_unlock_itself(tmp_path: Path) -> None:
     db = tmp_path / "crm.duckdb"
     ingest(FIXTURES / "metrics", db, quiet=True)
     (tmp_path / "secret.csv").write_text("password\nhunter2\n")
     con = dashboard_db.connect(db.resolve()).cursor()  # the app runs every query on a cursor like this
     assert con.execute("SELECT count(*) FROM stg_opportunities").fetchone()[0] > 0
-    settings = dict(con.execute("SELECT name, value FROM duckdb_settings() WHERE name IN "
-                                "('enable_external_access', 'lock_configuration', 'TimeZone')").fetchall())
+    settings = dict(
+        con.execute(
+            "SELECT name, value FROM duckdb_settings() WHERE name IN ('enable_external_access', 'lock_configuration', 'TimeZone')"
+        ).fetchall()
+    )
     assert settings == {"enable_external_access": "false", "lock_configuration": "true", "TimeZone": "UTC"}
-    for sql in ("SELECT * FROM read_csv('/etc/passwd')", f"SELECT * FROM read_csv('{tmp_path / 'secret.csv'}')",
-                "SELECT * FROM read_text('/etc/hostname')", "SELECT * FROM glob('/etc/*')",
-                f"ATTACH '{tmp_path / 'other.duckdb'}'", f"COPY stg_users TO '{tmp_path / 'out.csv'}'",
-                "INSTALL httpfs"):
+    for sql in (
+        "SELECT * FROM read_csv('/etc/passwd')",
+        f"SELECT * FROM read_csv('{tmp_path / 'secret.csv'}')",
+        "SELECT * FROM read_text('/etc/hostname')",
+        "SELECT * FROM glob('/etc/*')",
+        f"ATTACH '{tmp_path / 'other.duckdb'}'",
+        f"COPY stg_users TO '{tmp_path / 'out.csv'}'",
+        "INSTALL httpfs",
+    ):
         with pytest.raises(duckdb.PermissionException):
             con.execute(sql)
-    for sql in ("SET enable_external_access = true", "SET GLOBAL enable_external_access = true",
-                "SET lock_configuration = false", "RESET lock_configuration", "SET TimeZone = 'Europe/Paris'"):
+    for sql in (
+        "SET enable_external_access = true",
+        "SET GLOBAL enable_external_access = true",
+        "SET lock_configuration = false",
+        "RESET lock_configuration",
+        "SET TimeZone = 'Europe/Paris'",
+    ):
         with pytest.raises(duckdb.InvalidInputException, match="locked"):
             con.execute(sql)
     assert not (tmp_path / "out.csv").exists()
@@ -195,8 +216,15 @@ def test_the_app_runs_on_the_locked_connection(tmp_path: Path, monkeypatch: pyte
 
 
 def test_the_cache_key_is_the_bound_parameters_only() -> None:
-    wide = {"start_date": dt.date(2026, 10, 1), "end_date": dt.date(2026, 12, 31), "as_of": dt.date(2026, 11, 20),
-            "region": None, "segment": None, "owner": None, "currency": "USD"}
+    wide = {
+        "start_date": dt.date(2026, 10, 1),
+        "end_date": dt.date(2026, 12, 31),
+        "as_of": dt.date(2026, 11, 20),
+        "region": None,
+        "segment": None,
+        "owner": None,
+        "currency": "USD",
+    }
     linear = dashboard_db.bound_params("sla_by_region", {**wide, "model": "linear"})
     assert linear == dashboard_db.bound_params("sla_by_region", {**wide, "model": "u_shaped"})
     assert "model" not in dict(linear)
@@ -212,8 +240,18 @@ def _fully_escaped(markdown: str) -> bool:
     return not _UNESCAPED_PUNCT.search(re.sub(r"\\[!-/:-@\[-`{-~]", "", markdown))
 
 
-@pytest.mark.parametrize("text", [EVIL_USER, EVIL_CHANNEL, "line\n# heading", "\\[x](y)", "<https://evil.example>",
-                                  "mail eve@evil.example", "HTTP://X.Y and WWW.x.y"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        EVIL_USER,
+        EVIL_CHANNEL,
+        "line\n# heading",
+        "\\[x](y)",
+        "<https://evil.example>",
+        "mail eve@evil.example",
+        "HTTP://X.Y and WWW.x.y",
+    ],
+)
 def test_md_escapes_every_markdown_construct(text: str) -> None:
     out = safe.md(text)
     assert _fully_escaped(out) and "\n" not in out
@@ -226,7 +264,7 @@ def test_md_escapes_every_markdown_construct(text: str) -> None:
 def test_code_spans_cannot_be_closed_from_inside(text: str) -> None:
     out = safe.code(text)
     fence = re.match(r"`+", out).group(0)
-    inner = out[len(fence): len(out) - len(fence)]
+    inner = out[len(fence) : len(out) - len(fence)]
     assert (out.endswith(fence) and fence not in inner.strip(" ")) or not text
     assert inner.strip(" ") == text.strip(" ") or not text.strip()
 
@@ -270,20 +308,40 @@ def test_plot_frame_escapes_text_and_keeps_numbers() -> None:
 
 # 4. Downloads carry no live spreadsheet formula -----------------------------------------------------------------
 
-@pytest.mark.parametrize(("cell", "expected"), [
-    ("=HYPERLINK(\"https://evil\",\"x\")", "'=HYPERLINK(\"https://evil\",\"x\")"), ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
-    ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"), ("\r=1", "'\r=1"), ("＝1+1", "'＝1+1"),
-    ("-", "'-"), ("-12.5", "-12.5"), ("+1,000", "+1,000"), ("Acme", "Acme"), ("a=b", "a=b"), ("", "")])
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ('=HYPERLINK("https://evil","x")', '\'=HYPERLINK("https://evil","x")'),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("＝1+1", "'＝1+1"),
+        ("-", "'-"),
+        ("-12.5", "-12.5"),
+        ("+1,000", "+1,000"),
+        ("Acme", "Acme"),
+        ("a=b", "a=b"),
+        ("", ""),
+    ],
+)
 def test_neutralise_follows_owasp(cell: str, expected: str) -> None:
     assert safe.neutralise(cell) == expected
 
 
 def test_csv_keeps_numbers_and_neutralises_text() -> None:
-    frame = pd.DataFrame({"name": ["=1+1", "Acme", None], "amount": [-5.0, 10.0, -0.5], "count": [-3, 4, 5],
-                          "day": pd.to_datetime(["2026-01-01", "2026-01-02", None])})
+    frame = pd.DataFrame(
+        {
+            "name": ["=1+1", "Acme", None],
+            "amount": [-5.0, 10.0, -0.5],
+            "count": [-3, 4, 5],
+            "day": pd.to_datetime(["2026-01-01", "2026-01-02", None]),
+        }
+    )
     text = safe.csv_bytes(frame).decode("utf-8")
-    assert text.splitlines() == ["name,amount,count,day", "'=1+1,-5.0,-3,2026-01-01", "Acme,10.0,4,2026-01-02",
-                                 ",-0.5,5,"]
+    assert text.splitlines() == ["name,amount,count,day", "'=1+1,-5.0,-3,2026-01-01", "Acme,10.0,4,2026-01-02", ",-0.5,5,"]
 
 
 def test_the_table_download_uses_the_neutralised_csv(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -294,14 +352,28 @@ def test_the_table_download_uses_the_neutralised_csv(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(components.st, "download_button", lambda label, data, **k: made.setdefault("data", data))
     components.table(pd.DataFrame({"opportunity_name": [EVIL_DEAL], "amount": [-1.0]}), "x.csv")
     quoted = EVIL_DEAL.replace('"', '""')
-    assert made["data"]().decode().splitlines()[1] == f"\"'{quoted}\",-1.0"
+    assert made["data"]().decode().splitlines()[1] == f'"\'{quoted}",-1.0'
 
 
 def test_brief_exports_are_neutralised() -> None:
-    changes = pd.DataFrame([{"measure": "Bookings", "previous": 10.0, "current": 5.0, "change": -5.0},
-                            {"measure": "SLA compliance", "previous": 0.5, "current": 0.4, "change": -0.1}])
-    movers = pd.DataFrame([{"event": "won", "event_date": "2026-11-10", "opportunity_name": EVIL_DEAL,
-                            "region": "-EMEA", "owner": "@eve", "amount": -25.0}])
+    changes = pd.DataFrame(
+        [
+            {"measure": "Bookings", "previous": 10.0, "current": 5.0, "change": -5.0},
+            {"measure": "SLA compliance", "previous": 0.5, "current": 0.4, "change": -0.1},
+        ]
+    )
+    movers = pd.DataFrame(
+        [
+            {
+                "event": "won",
+                "event_date": "2026-11-10",
+                "opportunity_name": EVIL_DEAL,
+                "region": "-EMEA",
+                "owner": "@eve",
+                "amount": -25.0,
+            }
+        ]
+    )
     page = render_html("Brief", "view", dt.date(2026, 11, 6), dt.date(2026, 11, 20), changes, movers, "USD")
     assert "<td>&#x27;=HYPERLINK(" in page and "<td>&#x27;-EMEA</td>" in page and "<td>&#x27;@eve</td>" in page
     # the brief's own numbers are not touched; changes read sign first, shares in points
@@ -311,6 +383,7 @@ def test_brief_exports_are_neutralised() -> None:
 
 
 # 5. Over-long link values -----------------------------------------------------------------------------------------
+
 
 def test_a_very_long_link_value_is_refused_with_a_short_notice(nasty_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = app(nasty_db, monkeypatch, owner="x" * 10_000, region="EMEA", **Q4)

@@ -17,8 +17,14 @@ from tests.conftest import ROOT_DIR, TINY, rows
 
 pytestmark = pytest.mark.slow  # browser, kill and property tests: `make test-fast` leaves them out
 
-KILL_POINTS = ["record(s) read", "values and Ids checked", "built stg_users", "built stg_campaign_members",
-               "checking references", "checks passed"]
+KILL_POINTS = [
+    "record(s) read",
+    "values and Ids checked",
+    "built stg_users",
+    "built stg_campaign_members",
+    "checking references",
+    "checks passed",
+]
 
 
 @pytest.mark.parametrize("stage", KILL_POINTS)
@@ -26,8 +32,13 @@ def test_killed_ingest_leaves_live_database_untouched(stage: str, small_export: 
     db = tmp_path / "wh" / "crm.duckdb"
     ingest(TINY, db, quiet=True)
     live_before = db.resolve()
-    proc = subprocess.Popen([sys.executable, "-m", "data.ingest", str(small_export), "--db", str(db)],
-                            cwd=ROOT_DIR, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "data.ingest", str(small_export), "--db", str(db)],
+        cwd=ROOT_DIR,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
     assert proc.stderr is not None
     seen = []
     for line in proc.stderr:

@@ -68,14 +68,23 @@ def _environment(touches: list[tuple[int, str, bool]], amount: Decimal, stage: s
     """)
     con.execute(render((MODEL / "31_macros.sql").read_text(), macro_values(con, load_definitions())))
     close = CREATED.date() + dt.timedelta(days=30)
-    con.execute("INSERT INTO stg_opportunities VALUES ('O', 'A', 'U', ?, ?, ?, ?, ?, 'USD', 'AMER', 'SMB', 'Deal', ?, "
-                "NULL, false, NULL, NULL, NULL)", [CREATED, CREATED.date(), close, stage, amount, stage])
+    con.execute(
+        "INSERT INTO stg_opportunities VALUES ('O', 'A', 'U', ?, ?, ?, ?, ?, 'USD', 'AMER', 'SMB', 'Deal', ?, "
+        "NULL, false, NULL, NULL, NULL)",
+        [CREATED, CREATED.date(), close, stage, amount, stage],
+    )
     for i, (hours, channel, hand_raise) in enumerate(touches):
-        con.execute("INSERT INTO stg_campaign_members VALUES (?, ?, ?, ?, ?, true, ?)",
-                    [f"M{i:02d}", f"C-{channel}", f"K{1 + i % 2}", f"K{1 + i % 2}", CREATED + dt.timedelta(hours=hours),
-                     hand_raise])
-    for name in ("33_opportunity_state.sql", "50_opportunity_touch.sql", "51_attribution.sql", "60_deals.sql",
-                 "65_attribution_credits.sql"):
+        con.execute(
+            "INSERT INTO stg_campaign_members VALUES (?, ?, ?, ?, ?, true, ?)",
+            [f"M{i:02d}", f"C-{channel}", f"K{1 + i % 2}", f"K{1 + i % 2}", CREATED + dt.timedelta(hours=hours), hand_raise],
+        )
+    for name in (
+        "33_opportunity_state.sql",
+        "50_opportunity_touch.sql",
+        "51_attribution.sql",
+        "60_deals.sql",
+        "65_attribution_credits.sql",
+    ):
         con.execute((MODEL / name).read_text())
     return con
 
@@ -90,9 +99,15 @@ def test_shares_sum_to_one_and_credits_to_the_amount(case: tuple) -> None:
     assert negative == 0
     for model, total in sums.items():
         assert abs(total - 1.0) < 1e-9, model
-    params = {"start_date": CREATED.date(), "end_date": CREATED.date(), "as_of": CREATED.date(), "currency": "USD",
-              "region": None, "owner": None,
-              "segment": None}
+    params = {
+        "start_date": CREATED.date(),
+        "end_date": CREATED.date(),
+        "as_of": CREATED.date(),
+        "currency": "USD",
+        "region": None,
+        "owner": None,
+        "segment": None,
+    }
     for model in MODELS:
         credit = run_query(con, "attribution_credit", {**params, "model": model})
         assert Decimal(str(credit["credit"].sum().round(2))) == amount, model
@@ -106,12 +121,28 @@ def test_two_touches_split_evenly_and_ties_are_ordered_by_member_id() -> None:
     con = _environment([(-48, "Email", False), (-48, "Webinar", False)], Decimal("100.01"), "open")
     rows = con.execute("""SELECT model, campaign_member_id, share FROM attribution_share
                           WHERE model IN ('first_touch', 'u_shaped', 'w_shaped') ORDER BY 1, 2""").fetchall()
-    assert rows == [("first_touch", "M00", 1.0), ("first_touch", "M01", 0.0), ("u_shaped", "M00", 0.5),
-                    ("u_shaped", "M01", 0.5), ("w_shaped", "M00", 0.5), ("w_shaped", "M01", 0.5)]
-    credit = run_query(con, "attribution_credit", {"start_date": CREATED.date(), "end_date": CREATED.date(),
-                                                   "as_of": CREATED.date(),
-                                                   "currency": "USD", "region": None, "segment": None, "owner": None,
-                                                   "model": "linear"})
+    assert rows == [
+        ("first_touch", "M00", 1.0),
+        ("first_touch", "M01", 0.0),
+        ("u_shaped", "M00", 0.5),
+        ("u_shaped", "M01", 0.5),
+        ("w_shaped", "M00", 0.5),
+        ("w_shaped", "M01", 0.5),
+    ]
+    credit = run_query(
+        con,
+        "attribution_credit",
+        {
+            "start_date": CREATED.date(),
+            "end_date": CREATED.date(),
+            "as_of": CREATED.date(),
+            "currency": "USD",
+            "region": None,
+            "segment": None,
+            "owner": None,
+            "model": "linear",
+        },
+    )
     # 100.01 / 2 = 50.005: both round to 50.01 (half away from zero), the extra cent comes off the first
     assert sorted(credit["credit"].tolist()) == [50.0, 50.01]
 

@@ -32,8 +32,18 @@ from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
 pytestmark = pytest.mark.slow  # browser, kill and property tests: `make test-fast` leaves them out
 
-PAGES = ["Overview", "Leads & handoff", "Pipeline & attribution", "Quota & pacing", "Follow-up SLA", "Regions & currency",
-         "Deals", "1:1 brief", "Definitions", "Data quality"]
+PAGES = [
+    "Overview",
+    "Leads & handoff",
+    "Pipeline & attribution",
+    "Quota & pacing",
+    "Follow-up SLA",
+    "Regions & currency",
+    "Deals",
+    "1:1 brief",
+    "Definitions",
+    "Data quality",
+]
 
 
 def _free_port() -> int:
@@ -49,9 +59,26 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "CRM_DB": str(db)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT_DIR / "dashboard" / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT_DIR / "dashboard" / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -71,9 +98,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def page() -> Iterator[Page]:
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-            "--no-first-run", "--disable-component-update", "--disable-sync"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         pg = browser.new_page(viewport={"width": 1400, "height": 1000})
         yield pg
         browser.close()
@@ -105,8 +142,11 @@ def test_overview_region_filter_changes_url_and_tiles(server: str, page: Page) -
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_test_id("stSelectbox").filter(has_text="Region").click()
     page.get_by_role("option", name="EMEA", exact=True).click()
-    expect(page.get_by_test_id("stMetric").filter(has=page.get_by_text("Marketing-sourced pipeline", exact=True)).first
-           .get_by_test_id("stMetricValue")).to_have_text("USD 25.0k", timeout=30_000)
+    expect(
+        page.get_by_test_id("stMetric")
+        .filter(has=page.get_by_text("Marketing-sourced pipeline", exact=True))
+        .first.get_by_test_id("stMetricValue")
+    ).to_have_text("USD 25.0k", timeout=30_000)
     assert "region=EMEA" in page.url
     assert _tile(page, "Quota attainment") == "44.4%"
     # the link reproduces the view

@@ -38,9 +38,26 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     ingest(nasty_export(base / "export"), db, quiet=True)
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT_DIR / "dashboard" / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT_DIR, env={**os.environ, "CRM_DB": str(db)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT_DIR / "dashboard" / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT_DIR,
+        env={**os.environ, "CRM_DB": str(db)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -60,9 +77,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def page() -> Iterator[Page]:
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-            "--no-first-run", "--disable-component-update", "--disable-sync"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         pg = browser.new_page(viewport={"width": 1400, "height": 1000})
         yield pg
         browser.close()
@@ -70,8 +97,9 @@ def page() -> Iterator[Page]:
 
 def test_crm_markup_renders_as_text(server: str, page: Page) -> None:
     # the owner's name (Markdown link, image, HTML image, bare URLs) in the page caption; a Markdown link in a notice
-    page.goto(f"{server}/pipeline?quarter=2026-10-01&as_of=2026-11-20&owner=U1"
-              "&segment=%5Bphish%5D(https%3A%2F%2Fevil.example%2Fn)")
+    page.goto(
+        f"{server}/pipeline?quarter=2026-10-01&as_of=2026-11-20&owner=U1&segment=%5Bphish%5D(https%3A%2F%2Fevil.example%2Fn)"
+    )
     expect(page.get_by_role("heading", name="Pipeline & attribution", exact=True)).to_be_visible(timeout=30_000)
     _settle(page)
     main = page.get_by_test_id("stMain")

@@ -30,11 +30,18 @@ from tests.test_browser import CHROMIUM, _free_port  # skips this module too whe
 pytestmark = pytest.mark.slow
 
 # (url path, title, file name): the order of the sidebar.
-PAGES = [("", "Overview", "overview"), ("leads", "Leads & handoff", "leads-handoff"),
-         ("pipeline", "Pipeline & attribution", "pipeline-attribution"), ("quota", "Quota & pacing", "quota-pacing"),
-         ("sla", "Follow-up SLA", "follow-up-sla"), ("regions", "Regions & currency", "regions-currency"),
-         ("deals", "Deals", "deals"), ("brief", "1:1 brief", "brief"), ("definitions", "Definitions", "definitions"),
-         ("data-quality", "Data quality", "data-quality")]
+PAGES = [
+    ("", "Overview", "overview"),
+    ("leads", "Leads & handoff", "leads-handoff"),
+    ("pipeline", "Pipeline & attribution", "pipeline-attribution"),
+    ("quota", "Quota & pacing", "quota-pacing"),
+    ("sla", "Follow-up SLA", "follow-up-sla"),
+    ("regions", "Regions & currency", "regions-currency"),
+    ("deals", "Deals", "deals"),
+    ("brief", "1:1 brief", "brief"),
+    ("definitions", "Definitions", "definitions"),
+    ("data-quality", "Data quality", "data-quality"),
+]
 VIEWS = [(1440, "light"), (1440, "dark"), (1280, "light"), (1280, "dark"), (390, "light"), (390, "dark")]
 
 # Every tile's label, value and delta and what is inside them (icons aside): text wider than its box, or ending
@@ -65,8 +72,10 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         return Path(given)
     folder = tmp_path_factory.mktemp("layout")
     export, db = folder / "export", folder / "crm.duckdb"
-    for args in (["data.sample", str(export), "--scale", "small", "--as-of", "2026-11-22", "--quiet"],
-                 ["data.ingest", str(export), "--db", str(db)]):
+    for args in (
+        ["data.sample", str(export), "--scale", "small", "--as-of", "2026-11-22", "--quiet"],
+        ["data.ingest", str(export), "--db", str(db)],
+    ):
         subprocess.run([sys.executable, "-m", *args], cwd=ROOT_DIR, check=True, stdout=subprocess.DEVNULL)
     return db
 
@@ -75,10 +84,28 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def server(sample_db: Path) -> Iterator[str]:
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT_DIR / "dashboard" / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT_DIR, env={**os.environ, "CRM_DB": str(sample_db)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT_DIR / "dashboard" / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT_DIR,
+        env={**os.environ, "CRM_DB": str(sample_db)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -98,9 +125,19 @@ def server(sample_db: Path) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-            "--no-first-run", "--disable-component-update", "--disable-sync"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield b
         b.close()
 
@@ -131,8 +168,7 @@ def test_no_tile_text_is_cut_short(server: str, browser: Browser, width: int, th
     shots.mkdir(parents=True, exist_ok=True)
     readme = os.environ.get("README_SCREENSHOTS")
     height = 1000 if width > 800 else 844
-    context = browser.new_context(viewport={"width": width, "height": height},
-                                  color_scheme=theme, device_scale_factor=1)  # type: ignore[arg-type]
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=theme, device_scale_factor=1)  # type: ignore[arg-type]
     page = context.new_page()
     cut: dict[str, list[str]] = {}
     try:

@@ -44,8 +44,13 @@ def tiles(at: AppTest) -> dict[str, str]:
 def test_overview_side_by_side(metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = run(metrics_db, monkeypatch, **Q4)
     assert tiles(at) == {
-        "MQLs": "3", "Followed up within SLA": "33.3%", "Marketing-sourced pipeline": "USD 40.0k",
-        "Bookings": "USD 36.7k", "Quota attainment": "24.4%", "Pipeline coverage": "0.04x"}
+        "MQLs": "3",
+        "Followed up within SLA": "33.3%",
+        "Marketing-sourced pipeline": "USD 40.0k",
+        "Bookings": "USD 36.7k",
+        "Quota attainment": "24.4%",
+        "Pipeline coverage": "0.04x",
+    }
     # compared with 11-06 (the default: 14 days before): then 1 MQL (K1), 10,000 booked (O1), the same created;
     # the date is said once, in the "Changes since" box above the tiles (in every delta it did not fit a tile)
     deltas = {m.label: m.delta for m in at.metric}
@@ -78,7 +83,11 @@ def test_region_filter_from_the_url(metrics_db: Path, monkeypatch: pytest.Monkey
     got = tiles(at)
     # EMEA: O2 25,000 marketing-sourced, O4 16,000 sales; O2 booked at 0.75 = 26,667; Eve's quota 60,000
     assert (got["MQLs"], got["Marketing-sourced pipeline"], got["Bookings"], got["Quota attainment"]) == (
-        "0", "USD 25.0k", "USD 26.7k", "44.4%")
+        "0",
+        "USD 25.0k",
+        "USD 26.7k",
+        "44.4%",
+    )
 
 
 def test_changing_a_filter_changes_tiles_and_the_url(metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -93,8 +102,7 @@ def test_changing_a_filter_changes_tiles_and_the_url(metrics_db: Path, monkeypat
 
 
 def test_invalid_link_values_are_ignored_with_a_notice(metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = run(metrics_db, monkeypatch, quarter="2026-10-01", as_of="yesterday", region="MARS", model="magic",
-             owner="<script>")
+    at = run(metrics_db, monkeypatch, quarter="2026-10-01", as_of="yesterday", region="MARS", model="magic", owner="<script>")
     notices = [w.value for w in at.warning]
     assert any("`as_of=yesterday`" in n and "not a date" in n for n in notices)
     assert any("`region=MARS`" in n for n in notices)
@@ -105,20 +113,54 @@ def test_invalid_link_values_are_ignored_with_a_notice(metrics_db: Path, monkeyp
 
 PAGES = {
     "leads": {"Leads": "3", "MQLs": "3", "Handed off": "2", "Accepted": "2", "Converted": "1", "Won": "1"},
-    "pipeline": {"Pipeline created": "USD 56.0k", "Marketing-sourced": "USD 40.0k",
-                 "Marketing-influenced": "USD 40.0k", "Influenced share": "71.4%"},
-    "quota": {"Attainment": "24.4%", "Won": "USD 36.7k", "Gap": "USD 113.3k", "Coverage": "0.04x",
-              "Pace vs linear": "44.1%", "Pace vs typical quarter": "–", "Expected from open pipeline": "USD 5,000"},
-    "sla": {"Within SLA (wall clock)": "33.3%", "Within SLA (business hours)": "66.7%", "Untouched past target": "1",
-            "Ignored": "0", "Median response": "40 min 00 s"},
-    "regions": {"Bookings (USD, day's rates)": "USD 36.7k", "Bookings (USD, constant rates)": "USD 35.0k",
-                "Exchange-rate effect": "USD 1,667", "Deals without a rate": "1"},
-    "deals": {"Closed": "2 won · 1 lost", "Win rate (count)": "66.7%", "Won amount": "USD 36.7k",
-              "Average cycle (won)": "28 days"},
-    "brief": {"MQLs handed off": "1", "Pipeline created": "USD 0", "Bookings": "USD 26.7k",
-              "SLA compliance": "0.0%", "Attainment to date": "24.4%"},
-    "data_quality": {"Objects loaded": "13 of 15", "Records loaded": "60", "Records rejected": "0",
-                     "Records excluded": "0", "To look at": "5"},
+    "pipeline": {
+        "Pipeline created": "USD 56.0k",
+        "Marketing-sourced": "USD 40.0k",
+        "Marketing-influenced": "USD 40.0k",
+        "Influenced share": "71.4%",
+    },
+    "quota": {
+        "Attainment": "24.4%",
+        "Won": "USD 36.7k",
+        "Gap": "USD 113.3k",
+        "Coverage": "0.04x",
+        "Pace vs linear": "44.1%",
+        "Pace vs typical quarter": "–",
+        "Expected from open pipeline": "USD 5,000",
+    },
+    "sla": {
+        "Within SLA (wall clock)": "33.3%",
+        "Within SLA (business hours)": "66.7%",
+        "Untouched past target": "1",
+        "Ignored": "0",
+        "Median response": "40 min 00 s",
+    },
+    "regions": {
+        "Bookings (USD, day's rates)": "USD 36.7k",
+        "Bookings (USD, constant rates)": "USD 35.0k",
+        "Exchange-rate effect": "USD 1,667",
+        "Deals without a rate": "1",
+    },
+    "deals": {
+        "Closed": "2 won · 1 lost",
+        "Win rate (count)": "66.7%",
+        "Won amount": "USD 36.7k",
+        "Average cycle (won)": "28 days",
+    },
+    "brief": {
+        "MQLs handed off": "1",
+        "Pipeline created": "USD 0",
+        "Bookings": "USD 26.7k",
+        "SLA compliance": "0.0%",
+        "Attainment to date": "24.4%",
+    },
+    "data_quality": {
+        "Objects loaded": "13 of 15",
+        "Records loaded": "60",
+        "Records rejected": "0",
+        "Records excluded": "0",
+        "To look at": "5",
+    },
 }
 
 
@@ -126,26 +168,90 @@ PAGES = {
 # words, dates without a time; money and counts keep their numbers and get their format from dashboard/columns.py).
 FIRST_ROWS = {
     "leads": [{"Split": "Web", "Leads": 2, "MQLs": 2, "Handed off": 1, "Accepted": 1, "Converted": 0, "Won": 0}],
-    "pipeline": [{"Attribution model": "First touch", "Pipeline created": 56000.0, "Attributed": 40000.0,
-                  "Unattributed": 16000.0}],
-    "quota": [{"Name": "Ada AE", "Region": "AMER", "Quota": 50000.0, "Won": 10000.0, "Attainment": 20.0,
-               "Gap": 40000.0, "Open pipeline": 0.0, "Coverage": 0.0, "Deals without a rate": 0.0}],
-    "sla": [{"Region": "AMER", "SLA target": "15 min", "MQLs": 3, "Touched": 2, "Within SLA": 1,
-             "Within SLA (business hours)": 2, "Untouched past target": 1, "Pending": 0, "Ignored": 0,
-             "Share within SLA": pytest.approx(100 / 3), "Share within SLA (business hours)": pytest.approx(200 / 3),
-             "Median response": "40 min", "90% answered within": "1 h 04 min",
-             "Median response (business hours)": "10 min", "90% answered within (business hours)": "10 min"}],
-    "regions": [{"Region": "AMER", "Currency": "USD", "Bookings (local)": 10000.0, "Bookings": 10000.0,
-                 "Bookings at constant rates": 10000.0, "Open pipeline (local)": 5000.0, "Open pipeline": 5000.0,
-                 "Open pipeline at constant rates": 5000.0, "Exchange-rate effect": 0.0, "Deals without a rate": 0}],
-    "deals": [{"Split": "Enterprise", "Won": 1, "Lost": 0, "Win rate": 100.0, "Won amount": 26666.67,
-               "Lost amount": 0.0, "Win rate (amount)": 100.0, "Average cycle": 31.0, "Deals without a rate": 0}],
-    "brief": [{"Event": "won", "Deal": "Berlin new", "Region": "EMEA", "Stage": "Closed Won",
-               "Date": dt.date(2026, 11, 10), "Deal Id": "O2", "Amount": 26666.67, "Owner": "Eve AE"}],
-    "data_quality": [{"Object": "Lead", "Problem": "lead_without_owner",
-                      "What happened": "leads owned by a queue or by nobody, so no rep is accountable for follow-up",
-                      "Records": 1, "Example Ids": "L3", "What to do": "Assign the leads in the CRM or fix the "
-                                                                        "assignment rules"}],
+    "pipeline": [
+        {"Attribution model": "First touch", "Pipeline created": 56000.0, "Attributed": 40000.0, "Unattributed": 16000.0}
+    ],
+    "quota": [
+        {
+            "Name": "Ada AE",
+            "Region": "AMER",
+            "Quota": 50000.0,
+            "Won": 10000.0,
+            "Attainment": 20.0,
+            "Gap": 40000.0,
+            "Open pipeline": 0.0,
+            "Coverage": 0.0,
+            "Deals without a rate": 0.0,
+        }
+    ],
+    "sla": [
+        {
+            "Region": "AMER",
+            "SLA target": "15 min",
+            "MQLs": 3,
+            "Touched": 2,
+            "Within SLA": 1,
+            "Within SLA (business hours)": 2,
+            "Untouched past target": 1,
+            "Pending": 0,
+            "Ignored": 0,
+            "Share within SLA": pytest.approx(100 / 3),
+            "Share within SLA (business hours)": pytest.approx(200 / 3),
+            "Median response": "40 min",
+            "90% answered within": "1 h 04 min",
+            "Median response (business hours)": "10 min",
+            "90% answered within (business hours)": "10 min",
+        }
+    ],
+    "regions": [
+        {
+            "Region": "AMER",
+            "Currency": "USD",
+            "Bookings (local)": 10000.0,
+            "Bookings": 10000.0,
+            "Bookings at constant rates": 10000.0,
+            "Open pipeline (local)": 5000.0,
+            "Open pipeline": 5000.0,
+            "Open pipeline at constant rates": 5000.0,
+            "Exchange-rate effect": 0.0,
+            "Deals without a rate": 0,
+        }
+    ],
+    "deals": [
+        {
+            "Split": "Enterprise",
+            "Won": 1,
+            "Lost": 0,
+            "Win rate": 100.0,
+            "Won amount": 26666.67,
+            "Lost amount": 0.0,
+            "Win rate (amount)": 100.0,
+            "Average cycle": 31.0,
+            "Deals without a rate": 0,
+        }
+    ],
+    "brief": [
+        {
+            "Event": "won",
+            "Deal": "Berlin new",
+            "Region": "EMEA",
+            "Stage": "Closed Won",
+            "Date": dt.date(2026, 11, 10),
+            "Deal Id": "O2",
+            "Amount": 26666.67,
+            "Owner": "Eve AE",
+        }
+    ],
+    "data_quality": [
+        {
+            "Object": "Lead",
+            "Problem": "lead_without_owner",
+            "What happened": "leads owned by a queue or by nobody, so no rep is accountable for follow-up",
+            "Records": 1,
+            "Example Ids": "L3",
+            "What to do": "Assign the leads in the CRM or fix the assignment rules",
+        }
+    ],
 }
 
 
@@ -159,8 +265,7 @@ def test_every_page_shows_exact_tiles(page: str, metrics_db: Path, monkeypatch: 
 
 
 @pytest.mark.parametrize("page", ["overview", *sorted(p for p in PAGES if p not in ("brief", "data_quality"))])
-def test_every_tile_opens_records_that_add_up_to_it(page: str, metrics_db: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_tile_opens_records_that_add_up_to_it(page: str, metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each tile's drill-down query, run with the page's filters, gives rows that make the tile's number."""
     from dashboard.db import connect
     from data.store import Store
@@ -174,8 +279,14 @@ def test_every_tile_opens_records_that_add_up_to_it(page: str, metrics_db: Path,
     con = connect(Store(metrics_db).live_version())
     for label, (drill, total) in recorded.items():
         assert total is not None, label
-        params = f.params(measure=drill.measure, slice_kind=drill.slice_kind, slice_value=drill.slice_value,
-                          **dict(drill.extra), limit=1_000_000, offset=0)
+        params = f.params(
+            measure=drill.measure,
+            slice_kind=drill.slice_kind,
+            slice_value=drill.slice_value,
+            **dict(drill.extra),
+            limit=1_000_000,
+            offset=0,
+        )
         rows = run_query(con, drill.query, params)
         if drill.reconcile == "count":
             got = float(len(rows))
@@ -215,8 +326,18 @@ def test_definitions_page_renders_the_contract(metrics_db: Path, monkeypatch: py
 
 def test_brief_export_is_self_contained_and_escapes_crm_text() -> None:
     changes = pd.DataFrame([{"measure": "Bookings", "previous": 10.0, "current": 25.0, "change": 15.0}])
-    movers = pd.DataFrame([{"event": "won", "event_date": "2026-11-10", "opportunity_name": "<script>alert(1)</script>",
-                            "region": "EMEA", "owner": "Eve & Co", "amount": 25.0}])
+    movers = pd.DataFrame(
+        [
+            {
+                "event": "won",
+                "event_date": "2026-11-10",
+                "opportunity_name": "<script>alert(1)</script>",
+                "region": "EMEA",
+                "owner": "Eve & Co",
+                "amount": 25.0,
+            }
+        ]
+    )
     page = render_html("Brief", "view", dt.date(2026, 11, 6), dt.date(2026, 11, 20), changes, movers, "USD")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>" not in page
     assert "Eve &amp; Co" in page and "USD 25.00" in page and "+USD 15.00" in page
@@ -248,8 +369,14 @@ def test_an_open_dashboard_picks_up_a_new_load(tmp_path: Path, monkeypatch: pyte
     assert tiles(at)["Records loaded"] == "32"
 
 
-EMPTY = {"pipeline": "No opportunity was created", "regions": "No deal was won", "deals": "No deal was closed",
-         "sla": "No MQLs in this quarter", "leads": "No leads or MQLs", "quota": "No quota is loaded"}
+EMPTY = {
+    "pipeline": "No opportunity was created",
+    "regions": "No deal was won",
+    "deals": "No deal was closed",
+    "sla": "No MQLs in this quarter",
+    "leads": "No leads or MQLs",
+    "quota": "No quota is loaded",
+}
 
 
 @pytest.mark.parametrize("page", sorted(set(PAGES) | {"overview", "definitions"}))
@@ -264,7 +391,10 @@ def test_the_dashboard_depends_on_queries_and_the_store_only() -> None:
 
     for path in (ROOT_DIR / "dashboard").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else ([node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            )
             for name in names:
                 assert name.split(".")[0] != "data" or name == "data.store", f"{path.name} imports {name}"

@@ -27,8 +27,7 @@ from tests.conftest import ROOT_DIR, TINY, export_with, load, rows
 
 def cli(*args: str) -> subprocess.CompletedProcess:
     """Run `python -m data.ingest` as a user would."""
-    return subprocess.run([sys.executable, "-m", "data.ingest", *map(str, args)], cwd=ROOT_DIR, capture_output=True,
-                          text=True)
+    return subprocess.run([sys.executable, "-m", "data.ingest", *map(str, args)], cwd=ROOT_DIR, capture_output=True, text=True)
 
 
 def refused(export: Path, db: Path, *fragments: str, **kwargs) -> str:
@@ -55,7 +54,9 @@ def test_mixed_line_endings_in_one_file_load(tmp_path: Path, db_path: Path) -> N
     (export / "Opportunity.csv").write_text(lines[0] + "\r\n" + lines[1] + "\n" + lines[2] + "\r\n" + "\n".join(lines[3:]))
     con = load(export, db_path)
     assert rows(con, "SELECT opportunity_id, stage_name FROM stg_opportunities ORDER BY 1")[2] == (
-        "006000000000003AAA", "Verbal Commit")
+        "006000000000003AAA",
+        "Verbal Commit",
+    )
 
 
 def _excel_unicode_text(path: Path) -> None:
@@ -117,8 +118,12 @@ def test_dangling_link_and_folder_named_like_an_object_are_refused(tmp_path: Pat
     (export / "Lead.csv").unlink()
     (export / "Lead.csv").symlink_to(tmp_path / "gone.csv")
     (export / "Campaign_2.csv").mkdir()
-    refused(export, db_path, "Lead.csv: the file is a link to something that no longer exists",
-            "Campaign_2.csv: this is a folder named like a CSV file")
+    refused(
+        export,
+        db_path,
+        "Lead.csv: the file is a link to something that no longer exists",
+        "Campaign_2.csv: this is a folder named like a CSV file",
+    )
 
 
 def _zip_of_tiny(archive: Path, **extra: bytes) -> Path:
@@ -154,16 +159,20 @@ def test_password_protected_zip_is_refused(tmp_path: Path, db_path: Path) -> Non
 
 def test_macos_zip_metadata_is_skipped(tmp_path: Path, db_path: Path) -> None:
     apple_double = b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        \x00\x02\xff\xfe"
-    archive = _zip_of_tiny(tmp_path / "mac.zip", **{"__MACOSX/export/._Opportunity.csv": apple_double,
-                                                     "export/._Lead.csv": apple_double,
-                                                     "export/.DS_Store": b"\x00\x00\x00\x01Bud1"})
+    archive = _zip_of_tiny(
+        tmp_path / "mac.zip",
+        **{
+            "__MACOSX/export/._Opportunity.csv": apple_double,
+            "export/._Lead.csv": apple_double,
+            "export/.DS_Store": b"\x00\x00\x00\x01Bud1",
+        },
+    )
     con = load(archive, db_path)
     assert rows(con, "SELECT count(*) FROM stg_opportunities") == [(3,)]
     assert rows(con, "SELECT count(*) FROM ingest_file WHERE contains(file_name, '._')") == [(0,)]
 
 
-def test_full_disk_is_a_named_error_and_leaves_nothing(tmp_path: Path, db_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_full_disk_is_a_named_error_and_leaves_nothing(tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ingest(TINY, db_path, quiet=True)
     before = db_path.resolve()
 
@@ -177,9 +186,9 @@ def test_full_disk_is_a_named_error_and_leaves_nothing(tmp_path: Path, db_path: 
     assert len(Store(db_path).versions()) == 1
 
 
-def test_full_disk_from_the_command_line_exits_5_without_a_traceback(tmp_path: Path, db_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch,
-                                                                      capsys: pytest.CaptureFixture) -> None:
+def test_full_disk_from_the_command_line_exits_5_without_a_traceback(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     def full(*args, **kwargs):
         raise duckdb.IOException('Could not write file "x.duckdb": No space left on device')
 
@@ -217,8 +226,9 @@ def test_failed_switch_leaves_no_orphan_version(tmp_path: Path, db_path: Path, m
     assert Store(db_path).versions() == [before]
 
 
-def test_read_only_database_folder_exits_5(tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                           capsys: pytest.CaptureFixture) -> None:
+def test_read_only_database_folder_exits_5(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     ingest(TINY, db_path, quiet=True)
     before = db_path.resolve()
     if os.geteuid() == 0:  # root writes anywhere: simulate a read-only file system
@@ -238,8 +248,9 @@ def test_read_only_database_folder_exits_5(tmp_path: Path, db_path: Path, monkey
 
 def test_unknown_reporting_currency_is_refused_before_building(tmp_path: Path, db_path: Path) -> None:
     config = tmp_path / "defs.toml"
-    config.write_text((ROOT_DIR / "definitions.toml").read_text().replace('reporting_currency = "USD"',
-                                                                         'reporting_currency = "XYZ"'))
+    config.write_text(
+        (ROOT_DIR / "definitions.toml").read_text().replace('reporting_currency = "USD"', 'reporting_currency = "XYZ"')
+    )
     with pytest.raises(ConfigError, match="'XYZ' is not an ISO 4217 currency code"):
         ingest(TINY, db_path, quiet=True, config_path=config)
     assert not db_path.parent.exists()
@@ -254,8 +265,9 @@ def test_byte_order_mark_in_definitions_is_accepted(tmp_path: Path, db_path: Pat
     assert rows(con, "SELECT count(*) FROM stg_opportunities") == [(3,)]
 
 
-def test_unexpected_error_gives_a_message_and_a_log_not_a_traceback(db_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                    capsys: pytest.CaptureFixture) -> None:
+def test_unexpected_error_gives_a_message_and_a_log_not_a_traceback(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     def bug(*args, **kwargs):
         raise ZeroDivisionError("division by zero")
 

@@ -58,16 +58,19 @@ def config_with(tmp_path: Path, old: str, new: str) -> Path:
 
 
 def warning(con: duckdb.DuckDBPyConnection, code: str) -> list[tuple]:
-    return rows(con, "SELECT object, count, message, sample_ids, advice FROM ingest_warning WHERE code = ? ORDER BY 1, 3",
-                [code])
+    return rows(con, "SELECT object, count, message, sample_ids, advice FROM ingest_warning WHERE code = ? ORDER BY 1, 3", [code])
 
 
 @pytest.mark.parametrize("column", ["Id", "StageName", "CloseDate", "CreatedDate"])
 def test_blank_required_value_is_refused(column: str, tmp_path: Path, db_path: Path) -> None:
     export = export_with(tmp_path)
     edit(export / "Opportunity.csv", 2, column, "  ")
-    refused(export, db_path, f"Opportunity.csv, record 2 (spreadsheet row 3), column {column}: a required value is empty",
-            f"Fill in {column}")
+    refused(
+        export,
+        db_path,
+        f"Opportunity.csv, record 2 (spreadsheet row 3), column {column}: a required value is empty",
+        f"Fill in {column}",
+    )
 
 
 MALFORMED = {
@@ -89,8 +92,11 @@ def test_malformed_ids_are_refused(case: str, tmp_path: Path, db_path: Path) -> 
 def test_malformed_reference_is_refused(tmp_path: Path, db_path: Path) -> None:
     export = export_with(tmp_path)
     edit(export / "Opportunity.csv", 3, "AccountId", "001000000000002AAA\u200b")
-    refused(export, db_path, "Opportunity.csv, record 3 (spreadsheet row 4), column AccountId: the Id contains an "
-            "invisible character U+200B")
+    refused(
+        export,
+        db_path,
+        "Opportunity.csv, record 3 (spreadsheet row 4), column AccountId: the Id contains an invisible character U+200B",
+    )
 
 
 def test_wrong_checksum_is_a_counted_warning(tmp_path: Path, db_path: Path) -> None:
@@ -153,7 +159,8 @@ def test_tolerated_value_refusals_are_rejected_and_the_rest_loads(tmp_path: Path
     config = config_with(tmp_path, "max_rejected_rows = 0", "max_rejected_rows = 5")
     con = load(export, db_path, config_path=config)
     assert rows(con, "SELECT file_name, record, column_name, value FROM ingest_reject") == [
-        ("Opportunity.csv", 2, "CloseDate", "9999-12-31")]
+        ("Opportunity.csv", 2, "CloseDate", "9999-12-31")
+    ]
     assert rows(con, "SELECT count(*) FROM stg_opportunities") == [(2,)]
 
 
@@ -161,20 +168,40 @@ def test_header_only_required_object_is_refused(tmp_path: Path, db_path: Path) -
     export = export_with(tmp_path)
     header = (export / "Opportunity.csv").read_text().split("\n")[0]
     (export / "Opportunity.csv").write_text(header + "\n")
-    refused(export, db_path, "Opportunity.csv: the Opportunity export has a header but no records",
-            "pipeline, bookings and quota attainment")
-    proc = subprocess.run([sys.executable, "-m", "data.ingest", str(export), "--db", str(db_path), "--quiet"],
-                          cwd=ROOT_DIR, capture_output=True, text=True)
+    refused(
+        export,
+        db_path,
+        "Opportunity.csv: the Opportunity export has a header but no records",
+        "pipeline, bookings and quota attainment",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "data.ingest", str(export), "--db", str(db_path), "--quiet"],
+        cwd=ROOT_DIR,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 1 and "header but no records" in proc.stderr
 
 
 def test_duplicate_quota_for_the_same_owner_and_period_is_refused(tmp_path: Path, db_path: Path) -> None:
     export = export_with(tmp_path)
-    append(export / "ForecastingQuota.csv", {"Id": "0J9000000000003AAA", "QuotaOwnerId": "005000000000001AAA",
-                                             "StartDate": "2026-04-01", "QuotaAmount": "100000.00", "CurrencyIsoCode": "USD"})
-    refused(export, db_path, "ForecastingQuota.csv, record 3 (spreadsheet row 4), column QuotaOwnerId: a second quota "
-            "for owner 005000000000001AAA and period 2026-04-01 (the first is ForecastingQuota.csv record 1)",
-            "Keep one quota per owner and period")
+    append(
+        export / "ForecastingQuota.csv",
+        {
+            "Id": "0J9000000000003AAA",
+            "QuotaOwnerId": "005000000000001AAA",
+            "StartDate": "2026-04-01",
+            "QuotaAmount": "100000.00",
+            "CurrencyIsoCode": "USD",
+        },
+    )
+    refused(
+        export,
+        db_path,
+        "ForecastingQuota.csv, record 3 (spreadsheet row 4), column QuotaOwnerId: a second quota "
+        "for owner 005000000000001AAA and period 2026-04-01 (the first is ForecastingQuota.csv record 1)",
+        "Keep one quota per owner and period",
+    )
 
 
 def test_archived_activities_are_counted(tmp_path: Path, db_path: Path) -> None:
@@ -191,8 +218,16 @@ def _export_with_more_leads(tmp_path: Path, n: int) -> Path:
     export = export_with(tmp_path)
     export = export.rename(tmp_path / "more-leads")
     for i in range(n):
-        append(export / "Lead.csv", {"Id": f"00Q00000000{i + 100:04d}EAA", "CreatedDate": "2026-04-05T10:00:00.000Z",
-                                     "LastName": f"Extra {i}", "Company": "X", "Status": "Open"})
+        append(
+            export / "Lead.csv",
+            {
+                "Id": f"00Q00000000{i + 100:04d}EAA",
+                "CreatedDate": "2026-04-05T10:00:00.000Z",
+                "LastName": f"Extra {i}",
+                "Company": "X",
+                "Status": "Open",
+            },
+        )
     return export
 
 
@@ -202,8 +237,12 @@ def test_row_count_collapse_is_refused_unless_allowed(tmp_path: Path, db_path: P
     with pytest.raises(IngestError, match=r"Lead would shrink from 10 to 3 records .* --allow-shrink"):
         ingest(TINY, db_path, quiet=True)
     assert db_path.resolve() == before
-    proc = subprocess.run([sys.executable, "-m", "data.ingest", str(TINY), "--db", str(db_path), "--quiet"],
-                          cwd=ROOT_DIR, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "data.ingest", str(TINY), "--db", str(db_path), "--quiet"],
+        cwd=ROOT_DIR,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 1 and "--allow-shrink" in proc.stderr and db_path.resolve() == before
     summary = ingest(TINY, db_path, quiet=True, allow_shrink=True)
     con = duckdb.connect(str(db_path), read_only=True)

@@ -115,10 +115,20 @@ CONCEPTS: dict[str, list[tuple[str, dict, Extract]]] = {
     "sla_compliance": [
         ("overview", {}, lambda f: float(f["sla_compliance"].fillna(-1).iloc[0])),
         ("sla_summary", {}, lambda f: float(f["compliance"].fillna(-1).iloc[0])),
-        ("sla_by_region", {}, lambda f: float(f["within_target"].sum()) / float((f["mqls"] - f["pending"]).sum())
-         if (f["mqls"] - f["pending"]).sum() else -1.0),
-        ("brief_changes", {"since": "quarter_start - 1"}, lambda f: float(
-            f.loc[f["measure"] == "SLA compliance", "current"].fillna(-1).iloc[0])),
+        (
+            "sla_by_region",
+            {},
+            lambda f: (
+                float(f["within_target"].sum()) / float((f["mqls"] - f["pending"]).sum())
+                if (f["mqls"] - f["pending"]).sum()
+                else -1.0
+            ),
+        ),
+        (
+            "brief_changes",
+            {"since": "quarter_start - 1"},
+            lambda f: float(f.loc[f["measure"] == "SLA compliance", "current"].fillna(-1).iloc[0]),
+        ),
     ],
     "quota": [
         ("overview", {}, lambda f: float(f["quota"].fillna(-1).iloc[0])),
@@ -129,28 +139,53 @@ CONCEPTS: dict[str, list[tuple[str, dict, Extract]]] = {
     "attainment": [
         ("overview", {}, lambda f: round(float(f["attainment"].fillna(-1).iloc[0]), 9)),
         ("quota_attainment", {}, lambda f: round(float(f.loc[f["level"] == "company", "attainment"].fillna(-1).iloc[0]), 9)),
-        ("brief_changes", {"since": "quarter_start - 1"}, lambda f: round(float(
-            f.loc[f["measure"] == "Attainment to date", "current"].fillna(-1).iloc[0]), 9)),
+        (
+            "brief_changes",
+            {"since": "quarter_start - 1"},
+            lambda f: round(float(f.loc[f["measure"] == "Attainment to date", "current"].fillna(-1).iloc[0]), 9),
+        ),
     ],
 }
 NOT_A_CONCEPT = {
     # shown for what they are, with no headline concept of their own: lists, distributions, settings, reports
-    "attribution_models", "brief_movers", "campaign_return", "data_freshness", "data_quality_files", "data_quality_rejects",
-    "data_quality_summary", "data_quality_tables", "data_quality_unconverted", "data_quality_warnings", "deals_stalled",
-    "definitions_file", "definitions_regions", "definitions_targets", "definitions_settings", "definitions_stages",
+    "attribution_models",
+    "brief_movers",
+    "campaign_return",
+    "data_freshness",
+    "data_quality_files",
+    "data_quality_rejects",
+    "data_quality_summary",
+    "data_quality_tables",
+    "data_quality_unconverted",
+    "data_quality_warnings",
+    "deals_stalled",
+    "definitions_file",
+    "definitions_regions",
+    "definitions_targets",
+    "definitions_settings",
+    "definitions_stages",
     "filter_options",
-    "filter_quarters", "mql_ignored", "pipeline_influenced_by_campaign", "pipeline_influenced_by_channel",
+    "filter_quarters",
+    "mql_ignored",
+    "pipeline_influenced_by_campaign",
+    "pipeline_influenced_by_channel",
     "sla_response_histogram",
     # drill-downs: the records behind a number (tests/test_dashboard.py proves they add up to every tile)
-    "drill_deals", "drill_leads", "drill_mqls", "drill_quota", "drill_touches",
+    "drill_deals",
+    "drill_leads",
+    "drill_mqls",
+    "drill_quota",
+    "drill_touches",
 }
 
 
 def _views(con: duckdb.DuckDBPyConnection) -> list[tuple[str, dict]]:
     """As-of dates (the last day with data, mid-quarter, a past quarter) times filters (none, region, segment, team)."""
     base = default_params(con)
-    manager = con.execute("SELECT u.manager_id FROM stg_opportunities o JOIN stg_users u ON u.user_id = o.owner_id "
-                          "WHERE u.manager_id IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()[0]
+    manager = con.execute(
+        "SELECT u.manager_id FROM stg_opportunities o JOIN stg_users u ON u.user_id = o.owner_id "
+        "WHERE u.manager_id IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+    ).fetchone()[0]
     dates = [base["as_of"], base["start_date"] + dt.timedelta(days=40), base["start_date"] - dt.timedelta(days=30)]
     filters = [{}, {"region": "EMEA"}, {"segment": "SMB"}, {"owner": manager}, {"region": "AMER", "segment": "Enterprise"}]
     views = []
@@ -158,8 +193,7 @@ def _views(con: duckdb.DuckDBPyConnection) -> list[tuple[str, dict]]:
         start = con.execute("SELECT fiscal_quarter_of(?)", [as_of]).fetchone()[0]
         end = con.execute("SELECT fiscal_quarter_end(?)", [as_of]).fetchone()[0]
         for extra in filters:
-            views.append((f"{as_of} {extra or 'all'}", {**base, "as_of": as_of, "start_date": start, "end_date": end,
-                                                       **extra}))
+            views.append((f"{as_of} {extra or 'all'}", {**base, "as_of": as_of, "start_date": start, "end_date": end, **extra}))
     return views
 
 
@@ -187,8 +221,10 @@ def test_one_concept_reads_one_number_everywhere(con: duckdb.DuckDBPyConnection)
     seen: dict[str, set[float]] = {}
     for label, params in _views(con):
         for concept, uses in CONCEPTS.items():
-            values = {f"{name}{extra or ''}#{i}": _read(con, name, params, extra, extract)
-                      for i, (name, extra, extract) in enumerate(uses)}
+            values = {
+                f"{name}{extra or ''}#{i}": _read(con, name, params, extra, extract)
+                for i, (name, extra, extract) in enumerate(uses)
+            }
             if len(set(values.values())) > 1:
                 problems.append(f"{label}: {concept} differs: {values}")
             seen.setdefault(concept, set()).update(values.values())
@@ -219,16 +255,19 @@ def test_influenced_never_exceeds_total_and_filters_never_raise_a_total(con: duc
 
 def test_won_lost_open_add_up_to_every_deal_known_at_the_date(con: duckdb.DuckDBPyConnection) -> None:
     for label, params in _views(con):
-        won, lost, open_, known = con.execute("""
+        won, lost, open_, known = con.execute(
+            """
             SELECT count(*) FILTER (WHERE stage_category = 'won'), count(*) FILTER (WHERE stage_category = 'lost'),
                    count(*) FILTER (WHERE stage_category = 'open'), count(*)
-            FROM deals_at(?, ?, ?, ?)""", [params["as_of"], params["region"], params["segment"], params["owner"]]).fetchone()
+            FROM deals_at(?, ?, ?, ?)""",
+            [params["as_of"], params["region"], params["segment"], params["owner"]],
+        ).fetchone()
         assert won + lost + open_ == known, label
         created_by_then = con.execute(
             "SELECT count(*) FROM stg_opportunities o WHERE o.created_date <= ? AND (CAST(? AS VARCHAR) IS NULL OR "
             "o.region = ?) AND (CAST(? AS VARCHAR) IS NULL OR o.segment = ?) AND owned_by(o.owner_id, CAST(? AS VARCHAR))",
-            [params["as_of"], params["region"], params["region"], params["segment"], params["segment"],
-             params["owner"]]).fetchone()[0]
+            [params["as_of"], params["region"], params["region"], params["segment"], params["segment"], params["owner"]],
+        ).fetchone()[0]
         assert known == created_by_then, label
 
 
@@ -245,8 +284,22 @@ def test_the_cli_gives_the_same_numbers(small_db: Path, con: duckdb.DuckDBPyConn
     _, params = _views(con)[1]  # EMEA at the last day with data
     out = io.StringIO()
     with redirect_stdout(out):
-        assert cli(["overview", "--db", str(small_db), "--format", "csv", "--param", "region=EMEA",
-                    "--param", f"as_of={params['as_of']}"]) == 0
+        assert (
+            cli(
+                [
+                    "overview",
+                    "--db",
+                    str(small_db),
+                    "--format",
+                    "csv",
+                    "--param",
+                    "region=EMEA",
+                    "--param",
+                    f"as_of={params['as_of']}",
+                ]
+            )
+            == 0
+        )
     via_cli = pd.read_csv(io.StringIO(out.getvalue())).iloc[0]
     direct = run_query(con, "overview", params).iloc[0]
     for col in ("won", "quota", "pipeline", "mqls", "open_pipeline"):

@@ -16,8 +16,17 @@ from queries.__main__ import default_params
 from tests.conftest import FIXTURES, ROOT_DIR
 
 METRICS = FIXTURES / "metrics"
-Q4 = {"start_date": dt.date(2026, 10, 1), "end_date": dt.date(2026, 12, 31), "as_of": dt.date(2026, 11, 20),
-      "dimension": "source", "currency": "USD", "region": None, "segment": None, "owner": None, "since": dt.date(2026, 11, 6)}
+Q4 = {
+    "start_date": dt.date(2026, 10, 1),
+    "end_date": dt.date(2026, 12, 31),
+    "as_of": dt.date(2026, 11, 20),
+    "dimension": "source",
+    "currency": "USD",
+    "region": None,
+    "segment": None,
+    "owner": None,
+    "since": dt.date(2026, 11, 6),
+}
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +40,9 @@ def records(frame: pd.DataFrame) -> list[tuple]:
     """Rows as tuples with floats rounded to 6 places and NaN as None, for exact comparison."""
     out = []
     for row in frame.itertuples(index=False):
-        out.append(tuple(None if (isinstance(v, float) and pd.isna(v)) else round(v, 6) if isinstance(v, float) else v
-                         for v in row))
+        out.append(
+            tuple(None if (isinstance(v, float) and pd.isna(v)) else round(v, 6) if isinstance(v, float) else v for v in row)
+        )
     return out
 
 
@@ -48,19 +58,26 @@ def test_pipeline_generated(con: duckdb.DuckDBPyConnection) -> None:
         ("Sales", "Sales", 1, 16000.0, 1),
     ]
     assert records(q(con, "pipeline_generated", region="EMEA")) == [
-        ("Marketing", "Email", 1, 25000.0, 0), ("Sales", "Sales", 1, 16000.0, 1)]
+        ("Marketing", "Email", 1, 25000.0, 0),
+        ("Sales", "Sales", 1, 16000.0, 1),
+    ]
     assert records(q(con, "pipeline_generated", segment="SMB")) == [("Marketing", "Email", 2, 15000.0, 0)]
     # the same pipeline in EUR at each creation date: O1 10,000 USD at 0.80 = 8,000; O3 (created 11-01)
     # 5,000 USD at 0.75 = 3,750; O2 20,000 as it is; O4 8,000 GBP / 0.5 * 0.80 = 12,800
     assert records(q(con, "pipeline_generated", currency="EUR")) == [
-        ("Marketing", "Email", 3, 31750.0, 0), ("Sales", "Sales", 1, 12800.0, 1)]
+        ("Marketing", "Email", 3, 31750.0, 0),
+        ("Sales", "Sales", 1, 12800.0, 1),
+    ]
 
 
 def test_pipeline_influenced_never_exceeds_total(con: duckdb.DuckDBPyConnection) -> None:
     assert records(q(con, "pipeline_influenced")) == [(4, 56000.0, 3, 40000.0, 1)]
     # per channel an opportunity counts once: O1 was touched by Email twice, Webinar twice (one after creation)
     assert records(q(con, "pipeline_influenced_by_channel")) == [
-        ("Email", 3, 40000.0), ("Webinar", 1, 10000.0), ("Website", 1, 10000.0)]
+        ("Email", 3, 40000.0),
+        ("Webinar", 1, 10000.0),
+        ("Website", 1, 10000.0),
+    ]
     # an as-of date is a point in time: on 10-02 no opportunity existed yet; on 10-12 O1 (created 10-05,
     # touches before it) and O2 (created 10-10, Email 10-08; 20,000 EUR at 0.80) did, O4 and O5 did not
     assert records(q(con, "pipeline_influenced", as_of=dt.date(2026, 10, 2))) == [(0, 0.0, 0, 0.0, 0)]
@@ -78,10 +95,10 @@ ATTRIBUTION = {
     # M5 Webinar after. O2 (25,000) and O3 (5,000): one Email touch each. O4 (16,000): none.
     "first_touch": {"Email": 40000.0, "Webinar": 0.0, "Website": 0.0},
     "last_touch": {"Email": 40000.0, "Webinar": 0.0, "Website": 0.0},
-    "linear": {"Email": 35000.0, "Webinar": 2500.0, "Website": 2500.0},            # 2,500 each on O1
-    "u_shaped": {"Email": 38000.0, "Webinar": 1000.0, "Website": 1000.0},          # 40/10/10/40
-    "w_shaped": {"Email": 36000.0, "Webinar": 1000.0, "Website": 3000.0},          # 30/10/30(M3 middle)/30
-    "full_path": {"Email": 34500.0, "Webinar": 3250.0, "Website": 2250.0},         # 22.5 x M1,M3,M4,M5 + 10 M2
+    "linear": {"Email": 35000.0, "Webinar": 2500.0, "Website": 2500.0},  # 2,500 each on O1
+    "u_shaped": {"Email": 38000.0, "Webinar": 1000.0, "Website": 1000.0},  # 40/10/10/40
+    "w_shaped": {"Email": 36000.0, "Webinar": 1000.0, "Website": 3000.0},  # 30/10/30(M3 middle)/30
+    "full_path": {"Email": 34500.0, "Webinar": 3250.0, "Website": 2250.0},  # 22.5 x M1,M3,M4,M5 + 10 M2
 }
 
 
@@ -89,9 +106,16 @@ ATTRIBUTION = {
 def test_attribution_credit_by_model(con: duckdb.DuckDBPyConnection, model: str) -> None:
     got = {r[0]: r[3] for r in records(q(con, "attribution_credit", model=model))}
     if model == "time_decay":
-        d = _time_decay(10000, dt.datetime(2026, 10, 5, 10), {
-            "M1": dt.datetime(2026, 9, 1, 9), "M2": dt.datetime(2026, 9, 20, 15),
-            "M3": dt.datetime(2026, 10, 1, 14), "M4": dt.datetime(2026, 10, 3, 12)})
+        d = _time_decay(
+            10000,
+            dt.datetime(2026, 10, 5, 10),
+            {
+                "M1": dt.datetime(2026, 9, 1, 9),
+                "M2": dt.datetime(2026, 9, 20, 15),
+                "M3": dt.datetime(2026, 10, 1, 14),
+                "M4": dt.datetime(2026, 10, 3, 12),
+            },
+        )
         expected = {"Email": round(d["M1"] + d["M4"] + 30000, 2), "Webinar": d["M2"], "Website": d["M3"]}
         assert expected == {"Email": 34848.59, "Webinar": 1300.94, "Website": 3850.47}
     else:
@@ -102,8 +126,7 @@ def test_attribution_credit_by_model(con: duckdb.DuckDBPyConnection, model: str)
 
 def test_attribution_ledger_reconciles_for_every_model(con: duckdb.DuckDBPyConnection) -> None:
     ledger = records(q(con, "attribution_ledger"))
-    assert [r[0] for r in ledger] == ["first_touch", "last_touch", "linear", "u_shaped", "w_shaped", "full_path",
-                                      "time_decay"]
+    assert [r[0] for r in ledger] == ["first_touch", "last_touch", "linear", "u_shaped", "w_shaped", "full_path", "time_decay"]
     for model, total, attributed, unattributed in ledger:
         assert (total, attributed, unattributed) == (56000.0, 40000.0, 16000.0), model
 
@@ -112,7 +135,8 @@ def test_sla_by_region(con: duckdb.DuckDBPyConnection) -> None:
     # K1: 10 min (10:00 New York); L2: 70 wall-clock minutes but 10 business minutes (MQL at 08:00,
     # office opens 09:00); L3: never touched, its 15 minutes passed long before the end of 11-20.
     assert records(q(con, "sla_by_region")) == [
-        ("AMER", 15, 3, 2, 1, 2, 1, 0, 0, round(1 / 3, 6), round(2 / 3, 6), 40.0, 64.0, 10.0, 10.0)]
+        ("AMER", 15, 3, 2, 1, 2, 1, 0, 0, round(1 / 3, 6), round(2 / 3, 6), 40.0, 64.0, 10.0, 10.0)
+    ]
     # on 11-19 at the end of the day L3 was open for 14 hours: still a breach, not yet ignored (7 days)
     assert q(con, "sla_by_region", as_of=dt.date(2026, 11, 19))["breached_untouched"].tolist() == [1]
     assert q(con, "sla_by_region", as_of=dt.date(2026, 11, 27))["ignored"].tolist() == [1]
@@ -127,13 +151,11 @@ def test_lead_funnel(con: duckdb.DuckDBPyConnection) -> None:
 
 def test_quota_attainment_rolls_up(con: duckdb.DuckDBPyConnection) -> None:
     frame = q(con, "quota_attainment")
-    got = records(frame[["level", "name", "quota", "won", "attainment", "gap", "open_pipeline", "coverage",
-                         "unconverted_deals"]])
+    got = records(frame[["level", "name", "quota", "won", "attainment", "gap", "open_pipeline", "coverage", "unconverted_deals"]])
     # Eve's quota: 48,000 EUR at the quarter's start (0.80) = 60,000; her O2 won 11-10: 20,000 EUR at 0.75
     emea_won = 26666.67
     assert got == [
-        ("company", "Company", 150000.0, 36666.67, round(36666.67 / 150000, 6), 113333.33, 5000.0,
-         round(5000 / 113333.33, 6), 1),
+        ("company", "Company", 150000.0, 36666.67, round(36666.67 / 150000, 6), 113333.33, 5000.0, round(5000 / 113333.33, 6), 1),
         ("region", "AMER", 90000.0, 10000.0, round(1 / 9, 6), 80000.0, 5000.0, 0.0625, 0),
         ("region", "EMEA", 60000.0, emea_won, round(emea_won / 60000, 6), 33333.33, 0.0, 0.0, 1),
         ("manager", "Cat Director", 90000.0, 10000.0, round(1 / 9, 6), 80000.0, 5000.0, 0.0625, 0),
@@ -190,7 +212,11 @@ def test_fiscal_year_start_moves_the_quarter(tmp_path: Path) -> None:
     con = _with_definitions(tmp_path, {"fiscal_year_start_month = 1": "fiscal_year_start_month = 2"})
     company = q(con, "quota_attainment").iloc[0]
     assert (company["quarter_start"].date(), company["quarter_end"].date(), company["won"], company["quota"]) == (
-        dt.date(2026, 11, 1), dt.date(2027, 1, 31), 26666.67, 0.0)
+        dt.date(2026, 11, 1),
+        dt.date(2027, 1, 31),
+        26666.67,
+        0.0,
+    )
 
 
 def test_every_query_has_a_definition_and_runs_on_the_sample(small_db: Path) -> None:
@@ -221,20 +247,32 @@ def test_sample_invariants(small_db: Path) -> None:
 
 def test_sla_extras(con: duckdb.DuckDBPyConnection) -> None:
     assert records(q(con, "sla_response_buckets")) == [
-        ("0-5 min", 0, 0, None), ("5-15 min", 1, 1, 1.0), ("15-60 min", 0, 0, None), ("1-4 h", 1, 0, 0.0),
-        ("4-24 h", 0, 0, None), ("over 1 day", 0, 0, None), ("never", 1, 0, 0.0)]
+        ("0-5 min", 0, 0, None),
+        ("5-15 min", 1, 1, 1.0),
+        ("15-60 min", 0, 0, None),
+        ("1-4 h", 1, 0, 0.0),
+        ("4-24 h", 0, 0, None),
+        ("over 1 day", 0, 0, None),
+        ("never", 1, 0, 0.0),
+    ]
     assert records(q(con, "sla_by_rep")) == [
         ("(queue)", "AMER", 1, 0, 0, 0, 1, 0, 0.0, None, None),
         ("Ben AE", "AMER", 1, 1, 0, 1, 0, 0, 0.0, 70.0, "U2"),
-        ("Ada AE", "AMER", 1, 1, 1, 1, 0, 0, 1.0, 10.0, "U1")]
+        ("Ada AE", "AMER", 1, 1, 1, 1, 0, 0, 1.0, 10.0, "U1"),
+    ]
     assert records(q(con, "sla_by_week")) == [
-        ("AMER", pd.Timestamp("2026-09-28"), 1, 1.0, 10.0), ("AMER", pd.Timestamp("2026-11-16"), 2, 0.0, 70.0)]
+        ("AMER", pd.Timestamp("2026-09-28"), 1, 1.0, 10.0),
+        ("AMER", pd.Timestamp("2026-11-16"), 2, 0.0, 70.0),
+    ]
 
 
 def test_lead_funnel_by_dimension(con: duckdb.DuckDBPyConnection) -> None:
     # "Director of IT" is a Manager: the keyword CTO matches whole words only
     assert records(q(con, "lead_funnel_by", dimension="persona")) == [
-        ("Practitioner", 2, 2, 1, 1, 0, 0), ("Executive", 0, 1, 1, 1, 1, 1), ("Manager", 1, 0, 0, 0, 0, 0)]
+        ("Practitioner", 2, 2, 1, 1, 0, 0),
+        ("Executive", 0, 1, 1, 1, 1, 1),
+        ("Manager", 1, 0, 0, 0, 0, 0),
+    ]
     assert records(q(con, "lead_funnel_by", dimension="channel")) == [("Website", 0, 3, 2, 2, 1, 1), ("(none)", 3, 0, 0, 0, 0, 0)]
     assert q(con, "lead_funnel_by", dimension="'; DROP TABLE stg_leads; --").empty  # a bound value, never SQL
 
@@ -242,11 +280,15 @@ def test_lead_funnel_by_dimension(con: duckdb.DuckDBPyConnection) -> None:
 def test_campaign_return(con: duckdb.DuckDBPyConnection) -> None:
     # linear credits: Newsletter 35,000 (30,000 of it on won O1 and O2); the webinar's 2,000 EUR cost at
     # its start date (09-01, 0.80) is 2,500 USD
-    assert records(q(con, "campaign_return", model="linear")[["campaign_id", "cost", "pipeline", "won",
-                                                              "pipeline_per_cost", "cost_per_pipeline"]]) == [
+    assert records(
+        q(con, "campaign_return", model="linear")[
+            ["campaign_id", "cost", "pipeline", "won", "pipeline_per_cost", "cost_per_pipeline"]
+        ]
+    ) == [
         ("C3", 500.0, 35000.0, 30000.0, 70.0, round(500 / 35000, 6)),
         ("C1", 1000.0, 2500.0, 2500.0, 2.5, 0.4),
-        ("C2", 2500.0, 2500.0, 2500.0, 1.0, 1.0)]
+        ("C2", 2500.0, 2500.0, 2500.0, 1.0, 1.0),
+    ]
 
 
 def test_region_currency_separates_fx_from_sales(con: duckdb.DuckDBPyConnection) -> None:
@@ -254,14 +296,30 @@ def test_region_currency_separates_fx_from_sales(con: duckdb.DuckDBPyConnection)
     assert records(q(con, "region_currency")) == [
         ("AMER", "USD", 10000.0, 10000.0, 10000.0, 5000.0, 5000.0, 5000.0, 0.0, 0),
         ("EMEA", "EUR", 20000.0, 26666.67, 25000.0, 0.0, 0.0, 0.0, 1666.67, 0),
-        ("EMEA", "ARS", 0.0, 0.0, 0.0, 1000000.0, 0.0, 0.0, 0.0, 1)]
+        ("EMEA", "ARS", 0.0, 0.0, 0.0, 1000000.0, 0.0, 0.0, 0.0, 1),
+    ]
 
 
 def test_quota_needed_reverse_funnel(con: duckdb.DuckDBPyConnection) -> None:
     # history (Q3): O6 won 7,000 after 67 days, nothing lost: win rate 1, average deal 7,000; no MQL in Q3
     row = records(q(con, "quota_needed"))[0]
-    assert row == (150000.0, 36666.67, 113333.33, 5000.0, 1.0, 5000.0, 108333.33, 108333.33, 16.0, None, 7000.0,
-                   None, 67.0, 41, False)
+    assert row == (
+        150000.0,
+        36666.67,
+        113333.33,
+        5000.0,
+        1.0,
+        5000.0,
+        108333.33,
+        108333.33,
+        16.0,
+        None,
+        7000.0,
+        None,
+        67.0,
+        41,
+        False,
+    )
 
 
 def test_quota_pacing_lines(con: duckdb.DuckDBPyConnection) -> None:
@@ -280,12 +338,17 @@ def test_deals_win_rate_and_stalls(con: duckdb.DuckDBPyConnection) -> None:
     assert records(q(con, "deals_win_rate", dimension="segment")) == [
         ("Enterprise", 1, 0, 1.0, 26666.67, 0.0, 1.0, 31.0, 0),
         ("SMB", 1, 0, 1.0, 10000.0, 0.0, 1.0, 25.0, 0),
-        ("Mid-Market", 0, 1, 0.0, 0.0, 16000.0, None, None, 0)]
+        ("Mid-Market", 0, 1, 0.0, 0.0, 16000.0, None, None, 0),
+    ]
     assert records(q(con, "deals_win_rate", dimension="source")) == [
-        ("Marketing", 2, 0, 1.0, 36666.67, 0.0, 1.0, 28.0, 0), ("Sales", 0, 1, 0.0, 0.0, 16000.0, None, None, 0)]
+        ("Marketing", 2, 0, 1.0, 36666.67, 0.0, 1.0, 28.0, 0),
+        ("Sales", 0, 1, 0.0, 0.0, 16000.0, None, None, 0),
+    ]
     # no stage history in this export: age since creation (O5 10-15, O3 11-01); O5 has no rate
-    assert records(q(con, "deals_stalled")) == [("Negotiation", 1, 0.0, 36.0, 36.0, 0, 1),
-                                                ("Proposal", 1, 5000.0, 19.0, 19.0, 0, 0)]
+    assert records(q(con, "deals_stalled")) == [
+        ("Negotiation", 1, 0.0, 36.0, 36.0, 0, 1),
+        ("Proposal", 1, 5000.0, 19.0, 19.0, 0, 0),
+    ]
 
 
 def test_brief_changes_and_movers(con: duckdb.DuckDBPyConnection) -> None:
@@ -295,17 +358,23 @@ def test_brief_changes_and_movers(con: duckdb.DuckDBPyConnection) -> None:
         ("Pipeline created", 5000.0, 0.0, -5000.0),
         ("Bookings", 10000.0, 26666.67, 16666.67),
         ("SLA compliance", None, 0.0, None),
-        ("Attainment to date", round(10000 / 150000, 6), round(36666.67 / 150000, 6), round(26666.67 / 150000, 6))]
+        ("Attainment to date", round(10000 / 150000, 6), round(36666.67 / 150000, 6), round(26666.67 / 150000, 6)),
+    ]
     movers = q(con, "brief_movers", since=dt.date(2026, 10, 20))  # O4's creation on 10-20 itself is before
     assert records(movers[["event", "opportunity_id", "amount", "owner"]]) == [
-        ("won", "O2", 26666.67, "Eve AE"), ("lost", "O4", 16000.0, "Eve AE"), ("won", "O1", 10000.0, "Ada AE"),
-        ("created", "O3", 5000.0, "Ben AE")]
+        ("won", "O2", 26666.67, "Eve AE"),
+        ("lost", "O4", 16000.0, "Eve AE"),
+        ("won", "O1", 10000.0, "Ada AE"),
+        ("created", "O3", 5000.0, "Ben AE"),
+    ]
 
 
 def test_pipeline_influenced_by_campaign(con: duckdb.DuckDBPyConnection) -> None:
     assert records(q(con, "pipeline_influenced_by_campaign")) == [
-        ("C3", "Newsletter", "Email", 3, 40000.0), ("C1", "Demo requests", "Website", 1, 10000.0),
-        ("C2", "Autumn webinar", "Webinar", 1, 10000.0)]
+        ("C3", "Newsletter", "Email", 3, 40000.0),
+        ("C1", "Demo requests", "Website", 1, 10000.0),
+        ("C2", "Autumn webinar", "Webinar", 1, 10000.0),
+    ]
 
 
 def test_without_export_rates_the_ecb_history_converts_weekends_and_future_dates(tmp_path: Path) -> None:
@@ -318,10 +387,13 @@ def test_without_export_rates_the_ecb_history_converts_weekends_and_future_dates
     ingest(export, db, quiet=True)
     con = duckdb.connect(str(db), read_only=True)
     saturday, future = dt.date(2026, 5, 16), dt.date(2031, 6, 1)  # the ECB publishes neither
-    rows = con.execute("""SELECT fx_day(d), source, round(factor, 6) FROM (SELECT unnest([?, ?]) AS d) x
+    rows = con.execute(
+        """SELECT fx_day(d), source, round(factor, 6) FROM (SELECT unnest([?, ?]) AS d) x
                           JOIN fx_conversion f ON f.from_currency = 'EUR' AND f.to_currency = 'USD' AND f.rate_date = fx_day(x.d)
                           JOIN fx_daily r ON r.currency_code = 'EUR' AND r.rate_date = f.rate_date
-                          ORDER BY 1""", [saturday, future]).fetchall()
+                          ORDER BY 1""",
+        [saturday, future],
+    ).fetchall()
     assert [r[1] for r in rows] == ["ecb", "ecb"]
     assert rows[0][0] == saturday and rows[1][0] < future  # the future takes the last day covered
     assert all(1.0 < r[2] < 1.4 for r in rows)  # dollars per euro
@@ -342,8 +414,12 @@ def test_owner_filter_takes_a_rep_or_a_managers_team(con: duckdb.DuckDBPyConnect
     assert records(q(con, "pipeline_generated", owner="U2")) == [("Marketing", "Email", 1, 5000.0, 0)]
     team = q(con, "quota_attainment", owner="U3")
     assert records(team[["level", "name", "quota", "won"]]) == [
-        ("company", "Company", 90000.0, 10000.0), ("region", "AMER", 90000.0, 10000.0),
-        ("manager", "Cat Director", 90000.0, 10000.0), ("rep", "Ada AE", 50000.0, 10000.0), ("rep", "Ben AE", 40000.0, 0.0)]
+        ("company", "Company", 90000.0, 10000.0),
+        ("region", "AMER", 90000.0, 10000.0),
+        ("manager", "Cat Director", 90000.0, 10000.0),
+        ("rep", "Ada AE", 50000.0, 10000.0),
+        ("rep", "Ben AE", 40000.0, 0.0),
+    ]
     assert q(con, "sla_by_rep", owner="U1")["owner"].tolist() == ["Ada AE"]
 
 
@@ -359,8 +435,9 @@ def test_currency_policy_picks_the_rate_date(tmp_path: Path) -> None:
 def test_attribution_credit_for_every_model_at_once(con: duckdb.DuckDBPyConnection) -> None:
     every = q(con, "attribution_credit", model=None)
     totals = every.groupby("model")["credit"].sum().round(2).to_dict()
-    assert totals == dict.fromkeys(["first_touch", "full_path", "last_touch", "linear", "time_decay", "u_shaped",
-                                    "w_shaped"], 56000.0)
+    assert totals == dict.fromkeys(
+        ["first_touch", "full_path", "last_touch", "linear", "time_decay", "u_shaped", "w_shaped"], 56000.0
+    )
     linear = every[every["model"] == "linear"].drop(columns=["model"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(linear, q(con, "attribution_credit", model="linear").drop(columns=["model"]))
 

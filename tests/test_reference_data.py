@@ -19,10 +19,18 @@ pytestmark = pytest.mark.skipif(not SEEDS.exists(), reason="../shared/reference-
 
 def test_fivetran_salesforce_seeds_load_with_honest_warnings(db_path: Path) -> None:
     con = load(SEEDS, db_path)
-    counts = {t: rows(con, f"SELECT count(*) FROM {t}")[0][0]
-              for t in ("stg_users", "stg_accounts", "stg_leads", "stg_contacts", "stg_opportunities", "stg_activities")}
-    assert counts == {"stg_users": 10, "stg_accounts": 1, "stg_leads": 1, "stg_contacts": 4, "stg_opportunities": 0,
-                      "stg_activities": 20}
+    counts = {
+        t: rows(con, f"SELECT count(*) FROM {t}")[0][0]
+        for t in ("stg_users", "stg_accounts", "stg_leads", "stg_contacts", "stg_opportunities", "stg_activities")
+    }
+    assert counts == {
+        "stg_users": 10,
+        "stg_accounts": 1,
+        "stg_leads": 1,
+        "stg_contacts": 4,
+        "stg_opportunities": 0,
+        "stg_activities": 20,
+    }
     assert rows(con, "SELECT records_read, records_deleted FROM ingest_table WHERE object = 'Opportunity'") == [(10, 10)]
     codes = {r[0] for r in rows(con, "SELECT DISTINCT code FROM ingest_warning")}
     assert {"unknown_file", "not_this_object", "missing_object", "custom_columns", "deleted_rows"} <= codes

@@ -20,8 +20,12 @@ SINGLE = FIXTURES / "single_currency"
 APP = str(ROOT_DIR / "dashboard" / "app.py")
 
 
-def variant(tmp_path: Path, append: dict[str, list[str]] | None = None, replace: dict[str, tuple[str, str]] | None = None,
-            definitions: dict[str, str] | None = None) -> Path:
+def variant(
+    tmp_path: Path,
+    append: dict[str, list[str]] | None = None,
+    replace: dict[str, tuple[str, str]] | None = None,
+    definitions: dict[str, str] | None = None,
+) -> Path:
     """Load a copy of the fixture with rows appended to files, text replaced in files, or definitions changed."""
     export = tmp_path / "export"
     shutil.copytree(SINGLE, export)
@@ -46,11 +50,18 @@ def variant(tmp_path: Path, append: dict[str, list[str]] | None = None, replace:
 
 
 def test_an_mql_of_a_deleted_lead_is_not_counted(tmp_path: Path) -> None:
-    db = variant(tmp_path, append={
-        "Lead.csv": ["00Q000000000003EAA,2026-11-04T09:00:00.000Z,005000000000001AAA,Del,Eted,del@x.example,CTO,X,US,"
-                     "50,Web,Open,false,,,,,true"],
-        "CampaignMember.csv": ["00v000000000003AAA,701000000000001AAA,00Q000000000003EAA,,Responded,true,"
-                               "2026-11-04T10:00:00.000Z,2026-11-04"]})
+    db = variant(
+        tmp_path,
+        append={
+            "Lead.csv": [
+                "00Q000000000003EAA,2026-11-04T09:00:00.000Z,005000000000001AAA,Del,Eted,del@x.example,CTO,X,US,"
+                "50,Web,Open,false,,,,,true"
+            ],
+            "CampaignMember.csv": [
+                "00v000000000003AAA,701000000000001AAA,00Q000000000003EAA,,Responded,true,2026-11-04T10:00:00.000Z,2026-11-04"
+            ],
+        },
+    )
     con = duckdb.connect(str(db), read_only=True)
     assert rows(con, "SELECT record_id FROM deleted_record") == [("00Q000000000003EAA",)]
     assert rows(con, "SELECT lead_id FROM mql ORDER BY 1") == [("00Q000000000001EAA",), ("00Q000000000002EAA",)]
@@ -64,19 +75,33 @@ def test_campaign_types_and_channels_match_ignoring_case(tmp_path: Path) -> None
 
 
 def test_quarters_start_at_the_oldest_mql_or_booking_not_the_first_deal(tmp_path: Path) -> None:
-    db = variant(tmp_path, append={
-        "Lead.csv": ["00Q000000000004EAA,2026-04-20T09:00:00.000Z,005000000000001AAA,Early,Bird,eb@x.example,CTO,X,US,"
-                     "50,Web,Open,false,,,,,false"],
-        "CampaignMember.csv": ["00v000000000004AAA,701000000000001AAA,00Q000000000004EAA,,Responded,true,"
-                               "2026-04-21T10:00:00.000Z,2026-04-21"]})
+    db = variant(
+        tmp_path,
+        append={
+            "Lead.csv": [
+                "00Q000000000004EAA,2026-04-20T09:00:00.000Z,005000000000001AAA,Early,Bird,eb@x.example,CTO,X,US,"
+                "50,Web,Open,false,,,,,false"
+            ],
+            "CampaignMember.csv": [
+                "00v000000000004AAA,701000000000001AAA,00Q000000000004EAA,,Responded,true,2026-04-21T10:00:00.000Z,2026-04-21"
+            ],
+        },
+    )
     con = duckdb.connect(str(db), read_only=True)
     assert rows(con, "SELECT label FROM filter_quarter ORDER BY quarter_start") == [
-        ("FY2026 Q2",), ("FY2026 Q3",), ("FY2026 Q4",)]
+        ("FY2026 Q2",),
+        ("FY2026 Q3",),
+        ("FY2026 Q4",),
+    ]
 
 
 def test_no_sales_role_warns_at_load_and_on_every_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    db = variant(tmp_path, definitions={
-        'role_keywords = ["Sales", "Account Executive", "SDR", "BDR", "Account Manager"]': 'role_keywords = ["Closer"]'})
+    db = variant(
+        tmp_path,
+        definitions={
+            'role_keywords = ["Sales", "Account Executive", "SDR", "BDR", "Account Manager"]': 'role_keywords = ["Closer"]'
+        },
+    )
     con = duckdb.connect(str(db), read_only=True)
     assert rows(con, "SELECT code, object FROM ingest_warning WHERE code = 'no_sales_users'") == [("no_sales_users", "User")]
     con.close()

@@ -15,11 +15,16 @@ from dashboard.notes import segment_quota_note
 
 f = current()
 page_header("1:1 brief", f.describe())
-since = page_date("Since the last 1:1 on", "brief_since", f.as_of - dt.timedelta(days=14), None,
-                  f.as_of - dt.timedelta(days=1),
-                  help="The changes are counted from the end of this day to the as-of date. A typed date applies "
-                       "when you leave the box (Tab or a click elsewhere); the link keeps it.",
-                  container=st.columns([1, 3])[0])
+since = page_date(
+    "Since the last 1:1 on",
+    "brief_since",
+    f.as_of - dt.timedelta(days=14),
+    None,
+    f.as_of - dt.timedelta(days=1),
+    help="The changes are counted from the end of this day to the as-of date. A typed date applies "
+    "when you leave the box (Tab or a click elsewhere); the link keeps it.",
+    container=st.columns([1, 3])[0],
+)
 changes = db.query("brief_changes", **f.params(since=since))
 movers = db.query("brief_movers", **f.params(since=since))
 
@@ -27,21 +32,35 @@ cols = st.columns(len(changes))
 for col, row in zip(cols, changes.itertuples(index=False), strict=True):
     with col:
         kind = measure_kind(row.measure)
-        shown = fmt_money_short(row.current, f.currency) if kind == "money" else format_measure(
-            row.measure, row.current, f.currency)
+        shown = (
+            fmt_money_short(row.current, f.currency) if kind == "money" else format_measure(row.measure, row.current, f.currency)
+        )
         tile(row.measure, shown, "brief_changes", fmt_delta(kind, row.change, f.currency))
 segment_quota_note(f)
-st.caption(f"Changes since {since:%Y-%m-%d} (the end of that day) to {f.as_of:%Y-%m-%d}, against the "
-           f"{(f.as_of - since).days} days before.")
+st.caption(
+    f"Changes since {since:%Y-%m-%d} (the end of that day) to {f.as_of:%Y-%m-%d}, against the "
+    f"{(f.as_of - since).days} days before."
+)
 
 section("brief_movers", movers, "brief_movers.csv", empty="No deal was created, won or lost in this window.")
 
 title = f"1:1 brief {since:%Y-%m-%d} to {f.as_of:%Y-%m-%d}"
 d1, d2 = st.columns(2)
 with d1:
-    st.download_button("Download the brief (HTML)",
-                       lambda: render_html(title, f.describe(), since, f.as_of, changes, movers, f.currency).encode("utf-8"),
-                       file_name=f"brief-{f.as_of:%Y-%m-%d}.html", mime="text/html", key="brief_html", on_click="ignore")
+    st.download_button(
+        "Download the brief (HTML)",
+        lambda: render_html(title, f.describe(), since, f.as_of, changes, movers, f.currency).encode("utf-8"),
+        file_name=f"brief-{f.as_of:%Y-%m-%d}.html",
+        mime="text/html",
+        key="brief_html",
+        on_click="ignore",
+    )
 with d2:
-    st.download_button("Download the brief (CSV)", lambda: render_csv(changes, movers, f.currency).encode("utf-8"),
-                       file_name=f"brief-{f.as_of:%Y-%m-%d}.csv", mime="text/csv", key="brief_csv", on_click="ignore")
+    st.download_button(
+        "Download the brief (CSV)",
+        lambda: render_csv(changes, movers, f.currency).encode("utf-8"),
+        file_name=f"brief-{f.as_of:%Y-%m-%d}.csv",
+        mime="text/csv",
+        key="brief_csv",
+        on_click="ignore",
+    )

@@ -25,17 +25,30 @@ with c3:
 with c4:
     tile("Records excluded", fmt_int(summary["records_excluded"]), "data_quality_summary")
 with c5:
-    tile("To look at", fmt_int(len(to_act)), "data_quality_warnings",
-         help="Problems someone should act on in the CRM or the export; information-only items are listed apart.")
+    tile(
+        "To look at",
+        fmt_int(len(to_act)),
+        "data_quality_warnings",
+        help="Problems someone should act on in the CRM or the export; information-only items are listed apart.",
+    )
 
-section("data_quality_warnings", to_act, "warnings.csv", title="To look at",
-        empty="Nothing to look at: every reference resolved, every stage mapped, every currency converted.")
+section(
+    "data_quality_warnings",
+    to_act,
+    "warnings.csv",
+    title="To look at",
+    empty="Nothing to look at: every reference resolved, every stage mapped, every currency converted.",
+)
 if not info.empty:
     with st.expander(f"For information: {len(info)} item(s) with nothing to do"):
         table(info, "information.csv", "data_quality_warnings")
 
-section("data_quality_unconverted", db.query("data_quality_unconverted"), "unconverted.csv",
-        empty="Every opportunity amount has an exchange rate.")
+section(
+    "data_quality_unconverted",
+    db.query("data_quality_unconverted"),
+    "unconverted.csv",
+    empty="Every opportunity amount has an exchange rate.",
+)
 section("data_quality_tables", db.query("data_quality_tables"), "objects.csv")
 rejects = db.query("data_quality_rejects")
 if not rejects.empty:
@@ -43,5 +56,9 @@ if not rejects.empty:
 with st.expander(db.title("data_quality_files")):
     table(db.query("data_quality_files"), "files.csv", "data_quality_files")
 
-st.caption(md(f"Layout: {summary['layout']} · corporate currency {summary['corporate_currency']} · "
-              f"reporting currency {summary['reporting_currency']}"))
+st.caption(
+    md(
+        f"Layout: {summary['layout']} · corporate currency {summary['corporate_currency']} · "
+        f"reporting currency {summary['reporting_currency']}"
+    )
+)

@@ -30,8 +30,10 @@ GLOSSARY: dict[str, list[str]] = {
 
 st.title("Definitions")
 data_caption()
-st.markdown("Every number in this dashboard follows the definitions below: the same for marketing and sales. "
-            "They come from the company's definitions file, applied when the data was loaded.")
+st.markdown(
+    "Every number in this dashboard follows the definitions below: the same for marketing and sales. "
+    "They come from the company's definitions file, applied when the data was loaded."
+)
 
 st.subheader("Glossary")
 for concept, names in GLOSSARY.items():

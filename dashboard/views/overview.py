@@ -22,10 +22,16 @@ goals = targets()
 c = f.currency
 
 default_since = max(f.quarter_start - dt.timedelta(days=1), f.as_of - dt.timedelta(days=14))
-since = page_date("Changes since", "overview_since", default_since, f.quarter_start - dt.timedelta(days=1), f.as_of,
-                  help="Each tile's change (under its number) is since the end of this day, quarter to date at both "
-                       "dates. A typed date applies when you leave the box (Tab or a click elsewhere); the link keeps it.",
-                  container=st.columns([1, 3])[0])
+since = page_date(
+    "Changes since",
+    "overview_since",
+    default_since,
+    f.quarter_start - dt.timedelta(days=1),
+    f.as_of,
+    help="Each tile's change (under its number) is since the end of this day, quarter to date at both "
+    "dates. A typed date applies when you leave the box (Tab or a click elsewhere); the link keeps it.",
+    container=st.columns([1, 3])[0],
+)
 now = overview(f, f.as_of)
 then = overview(f, since) if since >= f.quarter_start else None
 
@@ -56,34 +62,68 @@ with marketing:
     st.subheader("Marketing")
     m1, m2, m3 = st.columns(3)
     with m1:
-        tile("MQLs", fmt_int(now.mqls), "lead_funnel_total", delta("count", now.mqls, then.mqls if then else None),
-             drill=Drill("drill_mqls", "mqls", reconcile="count"), total=now.mqls)
+        tile(
+            "MQLs",
+            fmt_int(now.mqls),
+            "lead_funnel_total",
+            delta("count", now.mqls, then.mqls if then else None),
+            drill=Drill("drill_mqls", "mqls", reconcile="count"),
+            total=now.mqls,
+        )
     with m2:
-        tile("Followed up within SLA", fmt_pct(now.sla_compliance), "sla_summary",
-             delta("share", now.sla_compliance, then.sla_compliance if then else None),
-             drill=Drill("drill_mqls", "judged", reconcile="share"), total=now.sla_compliance)
+        tile(
+            "Followed up within SLA",
+            fmt_pct(now.sla_compliance),
+            "sla_summary",
+            delta("share", now.sla_compliance, then.sla_compliance if then else None),
+            drill=Drill("drill_mqls", "judged", reconcile="share"),
+            total=now.sla_compliance,
+        )
     with m3:
-        tile("Marketing-sourced pipeline", fmt_money_short(now.marketing_pipeline, c), "pipeline_summary",
-             delta("money", now.marketing_pipeline, then.marketing_pipeline if then else None),
-             drill=Drill("drill_deals", "marketing_sourced"), total=now.marketing_pipeline)
+        tile(
+            "Marketing-sourced pipeline",
+            fmt_money_short(now.marketing_pipeline, c),
+            "pipeline_summary",
+            delta("money", now.marketing_pipeline, then.marketing_pipeline if then else None),
+            drill=Drill("drill_deals", "marketing_sourced"),
+            total=now.marketing_pipeline,
+        )
     st.markdown("**MQLs** " + against_pace(now.mqls, mql_target, elapsed, "MQL", fmt_int).markdown())
     st.markdown("**SLA** " + against_target(now.sla_compliance, goals.sla_compliance, lambda t: f"{t:.0%}").markdown())
-    st.caption(f"{fmt_int(now.handed_off)} MQLs handed off to sales, {fmt_int(now.accepted)} accepted (touched by "
-               f"a salesperson). Targets come from the definitions ([targets]).")
+    st.caption(
+        f"{fmt_int(now.handed_off)} MQLs handed off to sales, {fmt_int(now.accepted)} accepted (touched by "
+        f"a salesperson). Targets come from the definitions ([targets])."
+    )
 with sales:
     st.subheader("Sales")
     s1, s2, s3 = st.columns(3)
     with s1:
-        tile("Bookings", fmt_money_short(now.won, c), "quota_attainment", delta("money", now.won, then.won if then else None),
-             drill=Drill("drill_deals", "won"), total=now.won)
+        tile(
+            "Bookings",
+            fmt_money_short(now.won, c),
+            "quota_attainment",
+            delta("money", now.won, then.won if then else None),
+            drill=Drill("drill_deals", "won"),
+            total=now.won,
+        )
     with s2:
-        tile("Quota attainment", fmt_pct(now.attainment), "quota_attainment",
-             delta("share", now.attainment, then.attainment if then else None), drill=Drill("drill_deals", "won"),
-             total=now.won)
+        tile(
+            "Quota attainment",
+            fmt_pct(now.attainment),
+            "quota_attainment",
+            delta("share", now.attainment, then.attainment if then else None),
+            drill=Drill("drill_deals", "won"),
+            total=now.won,
+        )
     with s3:
-        tile("Pipeline coverage", f"{now.coverage:.2f}x" if now.coverage is not None else "–", "quota_attainment",
-             delta("ratio", now.coverage, then.coverage if then else None), drill=Drill("drill_deals", "open"),
-             total=now.open_pipeline)
+        tile(
+            "Pipeline coverage",
+            f"{now.coverage:.2f}x" if now.coverage is not None else "–",
+            "quota_attainment",
+            delta("ratio", now.coverage, then.coverage if then else None),
+            drill=Drill("drill_deals", "open"),
+            total=now.open_pipeline,
+        )
     st.markdown("**Attainment** " + attainment_pace(pace_linear, pace_typical).markdown())
     st.markdown("**Coverage** " + against_target(now.coverage, goals.coverage, lambda t: f"{t:.1f}x").markdown())
     st.caption(f"Quota {fmt_money_short(now.quota, c)}; {elapsed:.0%} of {f.quarter_label} has elapsed.")
@@ -94,8 +134,12 @@ with chart_col:
         st.plotly_chart(charts.pacing_small(pacing, c), width="stretch")
 with bridge_col:
     remaining = max((now.quota or 0) - now.won, 0)
-    steps = [("Pipeline created", now.pipeline), ("Marketing-sourced", now.marketing_pipeline),
-             ("Marketing-influenced", now.influenced_pipeline), ("Open, closing this quarter", now.open_pipeline)]
+    steps = [
+        ("Pipeline created", now.pipeline),
+        ("Marketing-sourced", now.marketing_pipeline),
+        ("Marketing-influenced", now.influenced_pipeline),
+        ("Open, closing this quarter", now.open_pipeline),
+    ]
     if now.quota:
         steps.append(("Quota still to win", remaining))
     st.plotly_chart(charts.bridge([(name, float(v), fmt_money_short(v, c)) for name, v in steps], c), width="stretch")
@@ -107,12 +151,20 @@ st.caption(
     "lookback window on). Sourced can exceed influenced: a deal whose lead source is a marketing one counts as "
     "sourced even with no campaign touch. Open pipeline is every open deal closing by the quarter's end, whenever it "
     f"was created: {fmt_money_short(now.open_pipeline, c)}"
-    + (f", {now.coverage:.2f}x the {fmt_money_short(remaining, c)} of quota still to win (coverage)."
-       if now.coverage is not None else "."))
+    + (
+        f", {now.coverage:.2f}x the {fmt_money_short(remaining, c)} of quota still to win (coverage)."
+        if now.coverage is not None
+        else "."
+    )
+)
 if now.unconverted:
-    st.info(f"{now.unconverted} opportunity(ies) in a currency without an exchange rate are left out of the "
-            "amounts; the Data quality page lists them.")
+    st.info(
+        f"{now.unconverted} opportunity(ies) in a currency without an exchange rate are left out of the "
+        "amounts; the Data quality page lists them."
+    )
 segment_quota_note(f)
 if now.quota == 0:
-    st.info("No quota is loaded for this quarter and these filters, so attainment and coverage cannot be computed "
-            "(ForecastingQuota in the export).")
+    st.info(
+        "No quota is loaded for this quarter and these filters, so attainment and coverage cannot be computed "
+        "(ForecastingQuota in the export)."
+    )

@@ -17,79 +17,137 @@ MODELS = models()
 summary = db.query("pipeline_summary", **f.params()).iloc[0]
 
 if int(summary["opportunities"]) == 0 and not summary["unconverted_opportunities"]:
-    empty_state("No opportunity was created in this quarter for these filters.",
-                "Pipeline and attribution need opportunities created in the period (Opportunity in the export).")
+    empty_state(
+        "No opportunity was created in this quarter for these filters.",
+        "Pipeline and attribution need opportunities created in the period (Opportunity in the export).",
+    )
     st.stop()
 t1, t2, t3, t4 = st.columns(4)
 with t1:
-    tile("Pipeline created", fmt_money_short(summary["pipeline"], c), "pipeline_summary",
-         drill=Drill("drill_deals", "pipeline"), total=summary["pipeline"])
+    tile(
+        "Pipeline created",
+        fmt_money_short(summary["pipeline"], c),
+        "pipeline_summary",
+        drill=Drill("drill_deals", "pipeline"),
+        total=summary["pipeline"],
+    )
 with t2:
-    tile("Marketing-sourced", fmt_money_short(summary["marketing_pipeline"], c), "pipeline_summary",
-         drill=Drill("drill_deals", "marketing_sourced"), total=summary["marketing_pipeline"])
+    tile(
+        "Marketing-sourced",
+        fmt_money_short(summary["marketing_pipeline"], c),
+        "pipeline_summary",
+        drill=Drill("drill_deals", "marketing_sourced"),
+        total=summary["marketing_pipeline"],
+    )
 with t3:
-    tile("Marketing-influenced", fmt_money_short(summary["influenced_pipeline"], c), "pipeline_summary",
-         drill=Drill("drill_deals", "influenced"), total=summary["influenced_pipeline"])
+    tile(
+        "Marketing-influenced",
+        fmt_money_short(summary["influenced_pipeline"], c),
+        "pipeline_summary",
+        drill=Drill("drill_deals", "influenced"),
+        total=summary["influenced_pipeline"],
+    )
 with t4:
-    tile("Influenced share", fmt_pct(summary["influenced_share"]), "pipeline_summary",
-         drill=Drill("drill_deals", "influenced"), total=summary["influenced_pipeline"])
+    tile(
+        "Influenced share",
+        fmt_pct(summary["influenced_share"]),
+        "pipeline_summary",
+        drill=Drill("drill_deals", "influenced"),
+        total=summary["influenced_pipeline"],
+    )
 if summary["unconverted_opportunities"]:
-    st.info(f"{fmt_int(summary['unconverted_opportunities'])} opportunity(ies) without an exchange rate are not "
-            "in these amounts (see Data quality).")
-st.caption("Sourced and influenced are two different questions. Sourced: did marketing touch the deal *before it was "
-           "created* (or is its lead source a marketing one)? Influenced: did marketing touch it *at any time* from "
-           "the lookback window to today? A deal sourced by its lead source alone, with no campaign touch, is sourced "
-           "but not influenced, so sourced can exceed influenced.")
+    st.info(
+        f"{fmt_int(summary['unconverted_opportunities'])} opportunity(ies) without an exchange rate are not "
+        "in these amounts (see Data quality)."
+    )
+st.caption(
+    "Sourced and influenced are two different questions. Sourced: did marketing touch the deal *before it was "
+    "created* (or is its lead source a marketing one)? Influenced: did marketing touch it *at any time* from "
+    "the lookback window to today? A deal sourced by its lead source alone, with no campaign touch, is sourced "
+    "but not influenced, so sourced can exceed influenced."
+)
 
 generated = db.query("pipeline_generated", **f.params())
 left, right = st.columns(2)
 with left:
-    event = st.plotly_chart(charts.bars(generated, "channel", "amount", "Pipeline created, by source",
-                                        f"Pipeline ({c})", color="sourced_by", unit=c),
-                            width="stretch", on_select="rerun", selection_mode="points", key="generated_chart")
+    event = st.plotly_chart(
+        charts.bars(generated, "channel", "amount", "Pipeline created, by source", f"Pipeline ({c})", color="sourced_by", unit=c),
+        width="stretch",
+        on_select="rerun",
+        selection_mode="points",
+        key="generated_chart",
+    )
     point = on_select(event, "generated_chart")
     if point and point.get("customdata"):
-        show(Drill("drill_deals", "pipeline", "channel", point["customdata"][0]), f"pipeline from {point['customdata'][0]}",
-             "generated_chart")
+        show(
+            Drill("drill_deals", "pipeline", "channel", point["customdata"][0]),
+            f"pipeline from {point['customdata'][0]}",
+            "generated_chart",
+        )
 with right:
     by_channel = db.query("pipeline_influenced_by_channel", **f.params())
-    event = st.plotly_chart(charts.bars(by_channel, "channel", "influenced_amount", "Pipeline influenced, by channel",
-                                        f"Influenced pipeline ({c})", unit=c),
-                            width="stretch", on_select="rerun", selection_mode="points", key="influenced_chart")
+    event = st.plotly_chart(
+        charts.bars(
+            by_channel, "channel", "influenced_amount", "Pipeline influenced, by channel", f"Influenced pipeline ({c})", unit=c
+        ),
+        width="stretch",
+        on_select="rerun",
+        selection_mode="points",
+        key="influenced_chart",
+    )
     point = on_select(event, "influenced_chart")
     if point and point.get("customdata"):
-        show(Drill("drill_deals", "pipeline", "touch_channel", point["customdata"][0]),
-             f"pipeline touched by {point['customdata'][0]}", "influenced_chart")
+        show(
+            Drill("drill_deals", "pipeline", "touch_channel", point["customdata"][0]),
+            f"pipeline touched by {point['customdata'][0]}",
+            "influenced_chart",
+        )
 
 st.subheader("Attribution: every model side by side", help=db.summary("attribution_credit"))
 every_model = db.query("attribution_credit", **f.params(model=None))  # one query for the seven models
 side_by_side = every_model.groupby(["model", "channel"], as_index=False)["credit"].sum()
 side_by_side["model"] = pd.Categorical(side_by_side["model"].map(MODELS), categories=list(MODELS.values()), ordered=True)
 side_by_side = side_by_side.sort_values(["model", "channel"])
-event = st.plotly_chart(charts.grouped_bars(side_by_side, "channel", "credit", "model", "Credit by channel and model",
-                                            f"Credit ({c})", unit=c),
-                        width="stretch", on_select="rerun", selection_mode="points", key="models_chart")
+event = st.plotly_chart(
+    charts.grouped_bars(side_by_side, "channel", "credit", "model", "Credit by channel and model", f"Credit ({c})", unit=c),
+    width="stretch",
+    on_select="rerun",
+    selection_mode="points",
+    key="models_chart",
+)
 point = on_select(event, "models_chart")
 if point and point.get("customdata"):
     channel, label = point["customdata"][0], point["customdata"][1]
     model = {v: k for k, v in MODELS.items()}.get(label, f.model)
-    show(Drill("drill_touches", slice_kind="channel", slice_value=channel, extra=(("model", model),)),
-         f"{channel} under {label}", "models_chart")
+    show(
+        Drill("drill_touches", slice_kind="channel", slice_value=channel, extra=(("model", model),)),
+        f"{channel} under {label}",
+        "models_chart",
+    )
 
 ledger = db.query("attribution_ledger", **f.params())
 ledger["model"] = ledger["model"].map(MODELS)
 section("attribution_ledger", ledger, "attribution_ledger.csv")
 
-section("campaign_return", db.query("campaign_return", **f.params()), "campaign_return.csv",
-        title=f"{db.title('campaign_return')} ({MODELS[f.model]})")
+section(
+    "campaign_return",
+    db.query("campaign_return", **f.params()),
+    "campaign_return.csv",
+    title=f"{db.title('campaign_return')} ({MODELS[f.model]})",
+)
 if f.region or f.segment or f.owner:
-    st.caption("Campaign costs are the whole campaign's, for every region, segment and owner: campaigns are not "
-               "split by them, so cost per pipeline here sets the full cost against the filtered pipeline.")
+    st.caption(
+        "Campaign costs are the whole campaign's, for every region, segment and owner: campaigns are not "
+        "split by them, so cost per pipeline here sets the full cost against the filtered pipeline."
+    )
 
 with st.expander(f"Credit by campaign ({MODELS[f.model]})"):
-    table(every_model[every_model["model"] == f.model].drop(columns=["model"]), "attribution_credit.csv",
-          "attribution_credit")
-if st.toggle(f"Show {db.title('pipeline_influenced_by_campaign').lower()}", key="pipeline_by_campaign",
-             help=db.summary("pipeline_influenced_by_campaign")):
-    table(db.query("pipeline_influenced_by_campaign", **f.params()), "influenced_by_campaign.csv",
-          "pipeline_influenced_by_campaign")
+    table(every_model[every_model["model"] == f.model].drop(columns=["model"]), "attribution_credit.csv", "attribution_credit")
+if st.toggle(
+    f"Show {db.title('pipeline_influenced_by_campaign').lower()}",
+    key="pipeline_by_campaign",
+    help=db.summary("pipeline_influenced_by_campaign"),
+):
+    table(
+        db.query("pipeline_influenced_by_campaign", **f.params()), "influenced_by_campaign.csv", "pipeline_influenced_by_campaign"
+    )

@@ -26,30 +26,44 @@ def value(col: str) -> object:
 
 segment_quota_note(f)
 if not f.segment and (company is None or pd.isna(company["quota"]) or company["quota"] == 0):
-    empty_state("No quota is loaded for this quarter and these filters.",
-                "Attainment, pacing, gap and coverage need ForecastingQuota in the export.")
+    empty_state(
+        "No quota is loaded for this quarter and these filters.",
+        "Attainment, pacing, gap and coverage need ForecastingQuota in the export.",
+    )
 # two rows of three: at 1280 px six tiles in a row cut money values short ("USD 1.…")
 r1 = st.columns(3)
 r2 = st.columns(3)
 with r1[0]:
-    tile("Attainment", fmt_pct(value("attainment")), "quota_attainment", drill=Drill("drill_deals", "won"),
-         total=value("won"))
+    tile("Attainment", fmt_pct(value("attainment")), "quota_attainment", drill=Drill("drill_deals", "won"), total=value("won"))
 with r1[1]:
-    tile("Won", fmt_money_short(value("won") or 0, c), "quota_attainment", drill=Drill("drill_deals", "won"),
-         total=value("won"))
+    tile("Won", fmt_money_short(value("won") or 0, c), "quota_attainment", drill=Drill("drill_deals", "won"), total=value("won"))
 with r1[2]:
-    tile("Gap", fmt_money_short(value("gap"), c), "quota_attainment", drill=Drill("drill_quota"),
-         total=value("quota"))
+    tile("Gap", fmt_money_short(value("gap"), c), "quota_attainment", drill=Drill("drill_quota"), total=value("quota"))
 with r2[0]:
     coverage = value("coverage")
-    tile("Coverage", f"{coverage:.2f}x" if coverage is not None and not pd.isna(coverage) else "–", "quota_attainment",
-         drill=Drill("drill_deals", "open"), total=value("open_pipeline"))
+    tile(
+        "Coverage",
+        f"{coverage:.2f}x" if coverage is not None and not pd.isna(coverage) else "–",
+        "quota_attainment",
+        drill=Drill("drill_deals", "open"),
+        total=value("open_pipeline"),
+    )
 with r2[1]:
-    tile("Pace vs linear", fmt_pct(at_as_of["pacing_linear"].iloc[0] if len(at_as_of) else None), "quota_pacing",
-         drill=Drill("drill_deals", "won"), total=value("won"))
+    tile(
+        "Pace vs linear",
+        fmt_pct(at_as_of["pacing_linear"].iloc[0] if len(at_as_of) else None),
+        "quota_pacing",
+        drill=Drill("drill_deals", "won"),
+        total=value("won"),
+    )
 with r2[2]:
-    tile("Pace vs typical quarter", fmt_pct(at_as_of["pacing_typical"].iloc[0] if len(at_as_of) else None),
-         "quota_pacing", drill=Drill("drill_deals", "won"), total=value("won"))
+    tile(
+        "Pace vs typical quarter",
+        fmt_pct(at_as_of["pacing_typical"].iloc[0] if len(at_as_of) else None),
+        "quota_pacing",
+        drill=Drill("drill_deals", "won"),
+        total=value("won"),
+    )
 
 st.plotly_chart(charts.pacing(pacing, c), width="stretch")
 
@@ -57,9 +71,12 @@ names = {"rep": "Rep", "manager": "Manager", "region": "Region"}
 st.subheader(db.title("quota_attainment"), help=db.summary("quota_attainment"))
 level = page_choice("Level", list(names), "quota_level", names.get)
 shown = levels[levels["level"] == level].drop(columns=["quarter_start", "quarter_end", "key", "level", "elapsed_share"])
-table(shown, f"attainment_by_{level}.csv", "quota_attainment",
-      extra_config={"Attainment": st.column_config.ProgressColumn("Attainment", format="%.1f%%", min_value=0,
-                                                                  max_value=100)})
+table(
+    shown,
+    f"attainment_by_{level}.csv",
+    "quota_attainment",
+    extra_config={"Attainment": st.column_config.ProgressColumn("Attainment", format="%.1f%%", min_value=0, max_value=100)},
+)
 
 st.subheader("For marketers: what it takes to close the gap", help=db.summary("quota_needed"))
 needed = db.query("quota_needed", **f.params()).iloc[0]
@@ -70,23 +87,38 @@ if f.segment:
 elif pd.isna(needed["quota"]) or needed["quota"] == 0:
     st.info("No quota for this quarter: nothing to close.")
 elif days_left <= 0:
-    st.info(f"{f.quarter_label} is over (as of {f.as_of:%Y-%m-%d}): attainment {fmt_pct(value('attainment'))}, "
-            f"{fmt_money(needed['won'], c)} won of {fmt_money(needed['quota'], c)}. Nothing more can close in it.")
+    st.info(
+        f"{f.quarter_label} is over (as of {f.as_of:%Y-%m-%d}): attainment {fmt_pct(value('attainment'))}, "
+        f"{fmt_money(needed['won'], c)} won of {fmt_money(needed['quota'], c)}. Nothing more can close in it."
+    )
 elif needed["gap"] <= 0:
-    st.success(f"Quota met: {fmt_money(needed['won'], c)} won of {fmt_money(needed['quota'], c)}. Nothing more is "
-               "needed this quarter.")
+    st.success(
+        f"Quota met: {fmt_money(needed['won'], c)} won of {fmt_money(needed['quota'], c)}. Nothing more is needed this quarter."
+    )
 elif history_known and not pd.isna(needed["cycle_fits"]) and not bool(needed["cycle_fits"]):
-    st.warning(f"Won deals took {needed['avg_cycle_days']:.0f} days on average and {days_left} days are left: a deal "
-               "created now would typically close after this quarter ends, so new pipeline and MQLs serve next quarter. "
-               f"This quarter's gap of {fmt_money(needed['gap'], c)} depends on the open pipeline, which should bring "
-               f"{fmt_money(needed['expected_from_open'], c)} at the past win rate.")
-    tile("Expected from open pipeline", fmt_money_short(needed["expected_from_open"], c), "quota_needed",
-         drill=Drill("drill_deals", "open"), total=needed["open_pipeline"])
+    st.warning(
+        f"Won deals took {needed['avg_cycle_days']:.0f} days on average and {days_left} days are left: a deal "
+        "created now would typically close after this quarter ends, so new pipeline and MQLs serve next quarter. "
+        f"This quarter's gap of {fmt_money(needed['gap'], c)} depends on the open pipeline, which should bring "
+        f"{fmt_money(needed['expected_from_open'], c)} at the past win rate."
+    )
+    tile(
+        "Expected from open pipeline",
+        fmt_money_short(needed["expected_from_open"], c),
+        "quota_needed",
+        drill=Drill("drill_deals", "open"),
+        total=needed["open_pipeline"],
+    )
 else:
     n1, n2, n3, n4 = st.columns(4)
     with n1:
-        tile("Expected from open pipeline", fmt_money_short(needed["expected_from_open"], c), "quota_needed",
-             drill=Drill("drill_deals", "open"), total=needed["open_pipeline"])
+        tile(
+            "Expected from open pipeline",
+            fmt_money_short(needed["expected_from_open"], c),
+            "quota_needed",
+            drill=Drill("drill_deals", "open"),
+            total=needed["open_pipeline"],
+        )
     with n2:
         tile("New pipeline needed", fmt_money_short(needed["new_pipeline_needed"], c), "quota_needed")
     with n3:
@@ -94,12 +126,15 @@ else:
     with n4:
         tile("MQLs needed", fmt_int(needed["mqls_needed"]), "quota_needed")
     if history_known:
-        st.caption(f"History of the four previous quarters: win rate {fmt_pct(needed['win_rate_amount'])} by amount, "
-                   f"average deal {fmt_money(needed['avg_deal_size'], c)}, "
-                   f"{fmt_pct(needed['mql_to_opportunity'])} of MQLs became opportunities, "
-                   f"won deals took {needed['avg_cycle_days']:.0f} days on average; {days_left} days are left.")
+        st.caption(
+            f"History of the four previous quarters: win rate {fmt_pct(needed['win_rate_amount'])} by amount, "
+            f"average deal {fmt_money(needed['avg_deal_size'], c)}, "
+            f"{fmt_pct(needed['mql_to_opportunity'])} of MQLs became opportunities, "
+            f"won deals took {needed['avg_cycle_days']:.0f} days on average; {days_left} days are left."
+        )
     else:
         st.caption("No deal was won in the four previous quarters for these filters: no history to project from.")
     if pd.isna(needed["mqls_needed"]):
-        st.caption("MQLs needed: no MQL of the four previous quarters became an opportunity, so there is no rate to "
-                   "project from.")
+        st.caption(
+            "MQLs needed: no MQL of the four previous quarters became an opportunity, so there is no rate to project from."
+        )

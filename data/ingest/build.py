@@ -24,8 +24,12 @@ from data.store import SCHEMA_VERSION
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "model"
 _PLACEHOLDER = re.compile(r"\{\{([a-z_]+)\}\}")
-_POLICY_DATE = {"close_date": "CAST(closed AS DATE)", "created_date": "CAST(created AS DATE)",
-                "as_of_date": "CAST(as_of AS DATE)", "period_start": "CAST(period_start AS DATE)"}
+_POLICY_DATE = {
+    "close_date": "CAST(closed AS DATE)",
+    "created_date": "CAST(created AS DATE)",
+    "as_of_date": "CAST(as_of AS DATE)",
+    "period_start": "CAST(period_start AS DATE)",
+}
 
 
 def model_files() -> list[Path]:
@@ -68,8 +72,10 @@ def macro_values(con: duckdb.DuckDBPyConnection, defs: Definitions) -> dict[str,
     return {
         "fx_first_day": f"DATE '{(lo or date(2000, 1, 1)).isoformat()}'",
         "fx_last_day": f"DATE '{(hi or date(2000, 1, 1)).isoformat()}'",
-        **{f"{measure}_date": _POLICY_DATE[policy[measure]]
-           for measure in ("won_lost", "pipeline_generated", "open_pipeline", "constant_currency")},
+        **{
+            f"{measure}_date": _POLICY_DATE[policy[measure]]
+            for measure in ("won_lost", "pipeline_generated", "open_pipeline", "constant_currency")
+        },
         "fiscal_year_start_month": str(int(defs.company.fiscal_year_start_month)),
         "unknown_region": sql_literal(defs.regions.unknown),
     }
@@ -110,23 +116,36 @@ def fill_config(con: duckdb.DuckDBPyConnection, defs: Definitions) -> None:
     }
     insert_many(con, "INSERT INTO cfg_setting VALUES (?, ?)", list(settings.items()))
     insert_many(con, "INSERT INTO cfg_region VALUES (?, ?)", [(r, i) for i, r in enumerate(defs.regions.names)])
-    insert_many(con, "INSERT INTO cfg_country_region VALUES (?, ?)",
-                    [(c.strip().lower(), r) for r, cs in defs.regions.countries.items() for c in cs])
+    insert_many(
+        con,
+        "INSERT INTO cfg_country_region VALUES (?, ?)",
+        [(c.strip().lower(), r) for r, cs in defs.regions.countries.items() for c in cs],
+    )
     roles = con.execute("SELECT role_id, role_name FROM typed_user_role WHERE role_id IS NOT NULL").fetchall()
-    insert_many(con, "INSERT INTO cfg_role_region VALUES (?, ?)",
-                    [(rid, defs.regions.region_of_role(name)) for rid, name in roles if defs.regions.region_of_role(name)])
+    insert_many(
+        con,
+        "INSERT INTO cfg_role_region VALUES (?, ?)",
+        [(rid, defs.regions.region_of_role(name)) for rid, name in roles if defs.regions.region_of_role(name)],
+    )
     insert_many(con, "INSERT INTO cfg_user_region VALUES (?, ?)", list(defs.regions.users.items()))
     insert_many(con, "INSERT INTO cfg_stage VALUES (?, ?)", list(defs.stages.mapping().items()))
     # Keywords match whole words: "CTO" must not match "Director". Stored as " word word " so that a
     # title normalised the same way contains it.
-    insert_many(con, "INSERT INTO cfg_persona VALUES (?, ?, ?)",
-                    [(" " + " ".join(re.findall(r"[a-z0-9]+", k.lower())) + " ", p, i * 1000 + j)
-                     for i, (p, ks) in enumerate(defs.personas.items()) for j, k in enumerate(ks)])
+    insert_many(
+        con,
+        "INSERT INTO cfg_persona VALUES (?, ?, ?)",
+        [
+            (" " + " ".join(re.findall(r"[a-z0-9]+", k.lower())) + " ", p, i * 1000 + j)
+            for i, (p, ks) in enumerate(defs.personas.items())
+            for j, k in enumerate(ks)
+        ],
+    )
     # Campaign types match ignoring case and surrounding spaces ("webinar " is "Webinar").
     channels = {k.strip().lower(): v for k, v in defs.campaign_channels.items()}
     insert_many(con, "INSERT INTO cfg_channel VALUES (?, ?)", list(channels.items()))
-    insert_many(con, "INSERT INTO cfg_segment VALUES (?, ?, ?)",
-                    [(s.name, s.max_employees, i) for i, s in enumerate(defs.segments)])
+    insert_many(
+        con, "INSERT INTO cfg_segment VALUES (?, ?, ?)", [(s.name, s.max_employees, i) for i, s in enumerate(defs.segments)]
+    )
     lists = {
         "sales_role_keyword": defs.sales.role_keywords,
         "hand_raise_type": defs.mql.hand_raise_campaign_types,
@@ -136,15 +155,26 @@ def fill_config(con: duckdb.DuckDBPyConnection, defs: Definitions) -> None:
         "automated_subject_prefix": defs.activities.automated_subject_prefixes,
         "human_type": defs.activities.human_types,
     }
-    insert_many(con, "INSERT INTO cfg_value VALUES (?, ?, ?)",
-                    [(name, v, v.strip().lower()) for name, vs in lists.items() for v in vs])
+    insert_many(
+        con, "INSERT INTO cfg_value VALUES (?, ?, ?)", [(name, v, v.strip().lower()) for name, vs in lists.items() for v in vs]
+    )
     t = defs.targets
-    insert_many(con, "INSERT INTO cfg_target VALUES (?, ?, ?, ?)",
-                [(None, t.mqls_per_quarter or None, t.sla_compliance, t.coverage),
-                 *[(region, n or None, None, None) for region, n in t.mqls_by_region.items()]])
-    insert_many(con, "INSERT INTO cfg_sla_region VALUES (?, ?, ?, ?, ?, ?, ?)", [
-        (region, defs.sla.target_for(region), r.time_zone, r.holidays, r.work_start, r.work_end, list(r.work_days))
-        for region, r in defs.sla.regions.items()])
+    insert_many(
+        con,
+        "INSERT INTO cfg_target VALUES (?, ?, ?, ?)",
+        [
+            (None, t.mqls_per_quarter or None, t.sla_compliance, t.coverage),
+            *[(region, n or None, None, None) for region, n in t.mqls_by_region.items()],
+        ],
+    )
+    insert_many(
+        con,
+        "INSERT INTO cfg_sla_region VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (region, defs.sla.target_for(region), r.time_zone, r.holidays, r.work_start, r.work_end, list(r.work_days))
+            for region, r in defs.sla.regions.items()
+        ],
+    )
 
 
 def corporate_currency(con: duckdb.DuckDBPyConnection, defs: Definitions) -> str:

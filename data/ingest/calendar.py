@@ -41,14 +41,24 @@ def region_days(region: str, clock: SlaRegion, first: dt.date, last: dt.date) ->
             open_utc = dt.datetime(day.year, day.month, day.day, start_h, start_m, tzinfo=tz).astimezone(dt.UTC)
             close_utc = dt.datetime(day.year, day.month, day.day, end_h, end_m, tzinfo=tz).astimezone(dt.UTC)
             minutes = (close_utc - open_utc).total_seconds() / 60
-            rows.append((region, day, open_utc.replace(tzinfo=None), close_utc.replace(tzinfo=None), minutes, cum,
-                         off.get(day) if day in off else None))
+            rows.append(
+                (
+                    region,
+                    day,
+                    open_utc.replace(tzinfo=None),
+                    close_utc.replace(tzinfo=None),
+                    minutes,
+                    cum,
+                    off.get(day) if day in off else None,
+                )
+            )
             cum += minutes
         else:
             rows.append((region, day, None, None, 0.0, cum, off.get(day) if day in off else None))
         day += dt.timedelta(days=1)
-    return pd.DataFrame(rows, columns=["region", "local_date", "open_utc", "close_utc", "work_minutes",
-                                       "cum_minutes_before", "holiday"])
+    return pd.DataFrame(
+        rows, columns=["region", "local_date", "open_utc", "close_utc", "work_minutes", "cum_minutes_before", "holiday"]
+    )
 
 
 def build_work_calendar(con: duckdb.DuckDBPyConnection, defs: Definitions, first: dt.date, last: dt.date) -> None:

@@ -38,11 +38,15 @@ def mark_rejected(con: duckdb.DuckDBPyConnection, loaded: dict[str, LoadedObject
         k = record - bisect.bisect_left(part.rejected_records, record)  # position among loaded records
         con.execute("INSERT INTO _excluded VALUES (?, ?, 'rejected')", [lo.obj.table, part.first_rowid + k - 1])
         lo.rejected += 1
-    con.execute("CREATE OR REPLACE TEMP TABLE ingest_reject_rows (object VARCHAR, file_name VARCHAR, record BIGINT, "
-                "column_name VARCHAR, value VARCHAR, message VARCHAR)")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE ingest_reject_rows (object VARCHAR, file_name VARCHAR, record BIGINT, "
+        "column_name VARCHAR, value VARCHAR, message VARCHAR)"
+    )
     for p in rejects:
-        con.execute("INSERT INTO ingest_reject_rows VALUES (?, ?, ?, ?, ?, ?)",
-                    [_object_of_file(loaded, p.file), p.file, p.record, p.column, p.value, p.message])
+        con.execute(
+            "INSERT INTO ingest_reject_rows VALUES (?, ?, ?, ?, ?, ?)",
+            [_object_of_file(loaded, p.file), p.file, p.record, p.column, p.value, p.message],
+        )
 
 
 def _object_of_file(loaded: dict[str, LoadedObject], file: str) -> str:
@@ -57,7 +61,7 @@ def drop_excluded(con: duckdb.DuckDBPyConnection, lo: LoadedObject) -> None:
     name = typed_name(lo.obj)
     lo.deleted = con.execute(f"SELECT count(*) FROM {name} WHERE _deleted").fetchall()[0][0]
     if lo.deleted:  # kept by Id, so that what points at a deleted record (an MQL's touch) can leave it out too
-        con.execute(f"INSERT INTO deleted_record SELECT $o, {lo.obj.id_field.name} FROM {name} WHERE _deleted",
-                    {"o": lo.obj.name})
-    con.execute(f"DELETE FROM {name} WHERE _deleted OR _rowid IN (SELECT rid FROM _excluded WHERE tbl = $t)",
-                {"t": lo.obj.table})
+        con.execute(
+            f"INSERT INTO deleted_record SELECT $o, {lo.obj.id_field.name} FROM {name} WHERE _deleted", {"o": lo.obj.name}
+        )
+    con.execute(f"DELETE FROM {name} WHERE _deleted OR _rowid IN (SELECT rid FROM _excluded WHERE tbl = $t)", {"t": lo.obj.table})

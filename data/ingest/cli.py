@@ -26,25 +26,30 @@ def main(argv: list[str] | None = None) -> int:
         if found == SCHEMA_VERSION:
             print(f"{path}: current (schema {found})")
             return 0
-        print(f"{path}: {'missing' if not path.exists() else f'built by another version (schema {found})'}; "
-              f"load the export again", file=sys.stderr)
+        print(
+            f"{path}: {'missing' if not path.exists() else f'built by another version (schema {found})'}; load the export again",
+            file=sys.stderr,
+        )
         return 4
     parser = argparse.ArgumentParser(
         prog="python -m data.ingest",
-        description="Load a CRM export into a new DuckDB version and make it live only when every check passed.")
+        description="Load a CRM export into a new DuckDB version and make it live only when every check passed.",
+    )
     parser.add_argument("export_path", help="folder or .zip of CSV exports (one file per object)")
     parser.add_argument("--db", default=str(DEFAULT_DB), help=f"live database path (default {DEFAULT_DB})")
     parser.add_argument("--config", default=None, help="definitions file (default definitions.toml)")
     parser.add_argument("--encoding", default=None, help="encoding of every file, e.g. cp1252 (default from config)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
-    parser.add_argument("--allow-shrink", action="store_true",
-                        help="load even when an object lost more than ingest.max_shrink_share of its records")
+    parser.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="load even when an object lost more than ingest.max_shrink_share of its records",
+    )
     args = parser.parse_args(argv)
     try:
         summary = ingest(args.export_path, args.db, args.config, args.encoding, args.quiet, args.allow_shrink)
     except IngestError as exc:
-        print(f"Ingest refused; the live database was not changed. {exc.total} problem(s):\n{exc.render()}",
-              file=sys.stderr)
+        print(f"Ingest refused; the live database was not changed. {exc.total} problem(s):\n{exc.render()}", file=sys.stderr)
         return 1
     except ConfigError as exc:
         print(f"Ingest refused; the live database was not changed.\n{exc}", file=sys.stderr)
@@ -63,8 +68,11 @@ def main(argv: list[str] | None = None) -> int:
     counts = ", ".join(f"{t} {n:,}" for t, n in summary.tables.items())
     print(f"Loaded {summary.db_path} ({summary.version_path.name}): {counts}")
     for code, obj, message, count, sample, _ in summary.warnings:
-        print(f"warning [{code}] {obj}: {message}" + (f" - {count:,}" if count else "")
-              + (f" e.g. {', '.join(sample[:3])}" if sample else ""))
+        print(
+            f"warning [{code}] {obj}: {message}"
+            + (f" - {count:,}" if count else "")
+            + (f" e.g. {', '.join(sample[:3])}" if sample else "")
+        )
     return 0
 
 
@@ -76,6 +84,9 @@ def _unexpected(exc: Exception) -> int:
         where = f"Details for a bug report: {log}"
     except OSError:
         where = "(the details could not be written to a log file)"
-    print(f"Ingest failed unexpectedly ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}); "
-          f"the live database was not changed. {where}", file=sys.stderr)
+    print(
+        f"Ingest failed unexpectedly ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}); "
+        f"the live database was not changed. {where}",
+        file=sys.stderr,
+    )
     return 70

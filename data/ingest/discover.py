@@ -37,13 +37,19 @@ def discover(export_path: Path, work: Path) -> tuple[Grouped, list[str]]:
     elif export_path.suffix.lower() == ".csv":
         root, label = None, ""
     else:
-        raise IngestError([Problem(str(export_path), "not a folder, a .zip or a .csv file",
-                                   "Give the folder or .zip holding the exported CSV files")])
+        raise IngestError(
+            [
+                Problem(
+                    str(export_path),
+                    "not a folder, a .zip or a .csv file",
+                    "Give the folder or .zip holding the exported CSV files",
+                )
+            ]
+        )
     if root is None:
         paths = [export_path]
     else:
-        paths = sorted(p for p in root.rglob("*")
-                       if p.suffix.lower() == ".csv" and not is_mac_metadata(str(p.relative_to(root))))
+        paths = sorted(p for p in root.rglob("*") if p.suffix.lower() == ".csv" and not is_mac_metadata(str(p.relative_to(root))))
     grouped: Grouped = {}
     unknown = []
     problems = []
@@ -66,19 +72,28 @@ def discover(export_path: Path, work: Path) -> tuple[Grouped, list[str]]:
 def _unreadable(p: Path, display: str) -> Problem | None:
     """Why a file found in the export cannot be read (None when it can)."""
     if p.is_symlink() and not p.exists():
-        return Problem(display, "the file is a link to something that no longer exists (a dangling symbolic link)",
-                       "Replace the link with the file itself, or remove the link")
+        return Problem(
+            display,
+            "the file is a link to something that no longer exists (a dangling symbolic link)",
+            "Replace the link with the file itself, or remove the link",
+        )
     if p.is_dir():
-        return Problem(display, "this is a folder named like a CSV file, not a file",
-                       "Rename the folder (or remove it) and put the exported file itself in the export")
+        return Problem(
+            display,
+            "this is a folder named like a CSV file, not a file",
+            "Rename the folder (or remove it) and put the exported file itself in the export",
+        )
     if not p.is_file():
         return Problem(display, "this is not a regular file (a device, pipe or socket)", "Remove it from the export")
     try:
         with open(p, "rb") as fh:
             fh.read(1)
     except PermissionError:
-        return Problem(display, "the file cannot be read: permission denied",
-                       "Give the user running the ingest read access (e.g. chmod a+r), or copy the file")
+        return Problem(
+            display,
+            "the file cannot be read: permission denied",
+            "Give the user running the ingest read access (e.g. chmod a+r), or copy the file",
+        )
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
             raise
@@ -89,8 +104,15 @@ def _unreadable(p: Path, display: str) -> Problem | None:
 def _extract(archive: Path, target: Path) -> Path:
     """Copy the archive's CSV files (base names only: no zip-slip) into `target`."""
     if not zipfile.is_zipfile(archive):
-        raise IngestError([Problem(archive.name, "the file is named .zip but is not a readable zip archive "
-                                   "(damaged, or an incomplete download)", "Download or create the archive again")])
+        raise IngestError(
+            [
+                Problem(
+                    archive.name,
+                    "the file is named .zip but is not a readable zip archive (damaged, or an incomplete download)",
+                    "Download or create the archive again",
+                )
+            ]
+        )
     target.mkdir()
     try:
         with zipfile.ZipFile(archive) as zf:
@@ -98,8 +120,15 @@ def _extract(archive: Path, target: Path) -> Path:
     except IngestError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, ValueError) as exc:
-        raise IngestError([Problem(archive.name, f"the zip archive is damaged ({exc})",
-                                   "Download or create the archive again, then check it opens")]) from None
+        raise IngestError(
+            [
+                Problem(
+                    archive.name,
+                    f"the zip archive is damaged ({exc})",
+                    "Download or create the archive again, then check it opens",
+                )
+            ]
+        ) from None
     return target
 
 
@@ -110,11 +139,25 @@ def _extract_members(zf: zipfile.ZipFile, archive: Path, target: Path) -> None:
         if info.is_dir() or not base.lower().endswith(".csv") or is_mac_metadata(info.filename):
             continue
         if info.flag_bits & 0x1:
-            raise IngestError([Problem(f"{archive.name}:{info.filename}", "the zip archive is password-protected",
-                                       "Extract it yourself with the password and give the folder instead")])
+            raise IngestError(
+                [
+                    Problem(
+                        f"{archive.name}:{info.filename}",
+                        "the zip archive is password-protected",
+                        "Extract it yourself with the password and give the folder instead",
+                    )
+                ]
+            )
         if base in seen:
-            raise IngestError([Problem(f"{archive.name}:{info.filename}", "two files in the archive have this name",
-                                       "Keep one file per object part in the archive")])
+            raise IngestError(
+                [
+                    Problem(
+                        f"{archive.name}:{info.filename}",
+                        "two files in the archive have this name",
+                        "Keep one file per object part in the archive",
+                    )
+                ]
+            )
         seen.add(base)
         with zf.open(info) as src, open(target / base, "wb") as dst:
             shutil.copyfileobj(src, dst)

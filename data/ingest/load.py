@@ -29,8 +29,14 @@ from data.schema import OBJECTS
 from data.store import DEFAULT_DB, IngestBusy, IngestLock, Store, project_root
 
 
-def ingest(export_path: str | Path, db_path: str | Path = DEFAULT_DB, config_path: str | Path | None = None,
-           encoding: str | None = None, quiet: bool = False, allow_shrink: bool = False) -> IngestSummary:
+def ingest(
+    export_path: str | Path,
+    db_path: str | Path = DEFAULT_DB,
+    config_path: str | Path | None = None,
+    encoding: str | None = None,
+    quiet: bool = False,
+    allow_shrink: bool = False,
+) -> IngestSummary:
     """Load an export into a new database version and switch the live path to it atomically.
 
     Raises IngestError (bad input, or an object shrinking by more than `ingest.max_shrink_share`
@@ -44,8 +50,9 @@ def ingest(export_path: str | Path, db_path: str | Path = DEFAULT_DB, config_pat
     defs = load_definitions(config_path)
     config_file = Path(config_path) if config_path else project_root() / "definitions.toml"
     if not export_path.exists():
-        raise IngestError([Problem(str(export_path), "no such file or folder",
-                                   "Give the folder or .zip holding the exported CSV files")])
+        raise IngestError(
+            [Problem(str(export_path), "no such file or folder", "Give the folder or .zip holding the exported CSV files")]
+        )
     store = Store(Path(db_path))
     check_db_path(store)
 
@@ -69,8 +76,16 @@ def ingest(export_path: str | Path, db_path: str | Path = DEFAULT_DB, config_pat
     return IngestSummary(store.live, final, tables, warnings, seconds)
 
 
-def _build(db_file: Path, export_path: Path, work: Path, defs: Definitions, config_file: Path,
-           encoding: str | None, started: datetime, progress: Progress) -> tuple[dict[str, int], list[LoadWarning]]:
+def _build(
+    db_file: Path,
+    export_path: Path,
+    work: Path,
+    defs: Definitions,
+    config_file: Path,
+    encoding: str | None,
+    started: datetime,
+    progress: Progress,
+) -> tuple[dict[str, int], list[LoadWarning]]:
     """Build a complete database at db_file; return its staging tables' row counts and the warnings."""
     con = duckdb.connect(str(db_file))
     try:
@@ -97,14 +112,28 @@ def _read(ctx: LoadContext) -> None:
     """Find the export's files and read each object's into its raw table; refuse what cannot be read at all."""
     ctx.files, unknown = discover(ctx.export_path, ctx.work)
     ctx.progress(f"found {sum(len(v) for v in ctx.files.values())} export file(s) for {len(ctx.files)} object(s)")
-    ctx.warnings.extend(LoadWarning("unknown_file", "-", f"file {name} is not a known CRM object and was ignored", 1, [name],
-                                    "Rename it after its object (e.g. Opportunity.csv) or remove it") for name in unknown)
+    ctx.warnings.extend(
+        LoadWarning(
+            "unknown_file",
+            "-",
+            f"file {name} is not a known CRM object and was ignored",
+            1,
+            [name],
+            "Rename it after its object (e.g. Opportunity.csv) or remove it",
+        )
+        for name in unknown
+    )
     for obj in OBJECTS:
         parts = ctx.files.get(obj.name, [])
         if not parts:
             if obj.required:
-                ctx.problems.append(Problem(f"{obj.name}.csv", f"the {obj.name} export is missing; without it: {obj.disables}",
-                                            f"Add {obj.name}.csv (or {obj.canonical_file}.csv) to the export"))
+                ctx.problems.append(
+                    Problem(
+                        f"{obj.name}.csv",
+                        f"the {obj.name} export is missing; without it: {obj.disables}",
+                        f"Add {obj.name}.csv (or {obj.canonical_file}.csv) to the export",
+                    )
+                )
             continue
         object_problems: list[Problem] = []
         lo = load_object(ctx.con, obj, parts, ctx.defs, ctx.encoding, ctx.work, ctx.progress, object_problems)
@@ -113,10 +142,17 @@ def _read(ctx: LoadContext) -> None:
             # A file named like an optional object that does not have its shape (e.g. a sync tool's
             # history-mode copy of Opportunity named opportunity_history): ignore it, say so.
             ctx.con.execute(f"DROP TABLE {obj.table}")
-            ctx.warnings.append(LoadWarning(
-                "not_this_object", obj.name, f"{shape[0].file} is named like {obj.name} but lacks its columns "
-                f"({shape[0].message}); it was ignored, so without {obj.name}: {obj.disables}", 1,
-                [part.file.name for part in lo.parts], shape[0].advice))
+            ctx.warnings.append(
+                LoadWarning(
+                    "not_this_object",
+                    obj.name,
+                    f"{shape[0].file} is named like {obj.name} but lacks its columns "
+                    f"({shape[0].message}); it was ignored, so without {obj.name}: {obj.disables}",
+                    1,
+                    [part.file.name for part in lo.parts],
+                    shape[0].advice,
+                )
+            )
             continue
         ctx.problems.extend(object_problems)
         if lo:

@@ -12,8 +12,16 @@ from data.ingest.read import IngestError, Problem, load_into, prepare_file
 from data.schema import Field, SourceObject, normalise_column
 
 
-def load_object(con: duckdb.DuckDBPyConnection, obj: SourceObject, files: list[tuple[Path, str]], defs: Definitions,
-                 encoding: str | None, work: Path, progress: Progress, problems: list[Problem]) -> LoadedObject | None:
+def load_object(
+    con: duckdb.DuckDBPyConnection,
+    obj: SourceObject,
+    files: list[tuple[Path, str]],
+    defs: Definitions,
+    encoding: str | None,
+    work: Path,
+    progress: Progress,
+    problems: list[Problem],
+) -> LoadedObject | None:
     parts: list[Part] = []
     first_rowid = 0
     for path, display in files:
@@ -26,8 +34,13 @@ def load_object(con: duckdb.DuckDBPyConnection, obj: SourceObject, files: list[t
         record_problems = load_into(con, obj.table, prepared, create=not parts)
         problems.extend(record_problems)
         total = con.execute(f"SELECT count(*) FROM {obj.table}").fetchall()[0][0]
-        part = Part(prepared, first_rowid, total - first_rowid, sorted(p.record for p in record_problems if p.record is not None),
-                    path.stat().st_mtime)
+        part = Part(
+            prepared,
+            first_rowid,
+            total - first_rowid,
+            sorted(p.record for p in record_problems if p.record is not None),
+            path.stat().st_mtime,
+        )
         parts.append(part)
         first_rowid = total
         progress(f"{display}: {part.rows:,} record(s) read")
@@ -57,18 +70,28 @@ def _map_columns(obj: SourceObject, parts: list[Part], defs: Definitions) -> tup
         source = next((by_key[k] for k in f.candidates() if k in by_key), None)
         if source is None:
             if f.required:
-                problems.append(Problem(parts[0].file.name, f"required column {f.sources[0] if f.sources else f.name} "
-                                        f"(or {f.name}) is missing from the {obj.name} export",
-                                        f"Export {obj.name} with the field {f.sources[0] if f.sources else f.name}",
-                                        record=0))
+                problems.append(
+                    Problem(
+                        parts[0].file.name,
+                        f"required column {f.sources[0] if f.sources else f.name} "
+                        f"(or {f.name}) is missing from the {obj.name} export",
+                        f"Export {obj.name} with the field {f.sources[0] if f.sources else f.name}",
+                        record=0,
+                    )
+                )
             continue
         mapping[f.name] = source
         if f.required:
             for part in parts:
                 if source not in part.file.header:
-                    problems.append(Problem(part.file.name, f"required column {source} is missing from this part "
-                                            f"although other parts of {obj.name} have it",
-                                            "Export every part with the same fields", record=0))
+                    problems.append(
+                        Problem(
+                            part.file.name,
+                            f"required column {source} is missing from this part although other parts of {obj.name} have it",
+                            "Export every part with the same fields",
+                            record=0,
+                        )
+                    )
     used = set(mapping.values())
     unmapped = [c for c in dict.fromkeys(c for p in parts for c in p.file.header) if c not in used]
     return mapping, unmapped, problems

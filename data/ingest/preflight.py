@@ -37,8 +37,10 @@ def check_db_path(store: Store) -> None:
     if live.is_dir() and not live.is_symlink():
         raise StorageError(f"--db {live} is a folder; give the database file path, e.g. {live / 'crm.duckdb'}")
     if live.exists() and not live.is_symlink() and not _is_duckdb_file(live):
-        raise StorageError(f"--db {live} is an existing file that is not a DuckDB database; it was left as it is. "
-                           "Give another path (e.g. warehouse/crm.duckdb)")
+        raise StorageError(
+            f"--db {live} is an existing file that is not a DuckDB database; it was left as it is. "
+            "Give another path (e.g. warehouse/crm.duckdb)"
+        )
     blocker = next((p for p in (parent, *parent.parents) if p.exists() and not p.is_dir()), None)
     if blocker is not None:
         raise StorageError(f"--db {live}: {blocker} is a file, not a folder; give a path inside a folder")
@@ -69,13 +71,17 @@ def storage_error(exc: BaseException, store: Store) -> StorageError:
     where = getattr(exc, "filename", None) or str(store.live.parent)
     temp = tempfile.gettempdir()
     if code in _FULL or "No space left" in text or "Disk quota" in text:
-        return StorageError(f"no space left on the device while writing {where}. Free space in "
-                            f"{store.live.parent} (the database) and {temp} (temporary files; set TMPDIR to a "
-                            "folder with room) and load again")
+        return StorageError(
+            f"no space left on the device while writing {where}. Free space in "
+            f"{store.live.parent} (the database) and {temp} (temporary files; set TMPDIR to a "
+            "folder with room) and load again"
+        )
     if code in _READ_ONLY or "Read-only file system" in text or "Permission denied" in text:
-        return StorageError(f"cannot write {where} ({os.strerror(code) if code else text.splitlines()[0]}). "
-                            f"Give the user running the ingest write access to {store.live.parent}, or choose "
-                            "another --db path")
+        return StorageError(
+            f"cannot write {where} ({os.strerror(code) if code else text.splitlines()[0]}). "
+            f"Give the user running the ingest write access to {store.live.parent}, or choose "
+            "another --db path"
+        )
     return StorageError(f"cannot write {where}: {text.splitlines()[0] if text else type(exc).__name__}")
 
 
@@ -88,8 +94,15 @@ def export_read_error(exc: BaseException, export_path: Path) -> IngestError | No
         Path(name).resolve().relative_to(export_path.resolve())
     except ValueError:
         return None
-    return IngestError([Problem(str(name), f"cannot be read ({exc.strerror or exc})",
-                                "Give the user running the ingest read access to the export, or copy it elsewhere")])
+    return IngestError(
+        [
+            Problem(
+                str(name),
+                f"cannot be read ({exc.strerror or exc})",
+                "Give the user running the ingest read access to the export, or copy it elsewhere",
+            )
+        ]
+    )
 
 
 def is_storage_failure(exc: BaseException) -> bool:
@@ -98,8 +111,7 @@ def is_storage_failure(exc: BaseException) -> bool:
         return True
     if isinstance(exc, duckdb.IOException | duckdb.PermissionException):
         return True
-    return isinstance(exc, duckdb.Error) and any(s in str(exc) for s in ("No space left", "Read-only file system",
-                                                                          "Disk quota"))
+    return isinstance(exc, duckdb.Error) and any(s in str(exc) for s in ("No space left", "Read-only file system", "Disk quota"))
 
 
 def loaded_counts(db_file: Path) -> dict[str, int] | None:
@@ -124,19 +136,38 @@ def check_shrink(live: dict[str, int] | None, built: Path, max_share: float, all
     Returns the warnings to record when the shrink was allowed: (code, object, message, count, ids, advice).
     """
     new = loaded_counts(built) or {}
-    shrunk = [(obj, before, new.get(obj, 0)) for obj, before in sorted((live or {}).items())
-              if before and (before - new.get(obj, 0)) / before > max_share]
+    shrunk = [
+        (obj, before, new.get(obj, 0))
+        for obj, before in sorted((live or {}).items())
+        if before and (before - new.get(obj, 0)) / before > max_share
+    ]
     if not shrunk:
         return []
     if not allow:
-        raise IngestError([Problem(f"{obj}.csv", f"{obj} would shrink from {before:,} to {after:,} records "
-                                   f"against the live database (more than {max_share:.0%} fewer): the export looks "
-                                   "partial", "Check the export is complete; if the drop is real, load it with "
-                                   "--allow-shrink (or raise ingest.max_shrink_share)")
-                           for obj, before, after in shrunk])
-    return [("shrink_allowed", obj, f"{obj} shrank from {before:,} to {after:,} records against the previous load "
-             "(allowed with --allow-shrink)", before - after, [], "Nothing to do if the drop is real")
-            for obj, before, after in shrunk]
+        raise IngestError(
+            [
+                Problem(
+                    f"{obj}.csv",
+                    f"{obj} would shrink from {before:,} to {after:,} records "
+                    f"against the live database (more than {max_share:.0%} fewer): the export looks "
+                    "partial",
+                    "Check the export is complete; if the drop is real, load it with "
+                    "--allow-shrink (or raise ingest.max_shrink_share)",
+                )
+                for obj, before, after in shrunk
+            ]
+        )
+    return [
+        (
+            "shrink_allowed",
+            obj,
+            f"{obj} shrank from {before:,} to {after:,} records against the previous load (allowed with --allow-shrink)",
+            before - after,
+            [],
+            "Nothing to do if the drop is real",
+        )
+        for obj, before, after in shrunk
+    ]
 
 
 def record_warnings(built: Path, warnings: Sequence[tuple]) -> None:

@@ -24,7 +24,9 @@ def add_ecb_rates(con: duckdb.DuckDBPyConnection, corporate: str, use_ecb: bool)
 
     Returns the currencies in use that still have no rate from any source.
     """
-    in_use = [r[0] for r in con.execute("""
+    in_use = [
+        r[0]
+        for r in con.execute("""
         SELECT DISTINCT currency_code FROM (
             SELECT currency_code FROM stg_opportunities UNION ALL
             SELECT currency_code FROM stg_campaigns UNION ALL
@@ -32,7 +34,8 @@ def add_ecb_rates(con: duckdb.DuckDBPyConnection, corporate: str, use_ecb: bool)
             SELECT value FROM cfg_setting WHERE key = 'reporting_currency'
         ) WHERE currency_code IS NOT NULL
           AND currency_code NOT IN (SELECT currency_code FROM stg_exchange_rates)
-        ORDER BY 1""").fetchall()]
+        ORDER BY 1""").fetchall()
+    ]
     if not in_use or not use_ecb:
         return in_use
     first, last = con.execute("""
@@ -47,14 +50,20 @@ def add_ecb_rates(con: duckdb.DuckDBPyConnection, corporate: str, use_ecb: bool)
             continue
         frame = pd.DataFrame(rows, columns=["currency_code", "start_date", "next_start_date", "rate"])
         con.register("_ecb_rows", frame)
-        con.execute("INSERT INTO stg_exchange_rates SELECT currency_code, start_date, next_start_date, rate, 'ecb' "
-                    "FROM _ecb_rows")
+        con.execute(
+            "INSERT INTO stg_exchange_rates SELECT currency_code, start_date, next_start_date, rate, 'ecb' FROM _ecb_rows"
+        )
         con.unregister("_ecb_rows")
     return missing
 
 
-def ecb_daily_rates(converter: CurrencyConverter, corporate: str, currency: str, first: date, last: date,
-                    ) -> list[tuple[str, date, date | None, float]]:
+def ecb_daily_rates(
+    converter: CurrencyConverter,
+    corporate: str,
+    currency: str,
+    first: date,
+    last: date,
+) -> list[tuple[str, date, date | None, float]]:
     """One row per calendar day of ECB history for `currency` per 1 `corporate`, from `first`.
 
     Days the ECB did not publish (weekends, TARGET holidays) take the interpolated rate the package

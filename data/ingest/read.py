@@ -93,8 +93,15 @@ def prepare_file(path: Path, display_name: str, encoding: str, workdir: Path) ->
     """
     size = path.stat().st_size
     if size == 0:
-        raise IngestError([Problem(display_name, "the file is empty (0 bytes), not even a header row",
-                                   "Export the object again, or delete the file if the object has no records")])
+        raise IngestError(
+            [
+                Problem(
+                    display_name,
+                    "the file is empty (0 bytes), not even a header row",
+                    "Export the object again, or delete the file if the object has no records",
+                )
+            ]
+        )
     utf16 = _sniff_utf16(path)
     enc = codecs.lookup(encoding).name
     if utf16 is None and enc in {codecs.lookup(e).name for e in _UTF8}:
@@ -146,11 +153,18 @@ def _sniff_delimiter(path: Path, name: str) -> str:
     best = max(counts, key=lambda c: (counts[c], c == ","))
     if counts[best] == 0 or best in (",", "\t"):
         return best if counts[best] else ","
-    raise IngestError([Problem(
-        name, f"the file is separated by {_SEPARATORS[best]}s ({best!r}), not commas "
-        f"({counts[best]} {_SEPARATORS[best]}s and {counts[',']} commas in the header row)",
-        "Export or save it again as comma-separated CSV (in Excel: 'CSV UTF-8 (Comma delimited)'); Excel in many "
-        "European locales writes semicolons, and decimal commas with them", record=0)])
+    raise IngestError(
+        [
+            Problem(
+                name,
+                f"the file is separated by {_SEPARATORS[best]}s ({best!r}), not commas "
+                f"({counts[best]} {_SEPARATORS[best]}s and {counts[',']} commas in the header row)",
+                "Export or save it again as comma-separated CSV (in Excel: 'CSV UTF-8 (Comma delimited)'); Excel in many "
+                "European locales writes semicolons, and decimal commas with them",
+                record=0,
+            )
+        ]
+    )
 
 
 def _check_utf8(path: Path, name: str) -> None:
@@ -164,7 +178,7 @@ def _check_utf8(path: Path, name: str) -> None:
             except UnicodeDecodeError as exc:
                 bad_at = offset + exc.start
                 line = lines + chunk[: exc.start].count(b"\n") + 1
-                raise IngestError([_not_utf8(name, bad_at, line, chunk[exc.start: exc.start + 4])]) from None
+                raise IngestError([_not_utf8(name, bad_at, line, chunk[exc.start : exc.start + 4])]) from None
             lines += chunk.count(b"\n")
             offset += len(chunk)
         try:
@@ -177,7 +191,7 @@ def _not_utf8(name: str, offset: int, line: int, raw: bytes) -> Problem:
     return Problem(
         name,
         f"the file is not UTF-8: invalid byte sequence {raw!r} at byte {offset} (line {line})",
-        f'If it was saved as Windows-1252 or Latin-1 (Excel often does), declare it: '
+        f"If it was saved as Windows-1252 or Latin-1 (Excel often does), declare it: "
         f'--encoding cp1252, or [ingest.encodings] "{name}" = "cp1252" in definitions.toml; '
         f"otherwise export it again as UTF-8",
     )
@@ -191,9 +205,15 @@ def _transcode(src: Path, dst: Path, name: str, encoding: str) -> None:
             try:
                 fout.write(decoder.decode(chunk, final=False))
             except UnicodeDecodeError as exc:
-                raise IngestError([Problem(
-                    name, f"byte {chunk[exc.start: exc.start + 1]!r} at byte {offset + exc.start} is not valid {encoding}",
-                    "Check the declared encoding in definitions.toml / --encoding, or export the file as UTF-8")]) from None
+                raise IngestError(
+                    [
+                        Problem(
+                            name,
+                            f"byte {chunk[exc.start : exc.start + 1]!r} at byte {offset + exc.start} is not valid {encoding}",
+                            "Check the declared encoding in definitions.toml / --encoding, or export the file as UTF-8",
+                        )
+                    ]
+                ) from None
             offset += len(chunk)
         fout.write(decoder.decode(b"", final=True))
 
@@ -206,30 +226,56 @@ def _read_header(path: Path, name: str, delimiter: str = ",") -> list[str]:
         except StopIteration:
             header = []
         except csv.Error as exc:
-            raise IngestError([Problem(name, f"the header row cannot be read ({exc})",
-                                       "Check that the file is a comma-separated export with a header row")]) from None
+            raise IngestError(
+                [
+                    Problem(
+                        name,
+                        f"the header row cannot be read ({exc})",
+                        "Check that the file is a comma-separated export with a header row",
+                    )
+                ]
+            ) from None
     header = [h.strip() for h in header]
     if not any(header):
-        raise IngestError([Problem(name, "the first row is empty; a header row with the field names is needed",
-                                   "Export the object again with field names in the first row")])
+        raise IngestError(
+            [
+                Problem(
+                    name,
+                    "the first row is empty; a header row with the field names is needed",
+                    "Export the object again with field names in the first row",
+                )
+            ]
+        )
     problems = []
     seen: dict[str, int] = {}
     from data.schema import normalise_column
 
     for i, col in enumerate(header, start=1):
         if "\x00" in col:
-            problems.append(Problem(name, f"header column {i} contains a NUL byte, so its name cannot be read",
-                                    "The file is damaged or is not a text CSV: export it again as UTF-8 CSV",
-                                    record=0, column=col.replace("\x00", "\\0")))
+            problems.append(
+                Problem(
+                    name,
+                    f"header column {i} contains a NUL byte, so its name cannot be read",
+                    "The file is damaged or is not a text CSV: export it again as UTF-8 CSV",
+                    record=0,
+                    column=col.replace("\x00", "\\0"),
+                )
+            )
             continue
         if not col:
             problems.append(Problem(name, f"header column {i} has no name", "Name the column or remove it", record=0))
             continue
         key = normalise_column(col)
         if key in seen:
-            problems.append(Problem(
-                name, f"header columns {seen[key]} and {i} name the same field", "Remove one of the two columns",
-                record=0, column=col))
+            problems.append(
+                Problem(
+                    name,
+                    f"header columns {seen[key]} and {i} name the same field",
+                    "Remove one of the two columns",
+                    record=0,
+                    column=col,
+                )
+            )
         seen[key] = i
     if problems:
         raise IngestError(problems)
@@ -243,12 +289,16 @@ def _check_not_report(path: Path, name: str) -> None:
         tail = fh.read().decode("utf-8", errors="replace")
     for line in tail.splitlines()[-8:]:
         if _REPORT_FOOTER.match(line.strip()):
-            raise IngestError([Problem(
-                name,
-                f"this is a Salesforce report export, not an object export: its footer says {line.strip()[:60]!r}",
-                "Export the object with Data Export, Data Loader or Workbench (API field names, no footer); "
-                "or export the report as 'Details Only' and delete the footer lines at the end of the file",
-            )])
+            raise IngestError(
+                [
+                    Problem(
+                        name,
+                        f"this is a Salesforce report export, not an object export: its footer says {line.strip()[:60]!r}",
+                        "Export the object with Data Export, Data Loader or Workbench (API field names, no footer); "
+                        "or export the report as 'Details Only' and delete the footer lines at the end of the file",
+                    )
+                ]
+            )
 
 
 def load_into(con: duckdb.DuckDBPyConnection, table: str, f: PreparedFile, create: bool) -> list[Problem]:
@@ -273,8 +323,11 @@ def load_into(con: duckdb.DuckDBPyConnection, table: str, f: PreparedFile, creat
 
 def _unparsable(f: PreparedFile, exc: Exception) -> Problem:
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return Problem(f.name, f"the file cannot be read as CSV ({first[:200]})",
-                   "Open it in a text editor to check it is a comma-separated export, or export it again")
+    return Problem(
+        f.name,
+        f"the file cannot be read as CSV ({first[:200]})",
+        "Open it in a text editor to check it is a comma-separated export, or export it again",
+    )
 
 
 def _line_endings(path: Path) -> set[str]:
@@ -329,8 +382,7 @@ def _load(con: duckdb.DuckDBPyConnection, table: str, f: PreparedFile, create: b
                 con.execute(f"ALTER TABLE {table} ADD COLUMN {quote_ident(col)} VARCHAR")
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {source}", params)
     try:
-        rejects = con.execute(
-            "SELECT line, column_name, error_type, csv_line FROM _rejects ORDER BY line").fetchall()
+        rejects = con.execute("SELECT line, column_name, error_type, csv_line FROM _rejects ORDER BY line").fetchall()
     except duckdb.CatalogException:
         rejects = []
     problems = []
@@ -348,25 +400,51 @@ def _reject_problem(f: PreparedFile, record: int, column: str | None, error_type
     n = len(f.header)
     found = _count_fields(csv_line, f.delimiter)
     value = csv_line.rstrip("\r\n")
-    if error_type == "UNQUOTED VALUE" or (error_type == "MISSING COLUMNS" and not f.ends_with_newline
-                                          and _is_last_record(f, csv_line)):
+    if error_type == "UNQUOTED VALUE" or (
+        error_type == "MISSING COLUMNS" and not f.ends_with_newline and _is_last_record(f, csv_line)
+    ):
         if not f.ends_with_newline and _is_last_record(f, csv_line):
-            return Problem(f.name, "the file ends in the middle of this record: it looks truncated",
-                           "Download or export the file again; a cut-off transfer leaves the last record incomplete",
-                           record=record, column=column, value=value)
-        return Problem(f.name, "a quoted value is not closed (a stray double quote)",
-                       'Double the quotes inside quoted values ("" for "), or export the file again',
-                       record=record, column=column, value=value)
+            return Problem(
+                f.name,
+                "the file ends in the middle of this record: it looks truncated",
+                "Download or export the file again; a cut-off transfer leaves the last record incomplete",
+                record=record,
+                column=column,
+                value=value,
+            )
+        return Problem(
+            f.name,
+            "a quoted value is not closed (a stray double quote)",
+            'Double the quotes inside quoted values ("" for "), or export the file again',
+            record=record,
+            column=column,
+            value=value,
+        )
     if error_type == "MISSING COLUMNS":
-        return Problem(f.name, f"the record has {found} value(s) but the header has {n} columns",
-                       "Fix or remove the record; every record needs one value per header column",
-                       record=record, column=column, value=value)
+        return Problem(
+            f.name,
+            f"the record has {found} value(s) but the header has {n} columns",
+            "Fix or remove the record; every record needs one value per header column",
+            record=record,
+            column=column,
+            value=value,
+        )
     if error_type == "TOO MANY COLUMNS":
-        return Problem(f.name, f"the record has {found} values but the header has {n} columns",
-                       "Quote values that contain commas, or fix the record",
-                       record=record, value=value)
-    return Problem(f.name, f"the record cannot be read ({error_type.lower()})",
-                   "Fix the record or export the file again", record=record, column=column, value=value)
+        return Problem(
+            f.name,
+            f"the record has {found} values but the header has {n} columns",
+            "Quote values that contain commas, or fix the record",
+            record=record,
+            value=value,
+        )
+    return Problem(
+        f.name,
+        f"the record cannot be read ({error_type.lower()})",
+        "Fix the record or export the file again",
+        record=record,
+        column=column,
+        value=value,
+    )
 
 
 def _count_fields(line: str, delimiter: str = ",") -> int:

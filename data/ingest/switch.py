@@ -13,8 +13,13 @@ from data.ingest.preflight import check_shrink, loaded_counts, record_warnings
 from data.store import Store
 
 
-def build_and_publish(store: Store, build: Callable[[Path], tuple[dict[str, int], list[LoadWarning]]], defs: Definitions,
-                      progress: Progress, allow_shrink: bool) -> tuple[Path, dict[str, int], list[LoadWarning]]:
+def build_and_publish(
+    store: Store,
+    build: Callable[[Path], tuple[dict[str, int], list[LoadWarning]]],
+    defs: Definitions,
+    progress: Progress,
+    allow_shrink: bool,
+) -> tuple[Path, dict[str, int], list[LoadWarning]]:
     """Build a new version beside the live one with `build`, check it, publish it; remove every trace of it on failure."""
     for stale in store.remove_stale_building():
         progress(f"removed a half-built version left by an interrupted ingest: {stale.name}")

@@ -24,19 +24,25 @@ _TYPE_ADVICE = {
 }
 
 
-_TYPE_NAME = {"timestamp": "date-time", "date": "date", "decimal": "number", "rate": "number", "int": "whole number",
-              "bool": "true/false value"}
+_TYPE_NAME = {
+    "timestamp": "date-time",
+    "date": "date",
+    "decimal": "number",
+    "rate": "number",
+    "int": "whole number",
+    "bool": "true/false value",
+}
 
 
 def id18_sql(x: str) -> str:
     """SQL turning a 15-character case-sensitive Salesforce Id into its 18-character form."""
     chunks = []
     for k in range(3):
-        bits = " + ".join(f"(CASE WHEN substr({x}, {5 * k + i + 1}, 1) BETWEEN 'A' AND 'Z' THEN {1 << i} ELSE 0 END)"
-                          for i in range(5))
+        bits = " + ".join(
+            f"(CASE WHEN substr({x}, {5 * k + i + 1}, 1) BETWEEN 'A' AND 'Z' THEN {1 << i} ELSE 0 END)" for i in range(5)
+        )
         chunks.append(f"substr('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', 1 + {bits}, 1)")
-    return (f"CASE WHEN length({x}) = 15 AND regexp_full_match({x}, '[0-9A-Za-z]+') "
-            f"THEN {x} || {' || '.join(chunks)} ELSE {x} END")
+    return f"CASE WHEN length({x}) = 15 AND regexp_full_match({x}, '[0-9A-Za-z]+') THEN {x} || {' || '.join(chunks)} ELSE {x} END"
 
 
 def create_typing_macros(con: duckdb.DuckDBPyConnection, salesforce_ids: bool) -> None:
@@ -58,12 +64,30 @@ def create_typing_macros(con: duckdb.DuckDBPyConnection, salesforce_ids: bool) -
     """)
 
 
-_CAST = {"id": "_id", "ref": "_id", "text": "_text", "timestamp": "_ts", "date": "_date", "decimal": "_decimal",
-         "rate": "_rate", "int": "_int", "bool": "_bool"}
+_CAST = {
+    "id": "_id",
+    "ref": "_id",
+    "text": "_text",
+    "timestamp": "_ts",
+    "date": "_date",
+    "decimal": "_decimal",
+    "rate": "_rate",
+    "int": "_int",
+    "bool": "_bool",
+}
 
 
-_SQL_TYPE = {"id": "VARCHAR", "ref": "VARCHAR", "text": "VARCHAR", "timestamp": "TIMESTAMP", "date": "DATE",
-             "decimal": "DECIMAL(18, 2)", "rate": "DECIMAL(18, 9)", "int": "BIGINT", "bool": "BOOLEAN"}
+_SQL_TYPE = {
+    "id": "VARCHAR",
+    "ref": "VARCHAR",
+    "text": "VARCHAR",
+    "timestamp": "TIMESTAMP",
+    "date": "DATE",
+    "decimal": "DECIMAL(18, 2)",
+    "rate": "DECIMAL(18, 9)",
+    "int": "BIGINT",
+    "bool": "BOOLEAN",
+}
 
 
 def typed_name(obj: SourceObject) -> str:
@@ -75,8 +99,7 @@ def checked_fields(lo: LoadedObject) -> list[tuple[Field, str]]:
     return [(f, lo.mapping[f.name]) for f in lo.obj.fields if f.name in lo.mapping and f.type in _TYPE_ADVICE]
 
 
-def create_typed_table(con: duckdb.DuckDBPyConnection, obj: SourceObject, lo: LoadedObject | None,
-                        defs: Definitions) -> None:
+def create_typed_table(con: duckdb.DuckDBPyConnection, obj: SourceObject, lo: LoadedObject | None, defs: Definitions) -> None:
     """typed_<object>: every value cast once, with `_bad` (a bit per unreadable column) and `_deleted`.
 
     One pass over the raw table does both the typing and the checking, which matters for tens of
@@ -100,8 +123,8 @@ def create_typed_table(con: duckdb.DuckDBPyConnection, obj: SourceObject, lo: Lo
     exclude = f" EXCLUDE ({', '.join(f'_raw_{i}' for i in range(len(checked)))})" if checked else ""
     con.execute(f"""
         CREATE TEMP TABLE {name} AS
-        SELECT *{exclude}, {' + '.join(bits) or '0'} AS _bad
-        FROM (SELECT {', '.join(exprs)}, rowid AS _rowid, {deleted} AS _deleted{raw_cols} FROM {obj.table})""")
+        SELECT *{exclude}, {" + ".join(bits) or "0"} AS _bad
+        FROM (SELECT {", ".join(exprs)}, rowid AS _rowid, {deleted} AS _deleted{raw_cols} FROM {obj.table})""")
 
 
 def type_problems(con: duckdb.DuckDBPyConnection, lo: LoadedObject) -> list[Problem]:
@@ -109,24 +132,42 @@ def type_problems(con: duckdb.DuckDBPyConnection, lo: LoadedObject) -> list[Prob
     if not checked:
         return []
     name = typed_name(lo.obj)
-    bad = con.execute(f"SELECT _rowid, _bad, count(*) OVER () FROM {name} WHERE _bad <> 0 ORDER BY _rowid "
-                      f"LIMIT {SAMPLE_LIMIT}").fetchall()
+    bad = con.execute(
+        f"SELECT _rowid, _bad, count(*) OVER () FROM {name} WHERE _bad <> 0 ORDER BY _rowid LIMIT {SAMPLE_LIMIT}"
+    ).fetchall()
     if not bad:
         return []
     cols = ", ".join(quote_ident(c) for _, c in checked)
-    raw = {r[0]: r[1:] for r in con.execute(
-        f"SELECT rowid, {cols} FROM {lo.obj.table} WHERE rowid IN (SELECT unnest($ids))", {"ids": [b[0] for b in bad]}
-    ).fetchall()}
+    raw = {
+        r[0]: r[1:]
+        for r in con.execute(
+            f"SELECT rowid, {cols} FROM {lo.obj.table} WHERE rowid IN (SELECT unnest($ids))", {"ids": [b[0] for b in bad]}
+        ).fetchall()
+    }
     problems = []
     for rowid, mask, _ in bad:
         file, record = lo.locate(rowid)
         for i, (f, col) in enumerate(checked):
             if mask & (1 << i):
-                problems.append(Problem(file, f"not a valid {_TYPE_NAME[f.type]}", _TYPE_ADVICE[f.type],
-                                        record=record, column=col, value=raw[rowid][i]))
+                problems.append(
+                    Problem(
+                        file,
+                        f"not a valid {_TYPE_NAME[f.type]}",
+                        _TYPE_ADVICE[f.type],
+                        record=record,
+                        column=col,
+                        value=raw[rowid][i],
+                    )
+                )
     if bad[0][-1] > len(bad):
-        problems.append(Problem(lo.parts[0].file.name, f"{bad[0][-1] - len(bad)} more record(s) of {lo.obj.name} have "
-                                "values of the wrong type", "Fix the values listed above the same way", record=-1))
+        problems.append(
+            Problem(
+                lo.parts[0].file.name,
+                f"{bad[0][-1] - len(bad)} more record(s) of {lo.obj.name} have values of the wrong type",
+                "Fix the values listed above the same way",
+                record=-1,
+            )
+        )
     return problems
 
 
@@ -143,8 +184,12 @@ def duplicate_problems(con: duckdb.DuckDBPyConnection, lo: LoadedObject) -> list
     if not dups:
         return []
     cols = ", ".join(quote_ident(c) for c in dict.fromkeys(c for p in lo.parts for c in p.file.header))
-    hashes = dict(con.execute(f"SELECT rowid, hash({cols}) FROM {lo.obj.table} WHERE rowid IN (SELECT unnest($ids))",
-                              {"ids": [r for _, rowids in dups for r in rowids]}).fetchall())
+    hashes = dict(
+        con.execute(
+            f"SELECT rowid, hash({cols}) FROM {lo.obj.table} WHERE rowid IN (SELECT unnest($ids))",
+            {"ids": [r for _, rowids in dups for r in rowids]},
+        ).fetchall()
+    )
     problems = []
     exact = []
     for dup_id, rowids in dups:
@@ -152,9 +197,16 @@ def duplicate_problems(con: duckdb.DuckDBPyConnection, lo: LoadedObject) -> list
             exact.extend(rowids[1:])  # identical copies (overlapping parts): keep the first
             continue
         (f1, r1), (f2, r2) = lo.locate(rowids[0]), lo.locate(rowids[1])
-        problems.append(Problem(f2, f"Id {dup_id} is also in {f1} record {r1} with different values",
-                                "Ids must be unique: remove the stale copy (often an overlapping export part)",
-                                record=r2, column=id_col, value=dup_id))
+        problems.append(
+            Problem(
+                f2,
+                f"Id {dup_id} is also in {f1} record {r1} with different values",
+                "Ids must be unique: remove the stale copy (often an overlapping export part)",
+                record=r2,
+                column=id_col,
+                value=dup_id,
+            )
+        )
     insert_many(con, "INSERT INTO _excluded VALUES (?, ?, 'duplicate')", [(lo.obj.table, r) for r in exact])
     lo.duplicates = len(exact)
     return problems

@@ -37,13 +37,21 @@ _INVISIBLE = "[\\s\\x{00}-\\x{1f}\\x{7f}-\\x{9f}\\x{a0}\\x{ad}\\x{200b}-\\x{200f
 def _alnum(raw: str) -> str:
     """SQL: the value is only ASCII letters and digits (cheaper than a full-match regular expression)."""
     return f"NOT regexp_matches({raw}, '[^0-9A-Za-z]')"
+
+
 _AMOUNTS = {"Opportunity": ("amount",), "ForecastingQuota": ("amount",), "Campaign": ("budgeted_cost", "actual_cost")}
 _DATES = ("created_at", "close_date", "converted_date", "period_start_date")
 WarningRow = tuple[str, str, str, int, list[str], str]
 
 
-def check_values(con: duckdb.DuckDBPyConnection, loaded: dict[str, Any], salesforce_ids: bool, defs: Definitions,
-                 started: datetime, problems: list[Problem]) -> list[WarningRow]:
+def check_values(
+    con: duckdb.DuckDBPyConnection,
+    loaded: dict[str, Any],
+    salesforce_ids: bool,
+    defs: Definitions,
+    started: datetime,
+    problems: list[Problem],
+) -> list[WarningRow]:
     """Apply every value rule: append refusals to `problems`, return warnings for `ingest_warning`.
 
     Raises ConfigError when the reporting currency has no exchange rate from any source.
@@ -58,9 +66,17 @@ def check_values(con: duckdb.DuckDBPyConnection, loaded: dict[str, Any], salesfo
             warnings.extend(_id_rules(scan, lo, salesforce_ids, problems))
             warnings.extend(_range_rules(scan, lo, defs, started, problems))
             if "is_archived" in lo.mapping:
-                warnings.extend(_warn(scan, lo, "t.is_archived", "archived_activities", lo.mapping["is_archived"],
-                                      "archived activities (IsArchived = true) were loaded; they count like any other",
-                                      "Nothing to do; export them consistently (queryAll) so that every load has them"))
+                warnings.extend(
+                    _warn(
+                        scan,
+                        lo,
+                        "t.is_archived",
+                        "archived_activities",
+                        lo.mapping["is_archived"],
+                        "archived activities (IsArchived = true) were loaded; they count like any other",
+                        "Nothing to do; export them consistently (queryAll) so that every load has them",
+                    )
+                )
             scan.count()
     if "ForecastingQuota" in loaded:
         problems.extend(_duplicate_quotas(con, loaded["ForecastingQuota"]))
@@ -90,17 +106,26 @@ class _Scan:
             return
         conds = list(self.pending)
         params = {k: v for p in self.pending.values() for k, v in p.items()}
-        values = self.con.execute(f"SELECT {', '.join(f'count(*) FILTER (WHERE {c})' for c in conds)} "
-                                  f"FROM {_source(self.lo)}", params).fetchall()[0] if conds else []
+        values = (
+            self.con.execute(
+                f"SELECT {', '.join(f'count(*) FILTER (WHERE {c})' for c in conds)} FROM {_source(self.lo)}", params
+            ).fetchall()[0]
+            if conds
+            else []
+        )
         self.counts = dict(zip(conds, values, strict=True))
 
 
 def check_reporting_currency(con: duckdb.DuckDBPyConnection, defs: Definitions) -> None:
     """Refuse a reporting currency that no source can convert into, before anything is built."""
     cur = defs.company.reporting_currency
-    in_export = {r[0] for r in con.execute(
-        "SELECT currency_code FROM typed_currency_type WHERE rate > 0 UNION "
-        "SELECT currency_code FROM typed_dated_conversion_rate WHERE rate > 0").fetchall()}
+    in_export = {
+        r[0]
+        for r in con.execute(
+            "SELECT currency_code FROM typed_currency_type WHERE rate > 0 UNION "
+            "SELECT currency_code FROM typed_dated_conversion_rate WHERE rate > 0"
+        ).fetchall()
+    }
     corporate = con.execute("SELECT currency_code FROM typed_currency_type WHERE is_corporate").fetchall()
     if cur in in_export or cur in {r[0] for r in corporate} or (not corporate and not in_export):
         return  # with no rates in the export at all, the reporting currency is the corporate one
@@ -109,9 +134,11 @@ def check_reporting_currency(con: duckdb.DuckDBPyConnection, defs: Definitions) 
 
         if cur in CurrencyConverter().currencies:
             return
-    raise ConfigError(f"company.reporting_currency = {cur!r}: no exchange rate for it in the export (CurrencyType, "
-                      f"DatedConversionRate){' or the ECB history' if defs.currency.fallback == 'ecb' else ''}. "
-                      f"Choose one the export has rates for ({', '.join(sorted(in_export)) or 'none'}) or add its rates")
+    raise ConfigError(
+        f"company.reporting_currency = {cur!r}: no exchange rate for it in the export (CurrencyType, "
+        f"DatedConversionRate){' or the ECB history' if defs.currency.fallback == 'ecb' else ''}. "
+        f"Choose one the export has rates for ({', '.join(sorted(in_export)) or 'none'}) or add its rates"
+    )
 
 
 def _typed(lo: Any) -> str:
@@ -120,23 +147,26 @@ def _typed(lo: Any) -> str:
 
 def _source(lo: Any) -> str:
     """Live (not deleted, not excluded) records: typed values as t, raw text as r."""
-    return (f"{_typed(lo)} t JOIN {lo.obj.table} r ON r.rowid = t._rowid WHERE NOT t._deleted "
-            f"AND t._rowid NOT IN (SELECT rid FROM _excluded WHERE tbl = '{lo.obj.table}')")
+    return (
+        f"{_typed(lo)} t JOIN {lo.obj.table} r ON r.rowid = t._rowid WHERE NOT t._deleted "
+        f"AND t._rowid NOT IN (SELECT rid FROM _excluded WHERE tbl = '{lo.obj.table}')"
+    )
 
 
-def _find(con: Any, lo: Any, cond: str, column: str,
-          params: dict | None = None) -> tuple[int, list[tuple[int, Any, Any]]]:
+def _find(con: Any, lo: Any, cond: str, column: str, params: dict | None = None) -> tuple[int, list[tuple[int, Any, Any]]]:
     """(count, [(rowid, raw value, Id)]) of live records matching `cond`, the first SAMPLE_LIMIT listed."""
     if isinstance(con, _Scan) and (con := con.gate(cond, params)) is None:
         return 0, []
     id_field = lo.obj.id_field.name
-    found = con.execute(f"SELECT t._rowid, r.{quote_ident(column)}, t.{id_field}, count(*) OVER () "
-                        f"FROM {_source(lo)} AND ({cond}) ORDER BY t._rowid LIMIT {SAMPLE_LIMIT}", params or {}).fetchall()
+    found = con.execute(
+        f"SELECT t._rowid, r.{quote_ident(column)}, t.{id_field}, count(*) OVER () "
+        f"FROM {_source(lo)} AND ({cond}) ORDER BY t._rowid LIMIT {SAMPLE_LIMIT}",
+        params or {},
+    ).fetchall()
     return (found[0][3] if found else 0), [f[:3] for f in found]
 
 
-def _refuse(con: Any, lo: Any, cond: str, column: str, message: Any, advice: str,
-            params: dict | None = None) -> list[Problem]:
+def _refuse(con: Any, lo: Any, cond: str, column: str, message: Any, advice: str, params: dict | None = None) -> list[Problem]:
     """One refusal per live record matching `cond`; `message` is text or a function of the raw value."""
     count, found = _find(con, lo, cond, column, params)
     out = []
@@ -145,13 +175,21 @@ def _refuse(con: Any, lo: Any, cond: str, column: str, message: Any, advice: str
         text = message(value) if callable(message) else message
         out.append(Problem(file, text, advice, record=record, column=column, value=None if value is None else str(value)))
     if count > len(found):
-        out.append(Problem(lo.parts[0].file.name, f"{count - len(found)} more record(s) of {lo.obj.name} in column "
-                           f"{column}: {message if isinstance(message, str) else 'the same problem'}", advice, record=-1))
+        out.append(
+            Problem(
+                lo.parts[0].file.name,
+                f"{count - len(found)} more record(s) of {lo.obj.name} in column "
+                f"{column}: {message if isinstance(message, str) else 'the same problem'}",
+                advice,
+                record=-1,
+            )
+        )
     return out
 
 
-def _warn(con: Any, lo: Any, cond: str, code: str, column: str, message: str, advice: str,
-          params: dict | None = None) -> list[WarningRow]:
+def _warn(
+    con: Any, lo: Any, cond: str, code: str, column: str, message: str, advice: str, params: dict | None = None
+) -> list[WarningRow]:
     """A counted warning for the live records matching `cond`, naming the first file, record, column and value."""
     count, found = _find(con, lo, cond, column, params)
     if not count:
@@ -167,15 +205,27 @@ def _empty_object(con: duckdb.DuckDBPyConnection, lo: Any, problems: list[Proble
         return []
     read = sum(p.rows + len(p.rejected_records) for p in lo.parts)
     if read == 0:
-        problems.append(Problem(lo.parts[0].file.name, f"the {lo.obj.name} export has a header but no records; "
-                                f"without them: {lo.obj.disables}", "Export the object again with its records "
-                                "(check the export's filters)"))
+        problems.append(
+            Problem(
+                lo.parts[0].file.name,
+                f"the {lo.obj.name} export has a header but no records; without them: {lo.obj.disables}",
+                "Export the object again with its records (check the export's filters)",
+            )
+        )
         return []
     live = con.execute(f"SELECT count(*) FROM {_typed(lo)} WHERE NOT _deleted").fetchall()[0][0]
     if live:
         return []
-    return [("required_object_empty", lo.obj.name, f"every {lo.obj.name} record is marked deleted, so none is loaded; "
-             f"without them: {lo.obj.disables}", read, [], "Check that the export is the right one")]
+    return [
+        (
+            "required_object_empty",
+            lo.obj.name,
+            f"every {lo.obj.name} record is marked deleted, so none is loaded; without them: {lo.obj.disables}",
+            read,
+            [],
+            "Check that the export is the right one",
+        )
+    ]
 
 
 def _blank_required(con: Any, lo: Any) -> list[Problem]:
@@ -183,8 +233,16 @@ def _blank_required(con: Any, lo: Any) -> list[Problem]:
     for f in lo.obj.fields:
         col = lo.mapping.get(f.name)
         if f.required and col:
-            out.extend(_refuse(con, lo, f"_blank(r.{quote_ident(col)})", col, "a required value is empty",
-                               f"Fill in {col} in the CRM and export again, or remove the record"))
+            out.extend(
+                _refuse(
+                    con,
+                    lo,
+                    f"_blank(r.{quote_ident(col)})",
+                    col,
+                    "a required value is empty",
+                    f"Fill in {col} in the CRM and export again, or remove the record",
+                )
+            )
     return out
 
 
@@ -216,15 +274,33 @@ def _id_rules(con: Any, lo: Any, salesforce: bool, problems: list[Problem]) -> l
         shaped = salesforce and _looks_salesforce(con, lo, raw)
         cond = f"NOT _blank(r.{quote_ident(col)}) AND regexp_matches({raw}, '{_INVISIBLE}')"
         if shaped:
-            cond = (f"NOT _blank(r.{quote_ident(col)}) AND (regexp_matches({raw}, '{_INVISIBLE}') "
-                    f"OR regexp_matches({raw}, '[^0-9A-Za-z]'))")
-        problems.extend(_refuse(con, lo, cond, col, lambda v, s=shaped: describe_bad_id(v, s) or "malformed Id",
-                                "Copy the Id again from the CRM (an edit in a spreadsheet may have added characters)"))
+            cond = (
+                f"NOT _blank(r.{quote_ident(col)}) AND (regexp_matches({raw}, '{_INVISIBLE}') "
+                f"OR regexp_matches({raw}, '[^0-9A-Za-z]'))"
+            )
+        problems.extend(
+            _refuse(
+                con,
+                lo,
+                cond,
+                col,
+                lambda v, s=shaped: describe_bad_id(v, s) or "malformed Id",
+                "Copy the Id again from the CRM (an edit in a spreadsheet may have added characters)",
+            )
+        )
         if salesforce and not shaped:
-            warnings.extend(_warn(con, lo, f"NOT _blank(r.{quote_ident(col)})", "ids_not_salesforce", col,
-                                  f"values of {col} do not look like Salesforce Ids (15 or 18 letters and digits); "
-                                  "they were loaded as text", "Nothing to do if the export comes from a sync tool "
-                                  "that rewrites Ids; references still join on the exact text"))
+            warnings.extend(
+                _warn(
+                    con,
+                    lo,
+                    f"NOT _blank(r.{quote_ident(col)})",
+                    "ids_not_salesforce",
+                    col,
+                    f"values of {col} do not look like Salesforce Ids (15 or 18 letters and digits); they were loaded as text",
+                    "Nothing to do if the export comes from a sync tool "
+                    "that rewrites Ids; references still join on the exact text",
+                )
+            )
         if shaped:
             warnings.extend(_id_form_warnings(con, lo, col, raw, f.type == "id"))
     return warnings
@@ -238,29 +314,50 @@ def _looks_salesforce(scan: _Scan, lo: Any, raw: str) -> bool:
 
 
 def _shaped(con: duckdb.DuckDBPyConnection, lo: Any, raw: str) -> bool:
-    n, sf = con.execute(f"SELECT count(*), count(*) FILTER (WHERE length({raw}) IN (15, 18) AND {_alnum(raw)}) "
-                        f"FROM {_source(lo)} "
-                        f"AND {raw} <> ''").fetchall()[0]
+    n, sf = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE length({raw}) IN (15, 18) AND {_alnum(raw)}) FROM {_source(lo)} AND {raw} <> ''"
+    ).fetchall()[0]
     return n > 0 and sf * 2 >= n
 
 
 def _id_form_warnings(con: Any, lo: Any, col: str, raw: str, own: bool) -> list[WarningRow]:
     """Checksum (own Ids only: a changed case in a reference shows as a missing record), length, 15-character form."""
-    checksum = _warn(con, lo, f"length({raw}) = 18 AND {_alnum(raw)} AND _id18(substr({raw}, 1, 15)) <> {raw}",
-                     "id_checksum", col, f"18-character Ids in {col} whose last 3 characters do not match the case "
-                     "of the first 15 (changed case, e.g. by a spreadsheet): they may not join",
-                     "Export the Ids again from the CRM without editing them") if own else []
-    length = _warn(con, lo, f"length({raw}) NOT IN (15, 18) AND {_alnum(raw)}", "id_length",
-                   col, f"Ids in {col} with a length other than 15 or 18 (cut or padded): they will not join",
-                   "Export the Ids again from the CRM without editing them")
-    short = _warn(con, lo, f"length({raw}) = 15 AND {_alnum(raw)}", "ids_15_converted", col,
-                  f"15-character Ids in {col} were converted to their 18-character form", "Nothing to do; "
-                  "exporting 18-character Ids (Data Loader, Data Export) avoids the conversion")
+    checksum = (
+        _warn(
+            con,
+            lo,
+            f"length({raw}) = 18 AND {_alnum(raw)} AND _id18(substr({raw}, 1, 15)) <> {raw}",
+            "id_checksum",
+            col,
+            f"18-character Ids in {col} whose last 3 characters do not match the case "
+            "of the first 15 (changed case, e.g. by a spreadsheet): they may not join",
+            "Export the Ids again from the CRM without editing them",
+        )
+        if own
+        else []
+    )
+    length = _warn(
+        con,
+        lo,
+        f"length({raw}) NOT IN (15, 18) AND {_alnum(raw)}",
+        "id_length",
+        col,
+        f"Ids in {col} with a length other than 15 or 18 (cut or padded): they will not join",
+        "Export the Ids again from the CRM without editing them",
+    )
+    short = _warn(
+        con,
+        lo,
+        f"length({raw}) = 15 AND {_alnum(raw)}",
+        "ids_15_converted",
+        col,
+        f"15-character Ids in {col} were converted to their 18-character form",
+        "Nothing to do; exporting 18-character Ids (Data Loader, Data Export) avoids the conversion",
+    )
     return checksum + length + short
 
 
-def _range_rules(con: Any, lo: Any, defs: Definitions, started: datetime,
-                 problems: list[Problem]) -> list[WarningRow]:
+def _range_rules(con: Any, lo: Any, defs: Definitions, started: datetime, problems: list[Problem]) -> list[WarningRow]:
     rules = defs.ingest
     warnings: list[WarningRow] = []
     for name in _AMOUNTS.get(lo.obj.name, ()):
@@ -268,15 +365,40 @@ def _range_rules(con: Any, lo: Any, defs: Definitions, started: datetime,
         if not col:
             continue
         if rules.allow_negative_amounts:
-            warnings.extend(_warn(con, lo, f"t.{name} < 0", "negative_amount", col, f"negative values of {col} "
-                                  "were loaded (ingest.allow_negative_amounts)", "Check they are meant to be negative"))
+            warnings.extend(
+                _warn(
+                    con,
+                    lo,
+                    f"t.{name} < 0",
+                    "negative_amount",
+                    col,
+                    f"negative values of {col} were loaded (ingest.allow_negative_amounts)",
+                    "Check they are meant to be negative",
+                )
+            )
         else:
-            problems.extend(_refuse(con, lo, f"t.{name} < 0", col, "the amount is negative",
-                                    "Fix the amount in the CRM, or set ingest.allow_negative_amounts = true if "
-                                    "negative amounts are meant (e.g. credit notes)"))
+            problems.extend(
+                _refuse(
+                    con,
+                    lo,
+                    f"t.{name} < 0",
+                    col,
+                    "the amount is negative",
+                    "Fix the amount in the CRM, or set ingest.allow_negative_amounts = true if "
+                    "negative amounts are meant (e.g. credit notes)",
+                )
+            )
     if "probability" in lo.mapping:
-        problems.extend(_refuse(con, lo, "t.probability NOT BETWEEN 0 AND 100", lo.mapping["probability"],
-                                "the probability is outside 0-100 (per cent)", "Fix the probability in the CRM"))
+        problems.extend(
+            _refuse(
+                con,
+                lo,
+                "t.probability NOT BETWEEN 0 AND 100",
+                lo.mapping["probability"],
+                "the probability is outside 0-100 (per cent)",
+                "Fix the probability in the CRM",
+            )
+        )
     low, high = f"{rules.earliest_year}-01-01", f"{rules.latest_year}-12-31"
     future = (started + timedelta(days=rules.future_days_allowed)).replace(tzinfo=None)
     for name in _DATES:
@@ -284,18 +406,40 @@ def _range_rules(con: Any, lo: Any, defs: Definitions, started: datetime,
         if not col:
             continue
         upper = "" if name == "created_at" else f" OR CAST(t.{name} AS DATE) > DATE '{high}'"  # created: see below
-        problems.extend(_refuse(con, lo, f"CAST(t.{name} AS DATE) < DATE '{low}'{upper}", col,
-                                f"the date is outside {rules.earliest_year}-{rules.latest_year}",
-                                "Fix the date in the CRM (a typo or a placeholder such as 9999-12-31), or widen "
-                                "ingest.earliest_year / latest_year"))
+        problems.extend(
+            _refuse(
+                con,
+                lo,
+                f"CAST(t.{name} AS DATE) < DATE '{low}'{upper}",
+                col,
+                f"the date is outside {rules.earliest_year}-{rules.latest_year}",
+                "Fix the date in the CRM (a typo or a placeholder such as 9999-12-31), or widen "
+                "ingest.earliest_year / latest_year",
+            )
+        )
         if name == "created_at":
-            problems.extend(_refuse(con, lo, f"t.created_at > TIMESTAMP '{future.isoformat(sep=' ')}'", col,
-                                    f"the record was created in the future (after {future:%Y-%m-%d %H:%M} UTC)",
-                                    "Fix the date in the CRM, or check the clock of the machine running the ingest"))
+            problems.extend(
+                _refuse(
+                    con,
+                    lo,
+                    f"t.created_at > TIMESTAMP '{future.isoformat(sep=' ')}'",
+                    col,
+                    f"the record was created in the future (after {future:%Y-%m-%d %H:%M} UTC)",
+                    "Fix the date in the CRM, or check the clock of the machine running the ingest",
+                )
+            )
     if lo.obj.name in ("CurrencyType", "DatedConversionRate") and "rate" in lo.mapping:
-        problems.extend(_refuse(con, lo, "t.rate <= 0", lo.mapping["rate"], "the exchange rate is zero or negative",
-                                "Fix the rate in the CRM's currency setup: units of the currency per one unit of "
-                                "the corporate currency, e.g. 0.92"))
+        problems.extend(
+            _refuse(
+                con,
+                lo,
+                "t.rate <= 0",
+                lo.mapping["rate"],
+                "the exchange rate is zero or negative",
+                "Fix the rate in the CRM's currency setup: units of the currency per one unit of "
+                "the corporate currency, e.g. 0.92",
+            )
+        )
     return warnings
 
 
@@ -313,8 +457,15 @@ def _duplicate_quotas(con: duckdb.DuckDBPyConnection, lo: Any) -> list[Problem]:
     out = []
     for rowid, first, owner, period in dups:
         (f1, r1), (f2, r2) = lo.locate(first), lo.locate(rowid)
-        out.append(Problem(f2, f"a second quota for owner {owner} and period {period} (the first is {f1} record {r1}); "
-                           "loading both would double the quota", "Keep one quota per owner and period (export one "
-                           "forecasting type), or remove the duplicate", record=r2, column=lo.mapping["owner_id"],
-                           value=str(owner)))
+        out.append(
+            Problem(
+                f2,
+                f"a second quota for owner {owner} and period {period} (the first is {f1} record {r1}); "
+                "loading both would double the quota",
+                "Keep one quota per owner and period (export one forecasting type), or remove the duplicate",
+                record=r2,
+                column=lo.mapping["owner_id"],
+                value=str(owner),
+            )
+        )
     return out

@@ -11,8 +11,9 @@ from data.sample.context import Context
 from data.sample.users import Team
 from data.sample.writer import frame, sfid, ts
 
-SYLLABLES = np.array(["Ac", "Bel", "Cor", "Dyn", "Ever", "Flux", "Gran", "Hal", "Ion", "Jet", "Kin", "Lum", "Mer", "Nor"],
-                     dtype=object)
+SYLLABLES = np.array(
+    ["Ac", "Bel", "Cor", "Dyn", "Ever", "Flux", "Gran", "Hal", "Ion", "Jet", "Kin", "Lum", "Mer", "Nor"], dtype=object
+)
 SUFFIXES = np.array([" Corp", " GmbH", " Ltd", " KK", " Pty", " SA", " Inc", " Group"], dtype=object)
 
 
@@ -56,14 +57,20 @@ def build_accounts(ctx: Context, team: Team) -> Accounts:
     for ri, r in enumerate(regions):
         idx = np.flatnonzero(region_ix == ri)
         owner[idx] = rng.choice(team.reps_of_region[r], len(idx))
-    name = SYLLABLES[rng.integers(0, len(SYLLABLES), na)] + SYLLABLES[rng.integers(0, len(SYLLABLES), na)] + \
-        np.char.mod("%d", np.arange(na)).astype(object) + SUFFIXES[rng.integers(0, len(SUFFIXES), na)]
+    name = (
+        SYLLABLES[rng.integers(0, len(SYLLABLES), na)]
+        + SYLLABLES[rng.integers(0, len(SYLLABLES), na)]
+        + np.char.mod("%d", np.arange(na)).astype(object)
+        + SUFFIXES[rng.integers(0, len(SUFFIXES), na)]
+    )
     accounts = Accounts(region_ix, country, currency, employees, segment, industry, weight, owner, name)
     created = rng.integers(ctx.t_start - 400 * DAY, ctx.t_start, na)
-    ctx.writer.write("Account", frame(i=np.arange(na), name=name, country=country, industry=industry, emp=employees,
-                                      owner=owner, created=created),
-                     f"{sfid('account', 'i')} AS Id, name AS Name, country AS BillingCountry, industry AS Industry, "
-                     f"emp AS NumberOfEmployees, {sfid('user', 'owner')} AS OwnerId, {ts('created')} AS CreatedDate, "
-                     "'false' AS IsDeleted, 'Tier ' || (1 + emp % 3) AS Account_Tier__c")
+    ctx.writer.write(
+        "Account",
+        frame(i=np.arange(na), name=name, country=country, industry=industry, emp=employees, owner=owner, created=created),
+        f"{sfid('account', 'i')} AS Id, name AS Name, country AS BillingCountry, industry AS Industry, "
+        f"emp AS NumberOfEmployees, {sfid('user', 'owner')} AS OwnerId, {ts('created')} AS CreatedDate, "
+        "'false' AS IsDeleted, 'Tier ' || (1 + emp % 3) AS Account_Tier__c",
+    )
     ctx.say(f"accounts: {na:,}")
     return accounts

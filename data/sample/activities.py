@@ -26,11 +26,13 @@ TASK_SELECT = (
     "CASE WHEN kind = 0 THEN 'Email' WHEN call THEN 'Call' ELSE 'Email' END AS Type, "
     "CASE WHEN kind = 0 THEN 'ListEmail' WHEN call THEN 'Call' ELSE 'Email' END AS TaskSubtype, "
     f"{ts('t')} AS CreatedDate, {ts('t')} AS CompletedDateTime, {dt('t')} AS ActivityDate, 'Completed' AS Status, "
-    "'false' AS IsDeleted")
+    "'false' AS IsDeleted"
+)
 EVENT_SELECT = (
     f"{sfid('event', 'i')} AS Id, {sfid('contact', 'contact')} AS WhoId, {sfid('opp', 'opp')} AS WhatId, "
     f"{sfid('user', 'owner')} AS OwnerId, 'Discovery meeting' AS Subject, 'Meeting' AS Type, "
-    f"{ts('t')} AS StartDateTime, {ts('t - 86400')} AS CreatedDate, 'false' AS IsDeleted")
+    f"{ts('t')} AS StartDateTime, {ts('t - 86400')} AS CreatedDate, 'false' AS IsDeleted"
+)
 
 
 def write_activities(ctx: Context, leads: Leads, fu: FollowUp, opps: Opportunities, lead_contact: np.ndarray) -> None:
@@ -58,8 +60,18 @@ def write_activities(ctx: Context, leads: Leads, fu: FollowUp, opps: Opportuniti
 
     def make(lo: int, hi: int) -> pd.DataFrame:
         s = slice(lo, hi)
-        return frame(lo, i=np.arange(lo, hi), lead=act_lead[s], contact=act_contact[s], after=after_conv[s],
-                     short=short_id[s], owner=act_owner[s], kind=act_kind[s], call=is_call[s], t=act_t[s])
+        return frame(
+            lo,
+            i=np.arange(lo, hi),
+            lead=act_lead[s],
+            contact=act_contact[s],
+            after=after_conv[s],
+            short=short_id[s],
+            owner=act_owner[s],
+            kind=act_kind[s],
+            call=is_call[s],
+            t=act_t[s],
+        )
 
     ctx.writer.write_chunked("Task", len(act_lead), TASK_SELECT, make, ctx.scale.chunk_rows)
     n_events = _write_events(ctx, opps)
@@ -73,6 +85,9 @@ def _write_events(ctx: Context, opps: Opportunities) -> int:
     ev_span = np.minimum(opps.close_at[ev_opp], ctx.t_end) - opps.created[ev_opp]
     ev_t = opps.created[ev_opp] + (rng.uniform(0.1, 0.6, len(ev_opp)) * ev_span).astype(np.int64)
     ev_contact = np.where(ev_opp < opps.n_mk, ev_opp, -1)  # deal k < n_mk came from contact k
-    ctx.writer.write("Event", frame(i=np.arange(len(ev_opp)), opp=ev_opp, owner=opps.owner[ev_opp], t=ev_t,
-                                    contact=nullable(ev_contact)), EVENT_SELECT)
+    ctx.writer.write(
+        "Event",
+        frame(i=np.arange(len(ev_opp)), opp=ev_opp, owner=opps.owner[ev_opp], t=ev_t, contact=nullable(ev_contact)),
+        EVENT_SELECT,
+    )
     return len(ev_opp)

@@ -48,11 +48,21 @@ def write_campaigns(ctx: Context, camps: Campaigns, camp_touches: np.ndarray, eu
     camp_cur = np.where(np.arange(n_camp) % 5 == 4, "EUR", "USD").astype(object)
     actual = np.where(camp_cur == "EUR", np.round(actual * eur_now, 2), actual)
     rows = camps.rows
-    cf = frame(i=np.arange(n_camp), name=np.array([c[0] for c in rows], dtype=object),
-               typ=np.array([c[1] for c in rows], dtype=object), start_t=np.array([c[2] for c in rows]),
-               end_t=np.array([c[3] for c in rows]), actual=actual, budget=np.round(actual * 1.1, -2), cur=camp_cur)
-    ctx.writer.write("Campaign", cf,
-                     f"{sfid('campaign', 'i')} AS Id, name AS Name, typ AS Type, "
-                     f"CASE WHEN end_t < {ctx.t_end} THEN 'Completed' ELSE 'In Progress' END AS Status, "
-                     f"{dt('start_t')} AS StartDate, {dt('end_t')} AS EndDate, printf('%.2f', budget) AS BudgetedCost, "
-                     "printf('%.2f', actual) AS ActualCost, cur AS CurrencyIsoCode, 'true' AS IsActive, 'false' AS IsDeleted")
+    cf = frame(
+        i=np.arange(n_camp),
+        name=np.array([c[0] for c in rows], dtype=object),
+        typ=np.array([c[1] for c in rows], dtype=object),
+        start_t=np.array([c[2] for c in rows]),
+        end_t=np.array([c[3] for c in rows]),
+        actual=actual,
+        budget=np.round(actual * 1.1, -2),
+        cur=camp_cur,
+    )
+    ctx.writer.write(
+        "Campaign",
+        cf,
+        f"{sfid('campaign', 'i')} AS Id, name AS Name, typ AS Type, "
+        f"CASE WHEN end_t < {ctx.t_end} THEN 'Completed' ELSE 'In Progress' END AS Status, "
+        f"{dt('start_t')} AS StartDate, {dt('end_t')} AS EndDate, printf('%.2f', budget) AS BudgetedCost, "
+        "printf('%.2f', actual) AS ActualCost, cur AS CurrencyIsoCode, 'true' AS IsActive, 'false' AS IsDeleted",
+    )

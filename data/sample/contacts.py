@@ -31,11 +31,13 @@ def build_contacts(ctx: Context, leads: Leads, opps: Opportunities) -> tuple[np.
     c_title = np.r_[leads.title[conv], TITLE_NAMES[rng.choice(len(TITLES), n_out_c, p=TITLE_P / TITLE_P.sum())]]
     c_owner = np.r_[opps.owner[:n_mk], opps.owner[out_c_opp]]
     source = np.r_[leads.source[conv], np.full(n_out_c, "Outbound", object)]
-    ctx.writer.write("Contact", frame(i=np.arange(nc), acc=c_acc, created=c_created, owner=c_owner, title=c_title,
-                                      source=source),
-                     f"{sfid('contact', 'i')} AS Id, {sfid('account', 'acc')} AS AccountId, {ts('created')} AS CreatedDate, "
-                     f"{sfid('user', 'owner')} AS OwnerId, 'Contact' AS FirstName, CAST(i AS VARCHAR) AS LastName, "
-                     "'contact' || i || '@people.example' AS Email, nullif(title, '') AS Title, source AS LeadSource, "
-                     "'false' AS IsDeleted")
+    ctx.writer.write(
+        "Contact",
+        frame(i=np.arange(nc), acc=c_acc, created=c_created, owner=c_owner, title=c_title, source=source),
+        f"{sfid('contact', 'i')} AS Id, {sfid('account', 'acc')} AS AccountId, {ts('created')} AS CreatedDate, "
+        f"{sfid('user', 'owner')} AS OwnerId, 'Contact' AS FirstName, CAST(i AS VARCHAR) AS LastName, "
+        "'contact' || i || '@people.example' AS Email, nullif(title, '') AS Title, source AS LeadSource, "
+        "'false' AS IsDeleted",
+    )
     ctx.say(f"contacts: {nc:,}")
     return lead_contact, out_c_opp

@@ -55,8 +55,7 @@ class Context:
     t0: float = field(default_factory=time.monotonic)
 
     @classmethod
-    def create(cls, out_dir: str | Path, scale: Scale, defs: Definitions, as_of: date, seed: int,
-               quiet: bool) -> Context:
+    def create(cls, out_dir: str | Path, scale: Scale, defs: Definitions, as_of: date, seed: int, quiet: bool) -> Context:
         """A context writing into `out_dir` (created if missing)."""
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)

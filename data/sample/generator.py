@@ -23,8 +23,14 @@ from data.sample.rates import build_rates, write_rates
 from data.sample.users import build_users
 
 
-def generate(out_dir: str | Path, scale: str = "small", as_of: date | None = None, seed: int = 7,
-             config_path: str | Path | None = None, quiet: bool = False) -> dict[str, int]:
+def generate(
+    out_dir: str | Path,
+    scale: str = "small",
+    as_of: date | None = None,
+    seed: int = 7,
+    config_path: str | Path | None = None,
+    quiet: bool = False,
+) -> dict[str, int]:
     """Write the sample company's export into `out_dir`; return the row count per object.
 
     The order of the calls below is the order of the random draws, so it is part of the output:
@@ -41,7 +47,7 @@ def generate(out_dir: str | Path, scale: str = "small", as_of: date | None = Non
     opps = build_opportunities(ctx, team, accounts, leads, fu, rates)
     lead_contact, out_c_opp = build_contacts(ctx, leads, opps)
     write_contact_roles(ctx, opps, out_c_opp)
-    write_leads(ctx, leads, accounts, opps.conv_leads, opps.created[:opps.n_mk])
+    write_leads(ctx, leads, accounts, opps.conv_leads, opps.created[: opps.n_mk])
     write_members(ctx, touches, lead_contact)
     write_campaigns(ctx, camps, touches.campaign_counts(len(camps)), rates.rate_at["EUR"][1][-1])
     del touches  # the biggest arrays; nothing below needs them

@@ -78,7 +78,8 @@ LEAD_SELECT = (
     f"CASE WHEN converted THEN {sfid('contact', 'contact')} END AS ConvertedContactId, "
     f"CASE WHEN converted THEN {sfid('account', 'acc')} END AS ConvertedAccountId, "
     f"CASE WHEN converted THEN {sfid('opp', 'opp')} END AS ConvertedOpportunityId, "
-    f"{b('deleted')} AS IsDeleted, score AS Lead_Score__c")
+    f"{b('deleted')} AS IsDeleted, score AS Lead_Score__c"
+)
 
 
 def write_leads(ctx: Context, leads: Leads, accounts: Accounts, conv_leads: np.ndarray, conv_at: np.ndarray) -> None:
@@ -105,11 +106,26 @@ def write_leads(ctx: Context, leads: Leads, accounts: Accounts, conv_leads: np.n
 
     def make(lo: int, hi: int) -> pd.DataFrame:  # one chunk of rows: only its own strings are built
         s, acc = src[lo:hi], leads.acc[src[lo:hi]]
-        return frame(lo, i=np.arange(lo, hi), src=s, created=created[lo:hi], owner=owner[s], title=leads.title[s],
-                     company=accounts.name[acc], country=accounts.country[acc], source=source[s],
-                     converted=contact[lo:hi] >= 0, conv_date=conv_date[lo:hi], contact=contact[lo:hi], acc=acc,
-                     opp=contact[lo:hi], deleted=deleted[lo:hi], score=score[lo:hi], industry=accounts.industry[acc],
-                     emp=accounts.employees[acc])
+        return frame(
+            lo,
+            i=np.arange(lo, hi),
+            src=s,
+            created=created[lo:hi],
+            owner=owner[s],
+            title=leads.title[s],
+            company=accounts.name[acc],
+            country=accounts.country[acc],
+            source=source[s],
+            converted=contact[lo:hi] >= 0,
+            conv_date=conv_date[lo:hi],
+            contact=contact[lo:hi],
+            acc=acc,
+            opp=contact[lo:hi],
+            deleted=deleted[lo:hi],
+            score=score[lo:hi],
+            industry=accounts.industry[acc],
+            emp=accounts.employees[acc],
+        )
 
     ctx.writer.write_chunked("Lead", n, LEAD_SELECT, make, ctx.scale.chunk_rows)
     ctx.say(f"leads written: {n:,}")

@@ -92,13 +92,27 @@ def _draw_chunk(ctx: Context, leads: Leads, camps: Campaigns, lo: int, hi: int) 
     t_responded = is_hr | (rng.random(total) < RESPONSE_RATE[t_chan])
     keep = t_time <= ctx.t_end
     t_lead, t_time, t_campaign, t_responded, is_hr, t_chan = (
-        t_lead[keep], t_time[keep], t_campaign[keep], t_responded[keep], is_hr[keep], t_chan[keep])
+        t_lead[keep],
+        t_time[keep],
+        t_campaign[keep],
+        t_responded[keep],
+        is_hr[keep],
+        t_chan[keep],
+    )
     _mql_facts(leads, lo, hi, t_lead, t_time, t_campaign, is_hr, t_chan)
     return Touches(t_lead.astype(np.int32), t_time, t_campaign.astype(np.int16), t_responded, is_hr)
 
 
-def _mql_facts(leads: Leads, lo: int, hi: int, t_lead: np.ndarray, t_time: np.ndarray, t_campaign: np.ndarray,
-               is_hr: np.ndarray, t_chan: np.ndarray) -> None:
+def _mql_facts(
+    leads: Leads,
+    lo: int,
+    hi: int,
+    t_lead: np.ndarray,
+    t_time: np.ndarray,
+    t_campaign: np.ndarray,
+    is_hr: np.ndarray,
+    t_chan: np.ndarray,
+) -> None:
     """Per lead lo..hi-1: the MQL moment and campaign (the hand-raise, if before the as-of date), and the source."""
     assert leads.mql_at is not None and leads.mql_campaign is not None and leads.source is not None
     leads.mql_at[t_lead[is_hr]] = t_time[is_hr]
@@ -106,14 +120,16 @@ def _mql_facts(leads: Leads, lo: int, hi: int, t_lead: np.ndarray, t_time: np.nd
     first_chan = np.full(hi - lo, -1)  # -1: no touch before the as-of date, -2: a hand-raise came first
     first_mask = np.r_[True, t_lead[1:] != t_lead[:-1]] if len(t_lead) else np.zeros(0, bool)
     first_chan[t_lead[first_mask] - lo] = np.where(is_hr[first_mask], -2, t_chan[first_mask])
-    leads.source[lo:hi] = np.where(leads.sales_sourced[lo:hi], "Outbound",
-                                   SOURCES[np.where(first_chan == -2, len(CHANNELS), first_chan)])
+    leads.source[lo:hi] = np.where(
+        leads.sales_sourced[lo:hi], "Outbound", SOURCES[np.where(first_chan == -2, len(CHANNELS), first_chan)]
+    )
 
 
 MEMBER_SELECT = (
     f"{sfid('member', 'i')} AS Id, {sfid('campaign', 'campaign')} AS CampaignId, {sfid('lead', 'lead')} AS LeadId, "
     f"{sfid('contact', 'contact')} AS ContactId, status AS Status, {b('responded')} AS HasResponded, "
-    f"{ts('created')} AS CreatedDate, CASE WHEN responded THEN {dt('created')} END AS FirstRespondedDate")
+    f"{ts('created')} AS CreatedDate, CASE WHEN responded THEN {dt('created')} END AS FirstRespondedDate"
+)
 
 
 def write_members(ctx: Context, touches: Touches, lead_contact: np.ndarray) -> None:
@@ -123,9 +139,16 @@ def write_members(ctx: Context, touches: Touches, lead_contact: np.ndarray) -> N
         lead = touches.lead[lo:hi].astype(np.int64)
         responded, hand_raise = touches.responded[lo:hi], touches.hand_raise[lo:hi]
         status = np.where(hand_raise, "Responded", np.where(responded, "Responded", "Sent"))
-        return frame(lo, i=np.arange(lo, hi), campaign=touches.campaign[lo:hi].astype(np.int64), lead=lead,
-                     contact=nullable(lead_contact[lead]), status=status.astype(object), responded=responded,
-                     created=touches.time[lo:hi])
+        return frame(
+            lo,
+            i=np.arange(lo, hi),
+            campaign=touches.campaign[lo:hi].astype(np.int64),
+            lead=lead,
+            contact=nullable(lead_contact[lead]),
+            status=status.astype(object),
+            responded=responded,
+            created=touches.time[lo:hi],
+        )
 
     ctx.writer.write_chunked("CampaignMember", len(touches), MEMBER_SELECT, make, ctx.scale.chunk_rows)
     ctx.say(f"campaign members: {len(touches):,}")

@@ -22,8 +22,16 @@ from data.sample.writer import b, dt, frame, nullable, sfid, ts
 
 OPEN = np.array(OPEN_STAGES, dtype=object)
 WIN_RATE = np.array([REGIONS[r][3] for r in REGIONS])
-STAGE_PROBABILITY = {"Prospecting": 10, "Qualification": 20, "Needs Analysis": 40, "Proposal/Price Quote": 60,
-                     "Negotiation/Review": 80, "Verbal Commit": 90, "Closed Won": 100, "Closed Lost": 0}
+STAGE_PROBABILITY = {
+    "Prospecting": 10,
+    "Qualification": 20,
+    "Needs Analysis": 40,
+    "Proposal/Price Quote": 60,
+    "Negotiation/Review": 80,
+    "Verbal Commit": 90,
+    "Closed Won": 100,
+    "Closed Lost": 0,
+}
 CONTACT_ROLES = np.array(["Decision Maker", "Economic Buyer", "Technical Buyer", "Influencer", "Evaluator"], dtype=object)
 
 
@@ -53,13 +61,17 @@ def _convert(ctx: Context, leads: Leads, fu: FollowUp) -> tuple[np.ndarray, np.n
     rng = ctx.rng
     assert leads.mql_at is not None
     resp_min = fu.resp_min
-    conv_p = np.select([resp_min <= 5, resp_min <= 15, resp_min <= 60, resp_min <= 240, resp_min <= 1440,
-                        np.isfinite(resp_min)], [0.34, 0.29, 0.22, 0.16, 0.12, 0.08], 0.02)
+    conv_p = np.select(
+        [resp_min <= 5, resp_min <= 15, resp_min <= 60, resp_min <= 240, resp_min <= 1440, np.isfinite(resp_min)],
+        [0.34, 0.29, 0.22, 0.16, 0.12, 0.08],
+        0.02,
+    )
     converts = rng.random(len(fu.mql_ix)) < conv_p
     nurtured = np.flatnonzero((leads.mql_at < 0) & (rng.random(len(leads)) < 0.012))  # sales picks up a nurtured lead
     conv_leads = np.r_[fu.mql_ix[converts], nurtured]
-    base_time = np.r_[np.maximum(fu.first_touch_at[converts], leads.mql_at[fu.mql_ix][converts]),
-                      leads.created[nurtured] + 20 * DAY]
+    base_time = np.r_[
+        np.maximum(fu.first_touch_at[converts], leads.mql_at[fu.mql_ix][converts]), leads.created[nurtured] + 20 * DAY
+    ]
     created = base_time + (rng.gamma(2.0, 3.0, len(conv_leads)) * DAY).astype(np.int64)
     ok = created < ctx.t_end
     return conv_leads[ok], created[ok]
@@ -85,8 +97,9 @@ def _draw_deals(ctx: Context, team: Team, accounts: Accounts, leads: Leads, fu: 
     owner = np.where(np.isin(owner, team.rep_ids), owner, accounts.owner[acc])
     seg = accounts.segment[acc]
     is_smb, is_mid = seg == "SMB", seg == "Mid-Market"
-    med_amount = np.select([is_smb, is_mid], [SEGMENT_DEAL["SMB"][0], SEGMENT_DEAL["Mid-Market"][0]],
-                           SEGMENT_DEAL["Enterprise"][0])
+    med_amount = np.select(
+        [is_smb, is_mid], [SEGMENT_DEAL["SMB"][0], SEGMENT_DEAL["Mid-Market"][0]], SEGMENT_DEAL["Enterprise"][0]
+    )
     cycle = np.select([is_smb, is_mid], [SEGMENT_DEAL["SMB"][1], SEGMENT_DEAL["Mid-Market"][1]], SEGMENT_DEAL["Enterprise"][1])
     usd_amount = rng.lognormal(np.log(med_amount), 0.6)
     close_at = created + (rng.gamma(2.5, cycle / 2.5) * DAY).astype(np.int64)
@@ -124,11 +137,11 @@ OPP_SELECT = (
     f"{b('closed')} AS IsClosed, {b('won')} AS IsWon, {ts('created')} AS CreatedDate, {dt('close')} AS CloseDate, "
     f"nullif(source, '') AS LeadSource, {sfid('campaign', 'campaign')} AS CampaignId, typ AS Type, "
     f"prob AS Probability, {b('deleted')} AS IsDeleted, "
-    "CASE WHEN i % 7 = 0 THEN 'Competitor ' || (i % 3) END AS Competitor__c")
+    "CASE WHEN i % 7 = 0 THEN 'Competitor ' || (i % 3) END AS Competitor__c"
+)
 
 
-def build_opportunities(ctx: Context, team: Team, accounts: Accounts, leads: Leads, fu: FollowUp,
-                        rates: Rates) -> Opportunities:
+def build_opportunities(ctx: Context, team: Team, accounts: Accounts, leads: Leads, fu: FollowUp, rates: Rates) -> Opportunities:
     """Write Opportunity and OpportunityHistory; return the deals."""
     rng = ctx.rng
     opps = _draw_deals(ctx, team, accounts, leads, fu)
@@ -143,14 +156,30 @@ def build_opportunities(ctx: Context, team: Team, accounts: Accounts, leads: Lea
     local_amount = np.maximum(step, np.round(local_amount / step) * step)
     opp_type = np.where(rng.random(no) < 0.2, "Expansion", "New Business")
     is_mk = np.arange(no) < n_mk
-    opp_source = np.where(is_mk, np.r_[leads.source[opps.conv_leads], np.full(n_out, "", object)],
-                          rng.choice(np.array(["Outbound", "Partner", "Referral"], dtype=object), no, p=[0.7, 0.2, 0.1]))
+    opp_source = np.where(
+        is_mk,
+        np.r_[leads.source[opps.conv_leads], np.full(n_out, "", object)],
+        rng.choice(np.array(["Outbound", "Partner", "Referral"], dtype=object), no, p=[0.7, 0.2, 0.1]),
+    )
     opp_campaign = np.r_[leads.mql_campaign[opps.conv_leads], np.full(n_out, -1)]
-    of = frame(i=np.arange(no), acc=opps.acc, owner=opps.owner, amount=local_amount, cur=currency, stage=opps.stage,
-               closed=opps.closed, won=opps.closed & opps.won, created=opps.created, close=opps.close_at,
-               source=opp_source, campaign=nullable(opp_campaign), typ=opp_type,
-               prob=pd.Series(opps.stage).map(STAGE_PROBABILITY).to_numpy(), deleted=rng.random(no) < 0.003,
-               name=accounts.name[opps.acc] + " - " + opp_type)
+    of = frame(
+        i=np.arange(no),
+        acc=opps.acc,
+        owner=opps.owner,
+        amount=local_amount,
+        cur=currency,
+        stage=opps.stage,
+        closed=opps.closed,
+        won=opps.closed & opps.won,
+        created=opps.created,
+        close=opps.close_at,
+        source=opp_source,
+        campaign=nullable(opp_campaign),
+        typ=opp_type,
+        prob=pd.Series(opps.stage).map(STAGE_PROBABILITY).to_numpy(),
+        deleted=rng.random(no) < 0.003,
+        name=accounts.name[opps.acc] + " - " + opp_type,
+    )
     ctx.writer.write("Opportunity", of, OPP_SELECT)
     ctx.say(f"opportunities: {no:,} ({n_mk:,} from leads, {n_out:,} outbound)")
     _write_history(ctx, opps, local_amount)
@@ -161,8 +190,9 @@ def _write_history(ctx: Context, opps: Opportunities, local_amount: np.ndarray) 
     """Write OpportunityHistory: one row per stage reached, spread between creation and close (or now)."""
     assert opps.progress is not None and opps.stage is not None
     closed, no = opps.closed, len(opps)
-    n_steps = np.where(closed, np.minimum(5, 2 + (opps.progress * 3).astype(int)),
-                       1 + (opps.progress * len(OPEN_STAGES)).astype(int).clip(0, 4))
+    n_steps = np.where(
+        closed, np.minimum(5, 2 + (opps.progress * 3).astype(int)), 1 + (opps.progress * len(OPEN_STAGES)).astype(int).clip(0, 4)
+    )
     h_opp = np.repeat(np.arange(no), n_steps)
     h_k = np.arange(len(h_opp)) - np.repeat(np.cumsum(n_steps) - n_steps, n_steps)
     h_end = np.where(closed, opps.close_at, np.minimum(ctx.t_end, opps.close_at))[h_opp]
@@ -171,10 +201,19 @@ def _write_history(ctx: Context, opps: Opportunities, local_amount: np.ndarray) 
     last = h_k == n_steps[h_opp] - 1
     h_stage = np.where(last, opps.stage[h_opp], OPEN[np.minimum(h_k, 4)])
     h_stage = np.where(last & closed[h_opp], opps.stage[h_opp], h_stage)
-    ctx.writer.write("OpportunityHistory", frame(i=np.arange(len(h_opp)), opp=h_opp, stage=h_stage, created=h_time,
-                                                 amount=local_amount[h_opp], close=opps.close_at[h_opp]),
-                     f"{sfid('history', 'i')} AS Id, {sfid('opp', 'opp')} AS OpportunityId, stage AS StageName, "
-                     f"printf('%.2f', amount) AS Amount, {dt('close')} AS CloseDate, {ts('created')} AS CreatedDate")
+    ctx.writer.write(
+        "OpportunityHistory",
+        frame(
+            i=np.arange(len(h_opp)),
+            opp=h_opp,
+            stage=h_stage,
+            created=h_time,
+            amount=local_amount[h_opp],
+            close=opps.close_at[h_opp],
+        ),
+        f"{sfid('history', 'i')} AS Id, {sfid('opp', 'opp')} AS OpportunityId, stage AS StageName, "
+        f"printf('%.2f', amount) AS Amount, {dt('close')} AS CloseDate, {ts('created')} AS CreatedDate",
+    )
 
 
 def write_contact_roles(ctx: Context, opps: Opportunities, out_c_opp: np.ndarray) -> None:
@@ -189,9 +228,16 @@ def write_contact_roles(ctx: Context, opps: Opportunities, out_c_opp: np.ndarray
     r_primary = np.r_[np.ones(n_mk, bool), np.r_[True, out_c_opp[1:] != out_c_opp[:-1]]]  # first person per deal
     keep = has_roles[r_opp]
     r_opp, r_contact, r_primary = r_opp[keep], r_contact[keep], r_primary[keep]
-    ctx.writer.write("OpportunityContactRole",
-                     frame(i=np.arange(len(r_opp)), opp=r_opp, contact=r_contact, is_prim=r_primary,
-                           role=CONTACT_ROLES[rng.integers(0, 5, len(r_opp))]),
-                     f"{sfid('ocr', 'i')} AS Id, {sfid('opp', 'opp')} AS OpportunityId, "
-                     f"{sfid('contact', 'contact')} AS ContactId, role AS Role, {b('is_prim')} AS IsPrimary, "
-                     "'false' AS IsDeleted")
+    ctx.writer.write(
+        "OpportunityContactRole",
+        frame(
+            i=np.arange(len(r_opp)),
+            opp=r_opp,
+            contact=r_contact,
+            is_prim=r_primary,
+            role=CONTACT_ROLES[rng.integers(0, 5, len(r_opp))],
+        ),
+        f"{sfid('ocr', 'i')} AS Id, {sfid('opp', 'opp')} AS OpportunityId, "
+        f"{sfid('contact', 'contact')} AS ContactId, role AS Role, {b('is_prim')} AS IsPrimary, "
+        "'false' AS IsDeleted",
+    )

@@ -27,8 +27,15 @@ def write_quotas(ctx: Context, team: Team, opps: Opportunities) -> None:
         growth = 1 + GROWTH_PER_QUARTER * qi
         for ri in range(n_reps):
             rows.append((team.rep_ids[ri], epoch(qs), round(base[ri] * growth / 1000) * 1000))
-    qf = frame(i=np.arange(len(rows)), owner=np.array([r[0] for r in rows]), start=np.array([r[1] for r in rows]),
-               amount=np.array([r[2] for r in rows], dtype=float))
-    ctx.writer.write("ForecastingQuota", qf,
-                     f"{sfid('quota', 'i')} AS Id, {sfid('user', 'owner')} AS QuotaOwnerId, {dt('start')} AS StartDate, "
-                     "printf('%.2f', amount) AS QuotaAmount, 'USD' AS CurrencyIsoCode")
+    qf = frame(
+        i=np.arange(len(rows)),
+        owner=np.array([r[0] for r in rows]),
+        start=np.array([r[1] for r in rows]),
+        amount=np.array([r[2] for r in rows], dtype=float),
+    )
+    ctx.writer.write(
+        "ForecastingQuota",
+        qf,
+        f"{sfid('quota', 'i')} AS Id, {sfid('user', 'owner')} AS QuotaOwnerId, {dt('start')} AS StartDate, "
+        "printf('%.2f', amount) AS QuotaAmount, 'USD' AS CurrencyIsoCode",
+    )

@@ -42,8 +42,10 @@ def build_rates(ctx: Context) -> Rates:
             d = min(ms, conv.bounds[cur].last_date)  # the shipped history ends: hold its last rate
             nxt = month_starts[m + 1] if m + 1 < len(month_starts) else date(9999, 12, 31)
             dated.append((cur, ms, nxt, round(conv.convert(1, "USD", cur, date=d), 6)))
-    rate_at = {cur: (np.array([epoch(r[1]) for r in dated if r[0] == cur]), np.array([r[3] for r in dated if r[0] == cur]))
-               for cur in RATED_CURRENCIES}
+    rate_at = {
+        cur: (np.array([epoch(r[1]) for r in dated if r[0] == cur]), np.array([r[3] for r in dated if r[0] == cur]))
+        for cur in RATED_CURRENCIES
+    }
     rate_at["ARS"] = (np.array([ctx.t_start]), np.array([ARS_INTERNAL_RATE]))
     return Rates(dated, rate_at)
 
@@ -52,14 +54,27 @@ def write_rates(ctx: Context, rates: Rates) -> None:
     """Write CurrencyType (the latest rate of each currency) and DatedConversionRate; ARS is in neither."""
     dated = rates.dated
     static = [("USD", 1.0, True)] + [(c, [r for r in dated if r[0] == c][-1][3], False) for c in RATED_CURRENCIES]
-    ctx.writer.write("CurrencyType", frame(i=np.arange(len(static)), code=np.array([s[0] for s in static], dtype=object),
-                                           rate=np.array([s[1] for s in static]), corp=np.array([s[2] for s in static])),
-                     f"{sfid('currency', 'i')} AS Id, code AS IsoCode, printf('%.6f', rate) AS ConversionRate, "
-                     f"CASE WHEN code = 'JPY' THEN 0 ELSE 2 END AS DecimalPlaces, 'true' AS IsActive, "
-                     f"{b('corp')} AS IsCorporate")
-    ctx.writer.write("DatedConversionRate", frame(i=np.arange(len(dated)), code=np.array([r[0] for r in dated], dtype=object),
-                                                  start=np.array([epoch(r[1]) for r in dated]),
-                                                  nxt=np.array([r[2].isoformat() for r in dated], dtype=object),
-                                                  rate=np.array([r[3] for r in dated])),
-                     f"{sfid('dated', 'i')} AS Id, code AS IsoCode, {dt('start')} AS StartDate, nxt AS NextStartDate, "
-                     "printf('%.6f', rate) AS ConversionRate")
+    ctx.writer.write(
+        "CurrencyType",
+        frame(
+            i=np.arange(len(static)),
+            code=np.array([s[0] for s in static], dtype=object),
+            rate=np.array([s[1] for s in static]),
+            corp=np.array([s[2] for s in static]),
+        ),
+        f"{sfid('currency', 'i')} AS Id, code AS IsoCode, printf('%.6f', rate) AS ConversionRate, "
+        f"CASE WHEN code = 'JPY' THEN 0 ELSE 2 END AS DecimalPlaces, 'true' AS IsActive, "
+        f"{b('corp')} AS IsCorporate",
+    )
+    ctx.writer.write(
+        "DatedConversionRate",
+        frame(
+            i=np.arange(len(dated)),
+            code=np.array([r[0] for r in dated], dtype=object),
+            start=np.array([epoch(r[1]) for r in dated]),
+            nxt=np.array([r[2].isoformat() for r in dated], dtype=object),
+            rate=np.array([r[3] for r in dated]),
+        ),
+        f"{sfid('dated', 'i')} AS Id, code AS IsoCode, {dt('start')} AS StartDate, nxt AS NextStartDate, "
+        "printf('%.6f', rate) AS ConversionRate",
+    )

@@ -96,8 +96,10 @@ class Writer:
             for k, (lo, hi) in enumerate(self._pieces(p, total, chunk_rows)):
                 self.con.register("frame", make(lo, hi))
                 target = file if k == 0 else file.with_name(file.name + ".chunk")
-                self.con.execute(f"COPY (SELECT {select} FROM frame WHERE _row >= {lo} AND _row < {hi} ORDER BY _row) "
-                                 f"TO '{target}' (HEADER {'true' if k == 0 else 'false'}, DELIMITER ',', QUOTE '\"')")
+                self.con.execute(
+                    f"COPY (SELECT {select} FROM frame WHERE _row >= {lo} AND _row < {hi} ORDER BY _row) "
+                    f"TO '{target}' (HEADER {'true' if k == 0 else 'false'}, DELIMITER ',', QUOTE '\"')"
+                )
                 self.con.unregister("frame")
                 if k > 0:
                     with open(file, "ab") as dst, open(target, "rb") as src:
