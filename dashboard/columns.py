@@ -10,6 +10,7 @@ of a table (what a row is about) comes first. No Streamlit needed, except to bui
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -281,33 +282,28 @@ def number_format(kind: str, currency: str) -> str | None:
     }.get(kind)
 
 
+# How each kind of value reads, one rule per kind (money takes its currency).
+_TEXT: dict[str, Callable[[Any, str], str]] = {
+    "money": lambda v, c: f"{c} {float(v):,.0f}",
+    "local": lambda v, _c: f"{float(v):,.0f}",
+    "share": lambda v, _c: f"{float(v) * 100:.1f}%",
+    "count": lambda v, _c: f"{int(v):,}",
+    "days": lambda v, _c: f"{float(v):,.0f} days",
+    "ratio": lambda v, _c: f"{float(v):.2f}x",
+    "minutes": lambda v, _c: fmt_duration(v),
+    "date": lambda v, _c: pd.Timestamp(v).strftime("%Y-%m-%d"),
+    "datetime": lambda v, _c: pd.Timestamp(v).strftime("%Y-%m-%d %H:%M"),
+    "flag": lambda v, _c: "yes" if v else "no",
+    "number": lambda v, _c: f"{float(v):,.2f}",
+}
+
+
 def text(value: Any, kind: str, currency: str) -> str:
     """One value as the page shows it (for tests and the HTML export): 'USD 1,234', '41.7%', '2026-11-03'."""
     if is_missing(value):
         return "–"
-    if kind == "money":
-        return f"{currency} {float(value):,.0f}"
-    if kind == "local":
-        return f"{float(value):,.0f}"
-    if kind == "share":
-        return f"{float(value) * 100:.1f}%"
-    if kind == "count":
-        return f"{int(value):,}"
-    if kind == "days":
-        return f"{float(value):,.0f} days"
-    if kind == "ratio":
-        return f"{float(value):.2f}x"
-    if kind == "minutes":
-        return fmt_duration(value)
-    if kind == "date":
-        return pd.Timestamp(value).strftime("%Y-%m-%d")
-    if kind == "datetime":
-        return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
-    if kind == "flag":
-        return "yes" if value else "no"
-    if kind == "number":
-        return f"{float(value):,.2f}"
-    return str(value)
+    rule = _TEXT.get(kind)
+    return rule(value, currency) if rule else str(value)
 
 
 def rows_as_text(frame: pd.DataFrame, currency: str, query: str | None = None, n: int = 3) -> list[dict[str, str]]:

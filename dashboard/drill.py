@@ -64,7 +64,7 @@ def button(d: Drill, label: str, key: str) -> None:
 
 def show(d: Drill, label: str, key: str) -> None:
     """Open the dialog with the records behind `label`."""
-    st.dialog(f"Behind {label}", width="large")(_body)(d, label, key)
+    st.dialog(f"Behind {label}", width="large")(_body)(d, key)
 
 
 def on_select(event: Any, key: str) -> dict | None:
@@ -78,7 +78,7 @@ def on_select(event: Any, key: str) -> dict | None:
     return points[0]
 
 
-def _body(d: Drill, label: str, key: str) -> None:
+def _body(d: Drill, key: str) -> None:
     f = current()
     st.caption(md(f"{db.summary(d.query)} {f.describe()}"))
     size_key = f"drill-page-{key}-{d.slice_value}"

@@ -84,6 +84,23 @@ def _options(kind: str) -> pd.DataFrame:
     return frame
 
 
+def _url_value(key: str, raw: str, quarters: pd.DataFrame) -> tuple[Any, str | None]:
+    """The value a link gives one filter, or why it cannot be used."""
+    if key == "quarter":
+        starts = {q.isoformat(): q for q in quarters["quarter_start"].dt.date}
+        labels = dict(zip(quarters["label"], quarters["quarter_start"].dt.date, strict=True))
+        q = starts.get(raw) or labels.get(raw)
+        return (q, None) if q else (None, "not a fiscal quarter with data")
+    if key == "as_of":
+        try:
+            return dt.date.fromisoformat(raw), None
+        except ValueError:
+            return None, "not a date (YYYY-MM-DD)"
+    if key == "model":
+        return (raw, None) if raw in models() else (None, "not an attribution model")
+    return (raw, None) if raw in set(_options(key)["value"]) else (None, f"not a known {key}")
+
+
 def _from_url(notices: list[str], quarters: pd.DataFrame) -> dict[str, Any]:
     """Validated values from the URL (missing or invalid ones are left out, invalid ones noted)."""
     given = st.query_params.to_dict()
@@ -97,31 +114,13 @@ def _from_url(notices: list[str], quarters: pd.DataFrame) -> dict[str, Any]:
             bad(key, f"longer than {MAX_VALUE_LENGTH} characters, so not a value this dashboard writes into links")
     url = {k: v for k, v in given.items() if len(v) <= MAX_VALUE_LENGTH}
 
-    if "quarter" in url:
-        starts = {q.isoformat(): q for q in quarters["quarter_start"].dt.date}
-        labels = dict(zip(quarters["label"], quarters["quarter_start"].dt.date, strict=True))
-        q = starts.get(url["quarter"]) or labels.get(url["quarter"])
-        if q:
-            values["quarter"] = q
-        else:
-            bad("quarter", "not a fiscal quarter with data")
-    if "as_of" in url:
-        try:
-            values["as_of"] = dt.date.fromisoformat(url["as_of"])
-        except ValueError:
-            bad("as_of", "not a date (YYYY-MM-DD)")
-    for key in ("region", "segment", "owner", "currency"):
+    for key in ("quarter", "as_of", "region", "segment", "owner", "currency", "model"):
         if key in url:
-            allowed = set(_options(key)["value"])
-            if url[key] in allowed:
-                values[key] = url[key]
+            value, why = _url_value(key, url[key], quarters)
+            if why is None:
+                values[key] = value
             else:
-                bad(key, f"not a known {key}")
-    if "model" in url:
-        if url["model"] in models():
-            values["model"] = url["model"]
-        else:
-            bad("model", "not an attribution model")
+                bad(key, why)
     return values
 
 

@@ -43,7 +43,7 @@ def overview(f: Filters, as_of: dt.date) -> Overview:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _overview(version: str, f: Filters, as_of: dt.date) -> Overview:
+def _overview(version: str, f: Filters, as_of: dt.date) -> Overview:  # noqa: ARG001 (version: the cache key)
     row = db.query("overview", **f.params(as_of=as_of)).iloc[0]
     return Overview(
         mqls=int(row["mqls"]),

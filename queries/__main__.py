@@ -60,6 +60,17 @@ def _parse(value: str) -> Any:
         return value
 
 
+def _print_index(catalogue: bool) -> None:
+    """Every query: as the README's Markdown catalogue, or one line each."""
+    if catalogue:
+        print("| query | title | parameters | definition |\n|---|---|---|---|")
+    for q in all_queries():
+        if catalogue:
+            print(f"| `{q.name}` | {q.title} | {', '.join(q.params)} | {' '.join(q.definition.split())} |")
+        else:
+            print(f"{q.name:34} {q.title}: {q.definition.split('. ')[0].replace(chr(10), ' ')}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     parser = argparse.ArgumentParser(prog="python -m queries", description="Run a metric query.")
@@ -70,16 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
     args = parser.parse_args(argv)
-    if args.catalogue:
-        print("| query | title | parameters | definition |\n|---|---|---|---|")
-        for q in all_queries():
-            text = " ".join(q.definition.split())
-            print(f"| `{q.name}` | {q.title} | {', '.join(q.params)} | {text} |")
-        return 0
-    if args.list or not args.name:
-        for q in all_queries():
-            first = q.definition.split(". ")[0].replace("\n", " ")
-            print(f"{q.name:34} {q.title}: {first}")
+    if args.catalogue or args.list or not args.name:
+        _print_index(catalogue=args.catalogue)
         return 0
     if not Path(args.db).exists():
         print(f"no database at {args.db}; load one with python -m data.ingest EXPORT --db {args.db}", file=sys.stderr)

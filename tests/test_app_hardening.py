@@ -348,8 +348,8 @@ def test_the_table_download_uses_the_neutralised_csv(monkeypatch: pytest.MonkeyP
     import dashboard.components as components
 
     made: dict[str, object] = {}
-    monkeypatch.setattr(components.st, "dataframe", lambda *a, **k: None)
-    monkeypatch.setattr(components.st, "download_button", lambda label, data, **k: made.setdefault("data", data))
+    monkeypatch.setattr(components.st, "dataframe", lambda *_a, **_k: None)
+    monkeypatch.setattr(components.st, "download_button", lambda _label, data, **_k: made.setdefault("data", data))
     components.table(pd.DataFrame({"opportunity_name": [EVIL_DEAL], "amount": [-1.0]}), "x.csv")
     quoted = EVIL_DEAL.replace('"', '""')
     assert made["data"]().decode().splitlines()[1] == f'"\'{quoted}",-1.0'

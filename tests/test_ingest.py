@@ -404,7 +404,7 @@ def test_cli_refusal_exit_code_and_message(tmp_path: Path, db_path: Path) -> Non
     assert "column CloseDate: not a valid date (value: '30/11/2026')" in proc.stderr
 
 
-def test_keeps_the_last_versions(tmp_path: Path, db_path: Path) -> None:
+def test_keeps_the_last_versions(db_path: Path) -> None:
     for _ in range(5):
         ingest(TINY, db_path, quiet=True)
     store = Store(db_path)

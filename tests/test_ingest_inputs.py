@@ -106,7 +106,7 @@ def test_unreadable_file_is_refused(tmp_path: Path, db_path: Path, monkeypatch: 
 def test_unreadable_export_folder_is_refused(tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     export = export_with(tmp_path)
 
-    def denied(self, pattern):
+    def denied(_self, _pattern):
         raise PermissionError(errno.EACCES, "Permission denied", str(export / "sub"))
 
     monkeypatch.setattr(Path, "rglob", denied)  # what a folder without read permission does (root reads anything)
@@ -172,11 +172,11 @@ def test_macos_zip_metadata_is_skipped(tmp_path: Path, db_path: Path) -> None:
     assert rows(con, "SELECT count(*) FROM ingest_file WHERE contains(file_name, '._')") == [(0,)]
 
 
-def test_full_disk_is_a_named_error_and_leaves_nothing(tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_full_disk_is_a_named_error_and_leaves_nothing(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ingest(TINY, db_path, quiet=True)
     before = db_path.resolve()
 
-    def full(*args, **kwargs):
+    def full(*_args, **_kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", "/tmp/crm-ingest-x/export/Lead.csv")
 
     monkeypatch.setattr(ingest_module, "create_typing_macros", full)
@@ -187,9 +187,9 @@ def test_full_disk_is_a_named_error_and_leaves_nothing(tmp_path: Path, db_path: 
 
 
 def test_full_disk_from_the_command_line_exits_5_without_a_traceback(
-    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
-    def full(*args, **kwargs):
+    def full(*_args, **_kwargs):
         raise duckdb.IOException('Could not write file "x.duckdb": No space left on device')
 
     monkeypatch.setattr(ingest_module, "create_typing_macros", full)
@@ -212,11 +212,11 @@ def test_bad_db_paths_are_refused_before_anything_is_written(tmp_path: Path) -> 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-folder", "notes.txt"]  # no orphan version file
 
 
-def test_failed_switch_leaves_no_orphan_version(tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_switch_leaves_no_orphan_version(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ingest(TINY, db_path, quiet=True)
     before = db_path.resolve()
 
-    def broken_symlink(*args, **kwargs):
+    def broken_symlink(*_args, **_kwargs):
         raise PermissionError(errno.EACCES, "Permission denied", str(db_path.parent))
 
     monkeypatch.setattr(os, "symlink", broken_symlink)
@@ -226,15 +226,13 @@ def test_failed_switch_leaves_no_orphan_version(tmp_path: Path, db_path: Path, m
     assert Store(db_path).versions() == [before]
 
 
-def test_read_only_database_folder_exits_5(
-    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
-) -> None:
+def test_read_only_database_folder_exits_5(db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
     ingest(TINY, db_path, quiet=True)
     before = db_path.resolve()
     if os.geteuid() == 0:  # root writes anywhere: simulate a read-only file system
         import tempfile
 
-        def read_only(*args, **kwargs):
+        def read_only(*_args, **kwargs):
             raise OSError(errno.EROFS, "Read-only file system", str(kwargs.get("dir", "")))
 
         monkeypatch.setattr(tempfile, "TemporaryFile", read_only)
@@ -268,7 +266,7 @@ def test_byte_order_mark_in_definitions_is_accepted(tmp_path: Path, db_path: Pat
 def test_unexpected_error_gives_a_message_and_a_log_not_a_traceback(
     db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
-    def bug(*args, **kwargs):
+    def bug(*_args, **_kwargs):
         raise ZeroDivisionError("division by zero")
 
     monkeypatch.setattr(ingest_module, "create_typing_macros", bug)

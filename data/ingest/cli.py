@@ -16,21 +16,24 @@ from data.ingest.read import IngestError
 from data.store import DEFAULT_DB, SCHEMA_VERSION, IngestBusy, schema_version
 
 
+def _check_schema(argv: list[str]) -> int:
+    """`--check [DB]`: 0 when the database was built by this version of the load, else 4 (load it again)."""
+    path = Path(argv[0] if argv else DEFAULT_DB)
+    found = schema_version(path) if path.exists() else None
+    if found == SCHEMA_VERSION:
+        print(f"{path}: current (schema {found})")
+        return 0
+    state = "missing" if not path.exists() else f"built by another version (schema {found})"
+    print(f"{path}: {state}; load the export again", file=sys.stderr)
+    return 4
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns the exit code."""
     if argv is None:
         argv = sys.argv[1:]
     if argv[:1] == ["--check"]:
-        path = Path(argv[1] if len(argv) > 1 else DEFAULT_DB)
-        found = schema_version(path) if path.exists() else None
-        if found == SCHEMA_VERSION:
-            print(f"{path}: current (schema {found})")
-            return 0
-        print(
-            f"{path}: {'missing' if not path.exists() else f'built by another version (schema {found})'}; load the export again",
-            file=sys.stderr,
-        )
-        return 4
+        return _check_schema(argv[1:])
     parser = argparse.ArgumentParser(
         prog="python -m data.ingest",
         description="Load a CRM export into a new DuckDB version and make it live only when every check passed.",

@@ -45,6 +45,61 @@ def staging_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     ]
 
 
+def _object_warnings(lo: LoadedObject) -> list[LoadWarning]:
+    """What one object's files say: deleted and duplicate records, custom columns, parts that differ."""
+    out: list[LoadWarning] = []
+    if lo.deleted:
+        out.append(
+            LoadWarning(
+                "deleted_rows",
+                lo.obj.name,
+                "records marked IsDeleted were left out",
+                lo.deleted,
+                [],
+                "Nothing to do: deleted records are in the recycle bin of the CRM",
+            )
+        )
+    if lo.duplicates:
+        out.append(
+            LoadWarning(
+                "duplicate_rows",
+                lo.obj.name,
+                "exact duplicate records (same Id, same values) were loaded once",
+                lo.duplicates,
+                [],
+                "Check that export parts do not overlap",
+            )
+        )
+    custom = [c for c in lo.unmapped if c.lower().endswith("__c") or c.lower().endswith("_c")]
+    if custom:
+        out.append(
+            LoadWarning(
+                "custom_columns",
+                lo.obj.name,
+                f"{len(custom)} custom column(s) kept in {lo.obj.table} only",
+                len(custom),
+                custom[:5],
+                "Nothing to do; map one in data/schema.py to use it in metrics",
+            )
+        )
+    headers = [set(p.file.header) for p in lo.parts]
+    if len(headers) > 1 and len({frozenset(h) for h in headers}) > 1:
+        union = set().union(*headers)
+        for p, h in zip(lo.parts, headers, strict=True):
+            if union - h:
+                out.append(
+                    LoadWarning(
+                        "part_missing_columns",
+                        lo.obj.name,
+                        f"{p.file.name} lacks columns other parts have; its records have them empty",
+                        len(union - h),
+                        sorted(union - h)[:5],
+                        "Export every part with the same fields",
+                    )
+                )
+    return out
+
+
 def collect_warnings(
     con: duckdb.DuckDBPyConnection, loaded: dict[str, LoadedObject], no_rate: list[str], found: list[LoadWarning]
 ) -> list[LoadWarning]:
@@ -64,55 +119,7 @@ def collect_warnings(
                 )
             )
     for lo in loaded.values():
-        if lo.deleted:
-            out.append(
-                LoadWarning(
-                    "deleted_rows",
-                    lo.obj.name,
-                    "records marked IsDeleted were left out",
-                    lo.deleted,
-                    [],
-                    "Nothing to do: deleted records are in the recycle bin of the CRM",
-                )
-            )
-        if lo.duplicates:
-            out.append(
-                LoadWarning(
-                    "duplicate_rows",
-                    lo.obj.name,
-                    "exact duplicate records (same Id, same values) were loaded once",
-                    lo.duplicates,
-                    [],
-                    "Check that export parts do not overlap",
-                )
-            )
-        custom = [c for c in lo.unmapped if c.lower().endswith("__c") or c.lower().endswith("_c")]
-        if custom:
-            out.append(
-                LoadWarning(
-                    "custom_columns",
-                    lo.obj.name,
-                    f"{len(custom)} custom column(s) kept in {lo.obj.table} only",
-                    len(custom),
-                    custom[:5],
-                    "Nothing to do; map one in data/schema.py to use it in metrics",
-                )
-            )
-        headers = [set(p.file.header) for p in lo.parts]
-        if len(headers) > 1 and len({frozenset(h) for h in headers}) > 1:
-            union = set().union(*headers)
-            for p, h in zip(lo.parts, headers, strict=True):
-                if union - h:
-                    out.append(
-                        LoadWarning(
-                            "part_missing_columns",
-                            lo.obj.name,
-                            f"{p.file.name} lacks columns other parts have; its records have them empty",
-                            len(union - h),
-                            sorted(union - h)[:5],
-                            "Export every part with the same fields",
-                        )
-                    )
+        out.extend(_object_warnings(lo))
     if loaded.get("User") and not con.execute("SELECT count(*) FROM stg_users WHERE is_sales").fetchall()[0][0]:
         out.append(
             LoadWarning(

@@ -82,7 +82,7 @@ class Writer:
 
     def write(self, name: str, frame: pd.DataFrame, select: str) -> None:
         """Write `SELECT {select} FROM frame` to NAME.csv, or NAME_1.csv, NAME_2.csv ... when large."""
-        self.write_chunked(name, len(frame), select, lambda lo, hi: frame)
+        self.write_chunked(name, len(frame), select, lambda _lo, _hi: frame)
 
     def write_chunked(self, name: str, total: int, select: str, make: FrameMaker, chunk_rows: int | None = None) -> None:
         """Like `write`, for `total` rows built `chunk_rows` at a time by `make(lo, hi)`.
