@@ -151,18 +151,42 @@ def test_lead_funnel(con: duckdb.DuckDBPyConnection) -> None:
 
 def test_quota_attainment_rolls_up(con: duckdb.DuckDBPyConnection) -> None:
     frame = q(con, "quota_attainment")
-    got = records(frame[["level", "name", "quota", "won", "attainment", "gap", "open_pipeline", "coverage", "unconverted_deals"]])
+    cols = ["level", "name", "quota", "won", "attainment", "gap", "open_pipeline", "coverage", "unconverted_deals"]
+    got = [dict(zip(cols, r, strict=True)) for r in records(frame[cols])]
     # Eve's quota: 48,000 EUR at the quarter's start (0.80) = 60,000; her O2 won 11-10: 20,000 EUR at 0.75
     emea_won = 26666.67
+
+    def row(level: str, name: str, quota: float, won: float, gap: float, open_: float, coverage: float, unconverted: int):
+        return {
+            "level": level,
+            "name": name,
+            "quota": quota,
+            "won": won,
+            "attainment": round(won / quota, 6),
+            "gap": gap,
+            "open_pipeline": open_,
+            "coverage": coverage,
+            "unconverted_deals": unconverted,
+        }
+
     assert got == [
-        ("company", "Company", 150000.0, 36666.67, round(36666.67 / 150000, 6), 113333.33, 5000.0, round(5000 / 113333.33, 6), 1),
-        ("region", "AMER", 90000.0, 10000.0, round(1 / 9, 6), 80000.0, 5000.0, 0.0625, 0),
-        ("region", "EMEA", 60000.0, emea_won, round(emea_won / 60000, 6), 33333.33, 0.0, 0.0, 1),
-        ("manager", "Cat Director", 90000.0, 10000.0, round(1 / 9, 6), 80000.0, 5000.0, 0.0625, 0),
-        ("manager", "Fay Director", 60000.0, emea_won, round(emea_won / 60000, 6), 33333.33, 0.0, 0.0, 1),
-        ("rep", "Ada AE", 50000.0, 10000.0, 0.2, 40000.0, 0.0, 0.0, 0),
-        ("rep", "Ben AE", 40000.0, 0.0, 0.0, 40000.0, 5000.0, 0.125, 0),
-        ("rep", "Eve AE", 60000.0, emea_won, round(emea_won / 60000, 6), 33333.33, 0.0, 0.0, 1),
+        row(
+            "company",
+            "Company",
+            quota=150000.0,
+            won=36666.67,
+            gap=113333.33,
+            open_=5000.0,
+            coverage=round(5000 / 113333.33, 6),
+            unconverted=1,
+        ),
+        row("region", "AMER", quota=90000.0, won=10000.0, gap=80000.0, open_=5000.0, coverage=0.0625, unconverted=0),
+        row("region", "EMEA", quota=60000.0, won=emea_won, gap=33333.33, open_=0.0, coverage=0.0, unconverted=1),
+        row("manager", "Cat Director", quota=90000.0, won=10000.0, gap=80000.0, open_=5000.0, coverage=0.0625, unconverted=0),
+        row("manager", "Fay Director", quota=60000.0, won=emea_won, gap=33333.33, open_=0.0, coverage=0.0, unconverted=1),
+        row("rep", "Ada AE", quota=50000.0, won=10000.0, gap=40000.0, open_=0.0, coverage=0.0, unconverted=0),
+        row("rep", "Ben AE", quota=40000.0, won=0.0, gap=40000.0, open_=5000.0, coverage=0.125, unconverted=0),
+        row("rep", "Eve AE", quota=60000.0, won=emea_won, gap=33333.33, open_=0.0, coverage=0.0, unconverted=1),
     ]
     assert frame["elapsed_share"].round(6).unique().tolist() == [round(51 / 92, 6)]  # Oct 1 - Nov 20 of 92 days
     eur = q(con, "quota_attainment", region="EMEA", currency="EUR")
