@@ -26,11 +26,9 @@ from queries import QueryError, all_queries, load_query, run_query
 def default_params(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """Defaults for every parameter: the data's as-of date and its fiscal quarter, the reporting currency."""
     as_of = con.execute("SELECT CAST(data_through_at AS DATE) FROM ingest_run").fetchall()[0][0] or dt.date.today()
-    fy, currency = con.execute("""
-        SELECT CAST(max(value) FILTER (WHERE key = 'fiscal_year_start_month') AS INTEGER),
-               max(value) FILTER (WHERE key = 'reporting_currency') FROM cfg_setting""").fetchall()[0]
-    start = con.execute("SELECT fiscal_quarter_start(?, ?)", [as_of, fy]).fetchall()[0][0]
-    end = con.execute("SELECT CAST(? + INTERVAL 3 MONTH AS DATE) - 1", [start]).fetchall()[0][0]
+    currency = con.execute("SELECT value FROM cfg_setting WHERE key = 'reporting_currency'").fetchall()[0][0]
+    # the fiscal quarter by the database's own rule (data/model/32_fiscal.sql), never recomputed here
+    start, end = con.execute("SELECT fiscal_quarter_of(?), fiscal_quarter_end(?)", [as_of, as_of]).fetchall()[0]
     return {
         "as_of": as_of,
         "start_date": start,
