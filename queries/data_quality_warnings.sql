@@ -8,7 +8,8 @@
 -- Grain: one row per kind of problem and object.
 SELECT
     object,
-    code,
+    -- the warning's code in words ("lead_without_owner" -> "Lead without owner"); the code stays in ingest_warning
+    upper(code[1]) || replace(code[2:], '_', ' ') AS code,
     message,
     count AS records,
     array_to_string(sample_ids, ', ') AS example_ids,

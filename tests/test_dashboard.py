@@ -245,7 +245,7 @@ FIRST_ROWS = {
     "data_quality": [
         {
             "Object": "Lead",
-            "Problem": "lead_without_owner",
+            "Problem": "Lead without owner",
             "What happened": "leads owned by a queue or by nobody, so no rep is accountable for follow-up",
             "Records": 1,
             "Example Ids": "L3",
