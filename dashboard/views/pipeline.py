@@ -63,7 +63,8 @@ if summary["unconverted_opportunities"]:
 st.caption(
     "Sourced and influenced are two different questions. Sourced: did marketing touch the deal *before it was "
     "created* (or is its lead source a marketing one)? Influenced: did marketing touch it *at any time* from "
-    "the lookback window before its creation to its close (open deals: to the as-of date)? A deal sourced by its lead source alone, with no campaign touch, is sourced "
+    "the lookback window before its creation to its close (open deals: to the as-of date)? A deal sourced by "
+    "its lead source alone, with no campaign touch, is sourced "
     "but not influenced, so sourced can exceed influenced."
 )
 
