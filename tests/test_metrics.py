@@ -46,6 +46,11 @@ def records(frame: pd.DataFrame) -> list[tuple]:
     return out
 
 
+def named(frame: pd.DataFrame) -> list[dict]:
+    """Rows as {column: value} (floats rounded to 6 places, NaN as None): exact rows a reader can follow."""
+    return [dict(zip(frame.columns, row, strict=True)) for row in records(frame)]
+
+
 def q(con: duckdb.DuckDBPyConnection, name: str, **overrides: object) -> pd.DataFrame:
     return run_query(con, name, {**Q4, "model": "linear", **overrides})
 
@@ -134,8 +139,24 @@ def test_attribution_ledger_reconciles_for_every_model(con: duckdb.DuckDBPyConne
 def test_sla_by_region(con: duckdb.DuckDBPyConnection) -> None:
     # K1: 10 min (10:00 New York); L2: 70 wall-clock minutes but 10 business minutes (MQL at 08:00,
     # office opens 09:00); L3: never touched, its 15 minutes passed long before the end of 11-20.
-    assert records(q(con, "sla_by_region")) == [
-        ("AMER", 15, 3, 2, 1, 2, 1, 0, 0, round(1 / 3, 6), round(2 / 3, 6), 40.0, 64.0, 10.0, 10.0)
+    assert named(q(con, "sla_by_region")) == [
+        {
+            "region": "AMER",
+            "target_minutes": 15,
+            "mqls": 3,
+            "touched": 2,  # K1, L2
+            "within_target": 1,  # K1
+            "within_target_business": 2,  # K1, and L2 within 10 business minutes
+            "breached_untouched": 1,  # L3
+            "pending": 0,
+            "ignored": 0,
+            "compliance": round(1 / 3, 6),
+            "compliance_business": round(2 / 3, 6),
+            "median_minutes": 40.0,  # of 10 and 70
+            "p90_minutes": 64.0,
+            "median_business_minutes": 10.0,
+            "p90_business_minutes": 10.0,
+        }
     ]
     # on 11-19 at the end of the day L3 was open for 14 hours: still a breach, not yet ignored (7 days)
     assert q(con, "sla_by_region", as_of=dt.date(2026, 11, 19))["breached_untouched"].tolist() == [1]
@@ -279,10 +300,51 @@ def test_sla_extras(con: duckdb.DuckDBPyConnection) -> None:
         ("over 1 day", 0, 0, None),
         ("never", 1, 0, 0.0),
     ]
-    assert records(q(con, "sla_by_rep")) == [
-        ("(queue)", "AMER", 1, 0, 0, 0, 1, 0, 0.0, None, None),
-        ("Ben AE", "AMER", 1, 1, 0, 1, 0, 0, 0.0, 70.0, "U2"),
-        ("Ada AE", "AMER", 1, 1, 1, 1, 0, 0, 1.0, 10.0, "U1"),
+    rep_cols = [
+        "owner",
+        "owner_id",
+        "mqls",
+        "touched",
+        "within_target",
+        "within_target_business",
+        "breached_untouched",
+        "compliance",
+        "median_minutes",
+    ]
+    assert [{k: r[k] for k in rep_cols} for r in named(q(con, "sla_by_rep"))] == [
+        {
+            "owner": "(queue)",
+            "owner_id": None,
+            "mqls": 1,
+            "touched": 0,
+            "within_target": 0,
+            "within_target_business": 0,
+            "breached_untouched": 1,
+            "compliance": 0.0,
+            "median_minutes": None,
+        },  # L3: never touched
+        {
+            "owner": "Ben AE",
+            "owner_id": "U2",
+            "mqls": 1,
+            "touched": 1,
+            "within_target": 0,
+            "within_target_business": 1,
+            "breached_untouched": 0,
+            "compliance": 0.0,
+            "median_minutes": 70.0,
+        },  # L2: 70 min, 10 business minutes
+        {
+            "owner": "Ada AE",
+            "owner_id": "U1",
+            "mqls": 1,
+            "touched": 1,
+            "within_target": 1,
+            "within_target_business": 1,
+            "breached_untouched": 0,
+            "compliance": 1.0,
+            "median_minutes": 10.0,
+        },  # K1: 10 min
     ]
     assert records(q(con, "sla_by_week")) == [
         ("AMER", pd.Timestamp("2026-09-28"), 1, 1.0, 10.0),
@@ -317,10 +379,26 @@ def test_campaign_return(con: duckdb.DuckDBPyConnection) -> None:
 
 def test_region_currency_separates_fx_from_sales(con: duckdb.DuckDBPyConnection) -> None:
     # O2 20,000 EUR won 11-10: 26,666.67 USD at that day's 0.75, 25,000 at the quarter's opening 0.80
-    assert records(q(con, "region_currency")) == [
-        ("AMER", "USD", 10000.0, 10000.0, 10000.0, 5000.0, 5000.0, 5000.0, 0.0, 0),
-        ("EMEA", "EUR", 20000.0, 26666.67, 25000.0, 0.0, 0.0, 0.0, 1666.67, 0),
-        ("EMEA", "ARS", 0.0, 0.0, 0.0, 1000000.0, 0.0, 0.0, 0.0, 1),
+    def row(region: str, local: str, bookings: tuple, pipeline: tuple, fx_effect: float, unconverted: int) -> dict:
+        """bookings and pipeline as (local, reporting at the day's rate, constant at the quarter's start)."""
+        return {
+            "region": region,
+            "local_currency": local,
+            "bookings_local": bookings[0],
+            "bookings_reporting": bookings[1],
+            "bookings_constant": bookings[2],
+            "pipeline_local": pipeline[0],
+            "pipeline_reporting": pipeline[1],
+            "pipeline_constant": pipeline[2],
+            "bookings_fx_effect": fx_effect,
+            "unconverted_deals": unconverted,
+        }
+
+    assert named(q(con, "region_currency")) == [
+        row("AMER", "USD", bookings=(10000.0, 10000.0, 10000.0), pipeline=(5000.0, 5000.0, 5000.0), fx_effect=0.0, unconverted=0),
+        row("EMEA", "EUR", bookings=(20000.0, 26666.67, 25000.0), pipeline=(0.0, 0.0, 0.0), fx_effect=1666.67, unconverted=0),
+        # O5's 1,000,000 ARS: no rate anywhere, so it stays in its own currency, counted apart
+        row("EMEA", "ARS", bookings=(0.0, 0.0, 0.0), pipeline=(1000000.0, 0.0, 0.0), fx_effect=0.0, unconverted=1),
     ]
 
 
