@@ -437,14 +437,32 @@ def test_quota_pacing_lines(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_deals_win_rate_and_stalls(con: duckdb.DuckDBPyConnection) -> None:
-    assert records(q(con, "deals_win_rate", dimension="segment")) == [
-        ("Enterprise", 1, 0, 1.0, 26666.67, 0.0, 1.0, 31.0, 0),
-        ("SMB", 1, 0, 1.0, 10000.0, 0.0, 1.0, 25.0, 0),
-        ("Mid-Market", 0, 1, 0.0, 0.0, 16000.0, None, None, 0),
+    def row(value: str, won: tuple, lost: tuple, cycle: float | None) -> dict:
+        """won and lost as (deals, amount in USD at the close date); win rates follow from them."""
+        closed, amount = won[0] + lost[0], won[1] + lost[1]
+        return {
+            "value": value,
+            "won": won[0],
+            "lost": lost[0],
+            "win_rate": round(won[0] / closed, 6),
+            "won_amount": won[1],
+            "lost_amount": lost[1],
+            # the share of the amount won; empty when nothing was won (a sum over no deal is NULL)
+            "win_rate_amount": round(won[1] / amount, 6) if won[0] else None,
+            "avg_cycle_days": cycle,
+            "unconverted_deals": 0,
+        }
+
+    # O2 (Berlin, Enterprise) won 11-10 after 31 days: 20,000 EUR at 0.75; O1 (Acme, SMB) won 10-30 after 25 days;
+    # O4 (London, Mid-Market) lost: 8,000 GBP at 0.5
+    assert named(q(con, "deals_win_rate", dimension="segment")) == [
+        row("Enterprise", won=(1, 26666.67), lost=(0, 0.0), cycle=31.0),
+        row("SMB", won=(1, 10000.0), lost=(0, 0.0), cycle=25.0),
+        row("Mid-Market", won=(0, 0.0), lost=(1, 16000.0), cycle=None),
     ]
-    assert records(q(con, "deals_win_rate", dimension="source")) == [
-        ("Marketing", 2, 0, 1.0, 36666.67, 0.0, 1.0, 28.0, 0),
-        ("Sales", 0, 1, 0.0, 0.0, 16000.0, None, None, 0),
+    assert named(q(con, "deals_win_rate", dimension="source")) == [
+        row("Marketing", won=(2, 36666.67), lost=(0, 0.0), cycle=28.0),
+        row("Sales", won=(0, 0.0), lost=(1, 16000.0), cycle=None),
     ]
     # no stage history in this export: age since creation (O5 10-15, O3 11-01); O5 has no rate
     assert records(q(con, "deals_stalled")) == [
