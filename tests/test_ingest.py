@@ -17,7 +17,7 @@ from data.config import ConfigError
 from data.ingest import ingest
 from data.ingest.read import IngestError
 from data.store import IngestBusy, IngestLock, Store
-from tests.conftest import MESSY, ROOT_DIR, TINY, export_with, load, rows
+from tests.conftest import MESSY, ROOT_DIR, TINY, export_with, load, named_rows, rows
 
 EXPECTED_COUNTS = {
     "stg_accounts": 2,
@@ -48,14 +48,39 @@ def test_canonical_rows_are_exact(tiny_db: Path) -> None:
         ("005000000000002AAA", "EMEA", True),
         ("005000000000003AAA", None, False),
     ]
-    assert rows(
+
+    def deal(
+        opportunity_id: str,
+        amount: str,
+        currency: str,
+        stage: str,
+        mapped: bool,
+        region: str,
+        segment: str,
+        created: dt.datetime,
+        close: dt.date,
+    ) -> dict:
+        return {
+            "opportunity_id": opportunity_id,
+            "amount": Decimal(amount),
+            "currency_code": currency,
+            "stage_category": stage,
+            "is_stage_mapped": mapped,
+            "region": region,
+            "segment": segment,
+            "created_at": created,
+            "close_date": close,
+        }
+
+    assert named_rows(
         con,
         "SELECT opportunity_id, amount, currency_code, stage_category, is_stage_mapped, region, segment, "
         "created_at, close_date FROM stg_opportunities ORDER BY 1",
     ) == [
-        (
+        # Acme (US, 150 employees): AMER by its owner's role, SMB by employees
+        deal(
             "006000000000001AAA",
-            Decimal("12000.00"),
+            "12000.00",
             "USD",
             "won",
             True,
@@ -64,9 +89,10 @@ def test_canonical_rows_are_exact(tiny_db: Path) -> None:
             dt.datetime(2026, 4, 2, 10, 0),
             dt.date(2026, 5, 15),
         ),
-        (
+        # Berlin (DE, 1,200 employees): EMEA, Enterprise
+        deal(
             "006000000000002AAA",
-            Decimal("50000.00"),
+            "50000.00",
             "EUR",
             "open",
             True,
@@ -75,9 +101,10 @@ def test_canonical_rows_are_exact(tiny_db: Path) -> None:
             dt.datetime(2026, 4, 12, 10, 0),
             dt.date(2026, 12, 20),
         ),
-        (
+        # "Verbal Commit" is not in [stages]: open by IsClosed/IsWon, flagged unmapped
+        deal(
             "006000000000003AAA",
-            Decimal("8000.00"),
+            "8000.00",
             "EUR",
             "open",
             False,
