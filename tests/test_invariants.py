@@ -137,8 +137,8 @@ NOT_A_CONCEPT = {
     # shown for what they are, with no headline concept of their own: lists, distributions, settings, reports
     "attribution_models", "brief_movers", "campaign_return", "data_freshness", "data_quality_files", "data_quality_rejects",
     "data_quality_summary", "data_quality_tables", "data_quality_unconverted", "data_quality_warnings", "deals_stalled",
-    "definitions_file", "definitions_regions", "definitions_targets", "definitions_settings", "definitions_stages", "filter_options",
-    "filter_quarters", "mql_ignored", "pipeline_influenced_by_campaign", "pipeline_influenced_by_channel",
+    "definitions_file", "definitions_regions", "definitions_targets", "definitions_settings", "definitions_stages",
+    "filter_options", "filter_quarters", "mql_ignored", "pipeline_influenced_by_campaign", "pipeline_influenced_by_channel",
     "sla_response_histogram",
     # drill-downs: the records behind a number (tests/test_dashboard.py proves they add up to every tile)
     "drill_deals", "drill_leads", "drill_mqls", "drill_quota", "drill_touches",
