@@ -4,7 +4,9 @@
 
 The job is JSON: {"db": path, "calls": [[query name, params], ...]} runs the named queries the way the
 app does (read-only, locked-down connection; results fetched into DataFrames), or {"db": path, "sql": [...]}
-runs plain statements (the floor). "evict": true first asks the kernel to drop the database file's pages
+runs plain statements (the floor), {"db": path, "raw": [[sql, params], ...]} runs query texts with bound
+parameters (to compare a query's text before and after a change).
+"evict": true first asks the kernel to drop the database file's pages
 from the OS page cache (posix_fadvise DONTNEED on that one file: no root needed, nothing else is touched),
 so the run also reads the file from disk. The clock starts before the connection opens and stops after the
 last result is fetched and the connection is closed; the interpreter's start and imports are not timed.
@@ -57,6 +59,8 @@ def run(job: dict[str, Any]) -> dict[str, float]:
         run_query(con, name, params)
     for sql in job.get("sql", []):
         con.execute(sql).fetchall()
+    for sql, params in job.get("raw", []):  # a query's text with its parameters (before/after comparisons)
+        con.execute(sql, params).df()
     con.close()
     return {"seconds": time.perf_counter() - start, "connect_seconds": connected - start}
 
