@@ -1,6 +1,11 @@
 """One cold timed run, in its own process: a new DuckDB instance (no buffer pool shared with anything else).
 
     python -m bench.cold < job.json      # prints {"seconds": ..., "connect_seconds": ...}
+    python -m bench.cold --serve         # one job per line on stdin, one result per line on stdout
+
+--serve imports everything once and then forks a new child process for every job (it never opens DuckDB
+itself), so each timed run is still a new process with a new DuckDB instance, without paying for the
+interpreter's start and the imports every time.
 
 The job is JSON: {"db": path, "calls": [[query name, params], ...]} runs the named queries the way the
 app does (read-only, locked-down connection; results fetched into DataFrames), or {"db": path, "sql": [...]}
@@ -65,7 +70,32 @@ def run(job: dict[str, Any]) -> dict[str, float]:
     return {"seconds": time.perf_counter() - start, "connect_seconds": connected - start}
 
 
+def serve() -> int:
+    """Fork a child per job line; the child runs it and prints its result line; the parent waits for it."""
+    import dashboard.db  # noqa: F401  (imported once, before any fork; no DuckDB instance is opened here)
+    import queries  # noqa: F401
+
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        job = json.loads(line, object_hook=decode)
+        sys.stdout.flush()
+        pid = os.fork()
+        if pid == 0:  # the child: a new process, a new DuckDB instance
+            try:
+                out = json.dumps(run(job))
+            except BaseException as exc:  # reported to the parent, which raises
+                out = json.dumps({"error": f"{type(exc).__name__}: {exc}"})
+            sys.stdout.write(out + "\n")
+            sys.stdout.flush()
+            os._exit(0)
+        os.waitpid(pid, 0)
+    return 0
+
+
 def main() -> int:
+    if "--serve" in sys.argv[1:]:
+        return serve()
     job = json.loads(sys.stdin.read(), object_hook=decode)
     print(json.dumps(run(job)))
     return 0
