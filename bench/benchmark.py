@@ -422,6 +422,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-compare", action="store_true", help="skip the pandas/polars/DuckDB comparison")
     parser.add_argument("--no-app-memory", action="store_true")
     parser.add_argument("--reuse-export", action="store_true", help="keep an export this benchmark generated before")
+    parser.add_argument("--reuse-db", action="store_true",
+                        help="keep a database this benchmark loaded before (its ingest numbers are read back)")
+    parser.add_argument("--derive-region-calls", action="store_true",
+                        help="region-filter runs: the recorded calls with the region bound, instead of a second render")
     parser.add_argument("--workdir", default=str(ROOT / "build" / "bench"))
     parser.add_argument("--out", default=None, help="JSON results (default build/bench/results-SCALE.json)")
     parser.add_argument("--region", default="EMEA")
@@ -448,7 +452,12 @@ def main(argv: list[str] | None = None) -> int:
                                "page_cache": "warm (not dropped: shared machine), except the evicted runs, which "
                                              "drop the database file's pages first"}
     results["sample"] = generate_export(args.scale, export, args.as_of, args.reuse_export)
-    results["ingest"] = run_ingest(export, db)
+    meta = db.parent / "bench-ingest.json"
+    if args.reuse_db and meta.exists():
+        results["ingest"] = {**json.loads(meta.read_text()), "reused": True}
+    else:
+        results["ingest"] = run_ingest(export, db)
+        meta.write_text(json.dumps(results["ingest"], indent=2))
 
     con = connect_ro(db)
     as_of = con.execute("SELECT CAST(data_through_at AS DATE) FROM ingest_run").fetchall()[0][0]
@@ -458,7 +467,10 @@ def main(argv: list[str] | None = None) -> int:
     for page in PAGES:
         _say(f"recording page {page} ...")
         page_calls[page], firsts[page], cached[page] = record_page_queries(db, page, url)
-        region_calls[page], _, _ = record_page_queries(db, page, {**url, "region": args.region})
+        if args.derive_region_calls:  # the same calls with the region bound (what ?region= does), no second render
+            region_calls[page] = [(n, {**p, "region": args.region} if "region" in p else p) for n, p in page_calls[page]]
+        else:
+            region_calls[page], _, _ = record_page_queries(db, page, {**url, "region": args.region})
         floors[page] = floor_sql(con, scanned_columns(con, page_calls[page]))
     con.close()
     times = time_pages(db, page_calls, region_calls, floors, args.runs, args.region_runs, args.evict_runs)
