@@ -1,7 +1,7 @@
 """Benchmark: is the dashboard fast at a large company's size? Measured, with the alternatives beside it.
 
     python -m bench.benchmark [--scale small|medium|medium3x|large] [--runs N] [--out FILE]
-    python -m bench.benchmark --render bench/baseline-medium.json            # one results file as a table
+    python -m bench.benchmark --render bench/results-medium.json             # one results file as a table
     python -m bench.benchmark --render-scales a.json b.json ...               # several scales in one table
 
 1. Generates the sample company (in a child process: seconds and peak resident memory) and ingests it
