@@ -80,8 +80,10 @@ def filter_pool(db: Path) -> list[dict[str, str]]:
     """Links to open: the two newest quarters, each with all regions and with each region."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        quarters = [r[0].isoformat() for r in con.execute(
-            "SELECT quarter_start FROM filter_quarter ORDER BY quarter_start DESC LIMIT 2").fetchall()]
+        quarters = [
+            r[0].isoformat()
+            for r in con.execute("SELECT quarter_start FROM filter_quarter ORDER BY quarter_start DESC LIMIT 2").fetchall()
+        ]
         regions = [r[0] for r in con.execute("SELECT value FROM filter_choice WHERE kind = 'region'").fetchall()]
     finally:
         con.close()
@@ -98,10 +100,28 @@ def start_server(db: Path, port: int) -> subprocess.Popen:
     """`streamlit run dashboard/app.py` on 127.0.0.1 only; returns once it answers its health check."""
     env = {**os.environ, "CRM_DB": str(db)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "dashboard" / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -159,15 +179,25 @@ async def run_step(ws: Any, query: dict[str, str], page: str, result: Result, ti
             if msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                 continue  # a rerun follows; its own new_session restarts the clock
             done = time.perf_counter()
-            result.runs.append({"page": page or "overview", "wait_s": done - sent,
-                                "run_s": done - (started or sent), "at": done})
+            result.runs.append({"page": page or "overview", "wait_s": done - sent, "run_s": done - (started or sent), "at": done})
             return
         else:
             _inspect(msg, result, where)
 
 
-async def session(n: int, url: str, pool: list[dict[str, str]], as_of: str, steps: int, per_link: int,
-                  result: Result, timeout: float, progress: list[int], swapped: list[float], think: float) -> None:
+async def session(
+    n: int,
+    url: str,
+    pool: list[dict[str, str]],
+    as_of: str,
+    steps: int,
+    per_link: int,
+    result: Result,
+    timeout: float,
+    progress: list[int],
+    swapped: list[float],
+    think: float,
+) -> None:
     """One viewer: `steps` script runs, opening a new link (a new websocket session) every `per_link` steps;
     then on (at most 3 x steps in all) until one of its runs started after the last swap finished."""
     import websockets
@@ -181,8 +211,7 @@ async def session(n: int, url: str, pool: list[dict[str, str]], as_of: str, step
     while more():
         query = {**rng.choice(pool), "as_of": as_of}
         try:
-            async with websockets.connect(url, subprotocols=["streamlit"], max_size=None,
-                                          open_timeout=timeout) as ws:
+            async with websockets.connect(url, subprotocols=["streamlit"], max_size=None, open_timeout=timeout) as ws:
                 for _ in range(per_link):
                     if not more():
                         break
@@ -198,8 +227,9 @@ async def session(n: int, url: str, pool: list[dict[str, str]], as_of: str, step
             progress[0] += 1
 
 
-async def swapper(export: Path, db: Path, total: int, swaps: int, progress: list[int], log: list[dict],
-                  swapped: list[float]) -> None:
+async def swapper(
+    export: Path, db: Path, total: int, swaps: int, progress: list[int], log: list[dict], swapped: list[float]
+) -> None:
     """Load the export again into `db` when 1/(swaps+2), 2/(swaps+2), ... of the steps are done (the last
     swap well before the end, so that sessions run on the new database too); note when the last one ended."""
     for i in range(1, swaps + 1):
@@ -207,12 +237,29 @@ async def swapper(export: Path, db: Path, total: int, swaps: int, progress: list
             await asyncio.sleep(0.2)
         at_step, start = progress[0], time.perf_counter()
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "data.ingest", str(export), "--db", str(db), "--quiet", cwd=ROOT,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+            sys.executable,
+            "-m",
+            "data.ingest",
+            str(export),
+            "--db",
+            str(db),
+            "--quiet",
+            cwd=ROOT,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
         _, err = await proc.communicate()
-        log.append({"swap": i, "started_at_step": at_step, "ended_at_step": progress[0],
-                    "seconds": round(time.perf_counter() - start, 2), "exit": proc.returncode,
-                    "stderr": err.decode()[-300:], "at": time.perf_counter()})
+        log.append(
+            {
+                "swap": i,
+                "started_at_step": at_step,
+                "ended_at_step": progress[0],
+                "seconds": round(time.perf_counter() - start, 2),
+                "exit": proc.returncode,
+                "stderr": err.decode()[-300:],
+                "at": time.perf_counter(),
+            }
+        )
         _say(f"swap {i}: ingest exit {proc.returncode} in {log[-1]['seconds']} s")
     swapped.append(time.perf_counter())
 
@@ -221,12 +268,15 @@ async def drive(url: str, pool: list[dict[str, str]], args: argparse.Namespace, 
     """All sessions and the swapper, under one deadline."""
     result, progress, swaps, swapped = Result(), [0], [], []
     total = args.sessions * args.steps
-    tasks = [session(n, url, pool, args.as_of, args.steps, args.per_link, result, args.step_timeout, progress, swapped,
-                     args.think) for n in range(args.sessions)]
+    tasks = [
+        session(n, url, pool, args.as_of, args.steps, args.per_link, result, args.step_timeout, progress, swapped, args.think)
+        for n in range(args.sessions)
+    ]
     started = time.perf_counter()
     try:
-        await asyncio.wait_for(asyncio.gather(swapper(export, db, total, args.swaps, progress, swaps, swapped), *tasks),
-                               args.deadline)
+        await asyncio.wait_for(
+            asyncio.gather(swapper(export, db, total, args.swaps, progress, swaps, swapped), *tasks), args.deadline
+        )
     except TimeoutError:
         result.errors.append(f"the run did not finish within its {args.deadline:.0f} s deadline")
     return result, swaps, time.perf_counter() - started
@@ -238,20 +288,29 @@ def _pct(values: list[float], q: float) -> float:
 
 def summarise(result: Result, swaps: list[dict], seconds: float, args: argparse.Namespace) -> dict[str, Any]:
     """p50/p95/max of run and wait times, overall and per page; errors; the swaps."""
+
     def stats(rows: list[dict], key: str) -> dict[str, float]:
         values = [r[key] for r in rows]
-        return {"p50": round(_pct(values, 50), 3), "p95": round(_pct(values, 95), 3),
-                "max": round(max(values, default=0), 3)}
+        return {"p50": round(_pct(values, 50), 3), "p95": round(_pct(values, 95), 3), "max": round(max(values, default=0), 3)}
 
     pages = sorted({r["page"] for r in result.runs})
-    return {"sessions": args.sessions, "steps_per_session": args.steps, "scale": args.scale, "think_s": args.think,
-            "script_runs": len(result.runs), "seconds": round(seconds, 1), "run_s": stats(result.runs, "run_s"),
-            "wait_s": stats(result.runs, "wait_s"),
-            "by_page": {p: stats([r for r in result.runs if r["page"] == p], "run_s") for p in pages},
-            "errors": len(result.errors), "error_samples": result.errors[:10],
-            "swaps": [{k: v for k, v in s.items() if k != "at"} for s in swaps],
-            "runs_after_last_swap": sum(1 for r in result.runs if swaps and r["at"] > swaps[-1]["at"]),
-            "loads_seen": sorted(result.loaded), "cores": os.cpu_count()}
+    return {
+        "sessions": args.sessions,
+        "steps_per_session": args.steps,
+        "scale": args.scale,
+        "think_s": args.think,
+        "script_runs": len(result.runs),
+        "seconds": round(seconds, 1),
+        "run_s": stats(result.runs, "run_s"),
+        "wait_s": stats(result.runs, "wait_s"),
+        "by_page": {p: stats([r for r in result.runs if r["page"] == p], "run_s") for p in pages},
+        "errors": len(result.errors),
+        "error_samples": result.errors[:10],
+        "swaps": [{k: v for k, v in s.items() if k != "at"} for s in swaps],
+        "runs_after_last_swap": sum(1 for r in result.runs if swaps and r["at"] > swaps[-1]["at"]),
+        "loads_seen": sorted(result.loaded),
+        "cores": os.cpu_count(),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -263,8 +322,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", default="small", choices=["small", "medium", "large"])
     parser.add_argument("--as-of", default="2026-11-22")
     parser.add_argument("--swaps", type=int, default=2)
-    parser.add_argument("--think", type=float, default=0.0,
-                        help="seconds a viewer reads a page before the next click, +-50%% (default 0: back to back)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="seconds a viewer reads a page before the next click, +-50%% (default 0: back to back)",
+    )
     parser.add_argument("--db", default=None, help="database path (default build/load/<scale>/crm.duckdb)")
     parser.add_argument("--step-timeout", type=float, default=120.0)
     parser.add_argument("--deadline", type=float, default=1200.0, help="the whole run stops after this many seconds")

@@ -6,8 +6,8 @@
 -- most 200. Filters: region, segment, owner or team (NULL = all).
 SELECT
     m.person_id,
-    coalesce(l.full_name, c.full_name) AS person,
-    coalesce(l.company, a.account_name) AS company,
+    m.person_name AS person,
+    m.company,
     m.region,
     CASE WHEN m.is_queue_owned THEN '(queue)' ELSE coalesce(u.user_name, m.owner_id) END AS owner,
     m.mql_at,
@@ -15,9 +15,6 @@ SELECT
     CASE WHEN m.wall IS NOT NULL THEN m.first_touch_at END AS first_touch_at,
     round(coalesce(m.wall, m.open_minutes) / 1440.0, 1) AS days_waiting
 FROM mqls_judged($start_date, $end_date, $as_of, $region, $segment, $owner) m
-LEFT JOIN stg_leads l ON l.lead_id = m.lead_id
-LEFT JOIN stg_contacts c ON c.contact_id = m.contact_id
-LEFT JOIN stg_accounts a ON a.account_id = c.account_id
 LEFT JOIN stg_users u ON u.user_id = m.owner_id
 LEFT JOIN stg_campaigns cp ON cp.campaign_id = m.campaign_id
 WHERE m.is_ignored

@@ -2,7 +2,7 @@
 -- is_queue_owned: owned by a queue (Salesforce Id prefix 00G) or by nobody, so no rep is responsible.
 -- persona: the first personas entry with a keyword among the title's words ("CTO" does not match "Director"). region: the owner's
 -- region, else the lead's country's region. segment: the first configured employee band whose
--- max_employees >= employees.
+-- max_employees >= employees. Stored in order of creation (period filters skip most row groups).
 CREATE TABLE stg_leads AS
 SELECT
     l.lead_id,
@@ -38,4 +38,5 @@ SELECT
     l.mql_field_at
 FROM typed_lead l
 LEFT JOIN stg_users u ON u.user_id = l.owner_id
-LEFT JOIN cfg_country_region cr ON cr.country_key = lower(trim(l.country));
+LEFT JOIN cfg_country_region cr ON cr.country_key = lower(trim(l.country))
+ORDER BY l.created_at, l.lead_id;

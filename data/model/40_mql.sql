@@ -5,7 +5,9 @@
 -- first_touch_at: the first human sales touch (call, email or meeting by a sales user, not
 -- automated) on the lead or the contact at or after mql_at. owner/region: the lead's (else the
 -- contact's) owner and the region used for SLA clocks. segment: the contact's account's, else the
--- lead's employees band. People whose lead or contact was deleted in the CRM (IsDeleted) are not MQLs.
+-- lead's employees band. person_name/company: the lead's (else the contact's) name and the lead's
+-- company (else the contact's account), stored here so that lists of MQLs need not scan every lead.
+-- People whose lead or contact was deleted in the CRM (IsDeleted) are not MQLs.
 CREATE TABLE mql AS
 WITH rule AS (SELECT value AS rule FROM cfg_setting WHERE key = 'mql_rule'),
 
@@ -71,6 +73,8 @@ SELECT
     coalesce(l.lead_source, c.lead_source) AS lead_source,
     cp.channel,
     least(lt.at, ct.at) AS first_touch_at,
+    coalesce(l.full_name, c.full_name) AS person_name,
+    coalesce(l.company, a.account_name) AS company,
     l.converted_opportunity_id AS opportunity_id
 FROM with_lead w
 LEFT JOIN stg_leads l ON l.lead_id = w.the_lead_id

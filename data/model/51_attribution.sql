@@ -10,6 +10,9 @@
 --   full_path 22.5% first, middle, last before creation and last before close, 10% spread
 --   time_decay weight 0.5 ^ (days before creation / half-life), normalised
 -- The middle key is the first hand-raise strictly between first and last, else the middle touch.
+-- share_rank: the touch's rank by share within its opportunity and model (largest first; ties: earliest,
+-- then member Id): rank 1 takes the cent-rounding remainder in attribution_credits. Stored here, as it
+-- depends on nothing a query chooses.
 -- Stored in order of opportunity_created_date (period filters skip most row groups).
 CREATE TABLE attribution_share AS
 WITH pre AS (
@@ -47,15 +50,11 @@ decay AS (
 )
 
 SELECT
-    * FROM (
+    *, row_number() OVER (PARTITION BY opportunity_id, model ORDER BY share DESC, touched_at, campaign_member_id)
+        AS share_rank
+FROM (
     SELECT
-        opportunity_id,
-        opportunity_created_date,
-        'first_touch' AS model,
-        campaign_member_id,
-        campaign_id,
-        channel,
-        touched_at,
+        opportunity_id, opportunity_created_date, 'first_touch' AS model, campaign_member_id, campaign_id, channel, touched_at,
         CASE WHEN pos_pre = 1 THEN 1.0 ELSE 0.0 END AS share
     FROM pre
     UNION ALL
@@ -64,8 +63,7 @@ SELECT
         CASE WHEN pos_pre = n_pre THEN 1.0 ELSE 0.0 END
     FROM pre
     UNION ALL
-    SELECT
-        opportunity_id, opportunity_created_date, 'linear', campaign_member_id, campaign_id, channel, touched_at, 1.0 / n_pre
+    SELECT opportunity_id, opportunity_created_date, 'linear', campaign_member_id, campaign_id, channel, touched_at, 1.0 / n_pre
     FROM pre
     UNION ALL
     SELECT

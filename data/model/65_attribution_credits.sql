@@ -14,9 +14,10 @@ SELECT * FROM (
 -- attribution_credits(p_start, p_end, p_as_of, p_currency, p_region, p_segment, p_owner, p_model): money
 -- credited to each touch of the pipeline created in the period (pipeline_in_period), under one model
 -- (NULL = every model). Each share is rounded to the cent and the rounding remainder goes to the touch
--- with the largest share (ties: earliest, then member Id), so an opportunity's credits add up exactly to
--- its amount. An opportunity without touches in a model gets one "Unattributed" row with its whole
--- amount (campaign_member_id NULL), so the credits of a model add up exactly to total pipeline.
+-- with the largest share (share_rank 1 in attribution_share; ties: earliest, then member Id), so an
+-- opportunity's credits add up exactly to its amount. An opportunity without touches in a model gets one
+-- "Unattributed" row with its whole amount (campaign_member_id NULL), so the credits of a model add up
+-- exactly to total pipeline.
 CREATE MACRO attribution_credits(p_start, p_end, p_as_of, p_currency, p_region, p_segment, p_owner, p_model) AS TABLE
     WITH opp AS (
         SELECT opportunity_id, stage_category, amount_rep AS amount
@@ -29,11 +30,7 @@ CREATE MACRO attribution_credits(p_start, p_end, p_as_of, p_currency, p_region, 
     shares AS (
         SELECT
             s.model, s.opportunity_id, s.campaign_member_id, s.campaign_id, s.channel, s.touched_at, o.stage_category,
-            o.amount, to_money(cast(o.amount AS DOUBLE) * s.share) AS rounded,
-            row_number() OVER (
-                PARTITION BY s.opportunity_id, s.model
-                ORDER BY s.share DESC, s.touched_at, s.campaign_member_id
-            ) AS rank
+            o.amount, to_money(cast(o.amount AS DOUBLE) * s.share) AS rounded, s.share_rank AS rank
         FROM attribution_share s
         JOIN opp o ON o.opportunity_id = s.opportunity_id
         WHERE s.model IN (SELECT model FROM models)

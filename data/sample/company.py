@@ -40,6 +40,17 @@ SCALES = {
         part_rows=4_000_000,
         chunk_rows=2_000_000,
     ),
+    # three times medium (for the benchmark's size curve), drawn in chunks like large
+    "medium3x": Scale(
+        accounts=180_000,
+        leads=3_000_000,
+        touches_per_lead=12.5,
+        reps_per_region=75,
+        outbound_opps=186_000,
+        part_rows=4_000_000,
+        chunk_leads=500_000,
+        chunk_rows=2_000_000,
+    ),
     # large (about 100M campaign members) does not fit in memory in one pass: draw and write in chunks
     "large": Scale(
         accounts=400_000,
