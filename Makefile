@@ -57,7 +57,7 @@ browser:
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check data queries dashboard tests
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/sqlfluff lint --disable-progress-bar data/model queries
 
