@@ -80,7 +80,8 @@ screenshots: install-dev browser
 	LAYOUT_DB=build/screenshots.duckdb README_SCREENSHOTS=docs/screenshots $(PY) -m pytest -q tests/test_browser_layout.py
 
 # Speed at a large company's size (not part of `make test`): medium by default, BENCH_SCALE=small for a quick
-# run, BENCH_SCALE=large when asked. At medium it exits non-zero when a target is missed.
+# run, BENCH_SCALE=medium3x (three times medium) or large when asked. At medium and large it exits non-zero
+# when a target is missed (bench/benchmark.py: TARGETS, TARGETS_LARGE).
 bench: install-dev browser
 	$(PY) -m bench.benchmark --scale $(BENCH_SCALE) --out build/bench/results-$(BENCH_SCALE).json
 
