@@ -89,12 +89,12 @@ def _cached(version: str, name: str, params: tuple[tuple[str, Any], ...]) -> pd.
 def _version_of(version: str) -> str | None:
     """The schema version a file was built with; None for an older layout; DatabaseUnreadable when unreadable."""
     try:
-        rows = _connection(version).cursor().execute("SELECT value FROM cfg_setting WHERE key = 'schema_version'").fetchall()
+        frame = run_query(_connection(version).cursor(), "schema_version")
     except duckdb.CatalogException:  # a database of an older layout
         return None
     except duckdb.Error as exc:
         raise DatabaseUnreadable(version) from exc
-    return rows[0][0] if rows else None
+    return None if frame.empty else str(frame["schema_version"].iloc[0])
 
 
 def is_current() -> bool:

@@ -6,19 +6,8 @@
 -- the rate of start_date); fx effect = the difference; deals with no rate are counted, never summed.
 -- Grain: one row. Filters: region, segment, owner or team (NULL = all).
 -- Exchange-rate dates named here are the defaults; the currency policy in the definitions decides.
-WITH deals AS (
-    SELECT currency_code, amount, stage_category, created_date, close_date, factor AS factor_day
-    FROM bookings($start_date, $end_date, $as_of, $currency, $region, $segment, $owner)
-    UNION ALL
-    SELECT currency_code, amount, stage_category, created_date, close_date, factor
-    FROM open_pipeline_at($start_date, $end_date, $as_of, $currency, $region, $segment, $owner)
-),
-
-constant AS (
-    SELECT d.*, fxc.factor AS factor_constant
-    FROM deals d
-    LEFT JOIN fx_conversion fxc ON fxc.from_currency = d.currency_code AND fxc.to_currency = $currency
-        AND fxc.rate_date = fx_day(rate_date('constant_currency', d.created_date, d.close_date, $as_of, $start_date))
+WITH constant AS (
+    SELECT * FROM regional_amounts($start_date, $end_date, $as_of, $currency, $region, $segment, $owner)
 )
 
 SELECT

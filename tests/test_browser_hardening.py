@@ -6,21 +6,15 @@ Uses the same Debian chromium and launch flags as tests/test_browser.py.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from data.ingest import ingest
-from tests.conftest import ROOT_DIR
 from tests.test_app_hardening import EVIL_CHANNEL, nasty_export
-from tests.test_browser import CHROMIUM, _free_port, _settle
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, _settle, dashboard_server
 
 pytestmark = pytest.mark.slow  # browser, kill and property tests: `make test-fast` leaves them out
 
@@ -36,42 +30,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     base = tmp_path_factory.mktemp("browser-nasty")
     db = base / "crm.duckdb"
     ingest(nasty_export(base / "export"), db, quiet=True)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT_DIR / "dashboard" / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT_DIR,
-        env={**os.environ, "CRM_DB": str(db)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        raise RuntimeError("the dashboard did not start within 60 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with dashboard_server(db) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -79,16 +39,7 @@ def page() -> Iterator[Page]:
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
+            args=CHROMIUM_ARGS,
         )
         pg = browser.new_page(viewport={"width": 1400, "height": 1000})
         yield pg

@@ -169,6 +169,7 @@ NOT_A_CONCEPT = {
     "mql_ignored",
     "pipeline_influenced_by_campaign",
     "pipeline_influenced_by_channel",
+    "schema_version",
     "sla_response_histogram",
     # drill-downs: the records behind a number (tests/test_dashboard.py proves they add up to every tile)
     "drill_deals",

@@ -86,3 +86,25 @@ CREATE MACRO pipeline_with_influence(p_start, p_end, p_as_of, p_currency, p_regi
                 AND t.touched_at < cast(cast(p_as_of AS DATE) + INTERVAL 1 DAY AS TIMESTAMP)
         ) AS is_influenced
     FROM pipeline_in_period(p_start, p_end, p_as_of, p_currency, p_region, p_segment, p_owner) o;
+
+-- regional_amounts(p_start, p_end, p_as_of, p_currency, p_region, p_segment, p_owner): the bookings and the
+-- open pipeline closing by p_end (the blocks above), each with its factor at the day's rate (factor_day:
+-- the policy's date) and at constant rates (factor_constant: the date the policy picks for constant
+-- currency, default the period's start), so a region's FX effect is told from real growth in one place.
+CREATE MACRO regional_amounts(p_start, p_end, p_as_of, p_currency, p_region, p_segment, p_owner) AS TABLE
+    WITH deals AS (
+        SELECT opportunity_id, region, currency_code, amount, stage_category, created_date, close_date, factor AS factor_day
+        FROM bookings(p_start, p_end, p_as_of, p_currency, p_region, p_segment, p_owner)
+        UNION ALL
+        SELECT opportunity_id, region, currency_code, amount, stage_category, created_date, close_date, factor
+        FROM open_pipeline_at(p_start, p_end, p_as_of, p_currency, p_region, p_segment, p_owner)
+    )
+
+    SELECT
+        d.*,
+        fxc.factor AS factor_constant
+    FROM deals AS d
+    LEFT JOIN fx_conversion AS fxc
+        ON
+            fxc.from_currency = d.currency_code AND fxc.to_currency = p_currency
+            AND fxc.rate_date = fx_day(rate_date('constant_currency', d.created_date, d.close_date, p_as_of, p_start));
