@@ -58,35 +58,61 @@ def q(con: duckdb.DuckDBPyConnection, name: str, **overrides: object) -> pd.Data
 def test_pipeline_generated(con: duckdb.DuckDBPyConnection) -> None:
     # O1 10,000 + O2 25,000 (20,000 EUR at 0.80) + O3 5,000 have touches before creation; O4 16,000
     # (8,000 GBP at 0.5) is a partner deal; O5 is in ARS, which has no rate: counted, never summed.
-    assert records(q(con, "pipeline_generated")) == [
-        ("Marketing", "Email", 3, 40000.0, 0),
-        ("Sales", "Sales", 1, 16000.0, 1),
+    assert named(q(con, "pipeline_generated")) == [
+        {"sourced_by": "Marketing", "channel": "Email", "opportunities": 3, "amount": 40000.0, "unconverted_opportunities": 0},
+        {"sourced_by": "Sales", "channel": "Sales", "opportunities": 1, "amount": 16000.0, "unconverted_opportunities": 1},
     ]
-    assert records(q(con, "pipeline_generated", region="EMEA")) == [
-        ("Marketing", "Email", 1, 25000.0, 0),
-        ("Sales", "Sales", 1, 16000.0, 1),
+    assert named(q(con, "pipeline_generated", region="EMEA")) == [
+        {"sourced_by": "Marketing", "channel": "Email", "opportunities": 1, "amount": 25000.0, "unconverted_opportunities": 0},
+        {"sourced_by": "Sales", "channel": "Sales", "opportunities": 1, "amount": 16000.0, "unconverted_opportunities": 1},
     ]
-    assert records(q(con, "pipeline_generated", segment="SMB")) == [("Marketing", "Email", 2, 15000.0, 0)]
+    assert named(q(con, "pipeline_generated", segment="SMB")) == [
+        {"sourced_by": "Marketing", "channel": "Email", "opportunities": 2, "amount": 15000.0, "unconverted_opportunities": 0}
+    ]
     # the same pipeline in EUR at each creation date: O1 10,000 USD at 0.80 = 8,000; O3 (created 11-01)
     # 5,000 USD at 0.75 = 3,750; O2 20,000 as it is; O4 8,000 GBP / 0.5 * 0.80 = 12,800
-    assert records(q(con, "pipeline_generated", currency="EUR")) == [
-        ("Marketing", "Email", 3, 31750.0, 0),
-        ("Sales", "Sales", 1, 12800.0, 1),
+    assert named(q(con, "pipeline_generated", currency="EUR")) == [
+        {"sourced_by": "Marketing", "channel": "Email", "opportunities": 3, "amount": 31750.0, "unconverted_opportunities": 0},
+        {"sourced_by": "Sales", "channel": "Sales", "opportunities": 1, "amount": 12800.0, "unconverted_opportunities": 1},
     ]
 
 
 def test_pipeline_influenced_never_exceeds_total(con: duckdb.DuckDBPyConnection) -> None:
-    assert records(q(con, "pipeline_influenced")) == [(4, 56000.0, 3, 40000.0, 1)]
+    assert named(q(con, "pipeline_influenced")) == [
+        {
+            "opportunities": 4,
+            "amount": 56000.0,
+            "influenced_opportunities": 3,
+            "influenced_amount": 40000.0,
+            "unconverted_opportunities": 1,
+        }
+    ]
     # per channel an opportunity counts once: O1 was touched by Email twice, Webinar twice (one after creation)
-    assert records(q(con, "pipeline_influenced_by_channel")) == [
-        ("Email", 3, 40000.0),
-        ("Webinar", 1, 10000.0),
-        ("Website", 1, 10000.0),
+    assert named(q(con, "pipeline_influenced_by_channel")) == [
+        {"channel": "Email", "influenced_opportunities": 3, "influenced_amount": 40000.0},
+        {"channel": "Webinar", "influenced_opportunities": 1, "influenced_amount": 10000.0},
+        {"channel": "Website", "influenced_opportunities": 1, "influenced_amount": 10000.0},
     ]
     # an as-of date is a point in time: on 10-02 no opportunity existed yet; on 10-12 O1 (created 10-05,
     # touches before it) and O2 (created 10-10, Email 10-08; 20,000 EUR at 0.80) did, O4 and O5 did not
-    assert records(q(con, "pipeline_influenced", as_of=dt.date(2026, 10, 2))) == [(0, 0.0, 0, 0.0, 0)]
-    assert records(q(con, "pipeline_influenced", as_of=dt.date(2026, 10, 12))) == [(2, 35000.0, 2, 35000.0, 0)]
+    assert named(q(con, "pipeline_influenced", as_of=dt.date(2026, 10, 2))) == [
+        {
+            "opportunities": 0,
+            "amount": 0.0,
+            "influenced_opportunities": 0,
+            "influenced_amount": 0.0,
+            "unconverted_opportunities": 0,
+        }
+    ]
+    assert named(q(con, "pipeline_influenced", as_of=dt.date(2026, 10, 12))) == [
+        {
+            "opportunities": 2,
+            "amount": 35000.0,
+            "influenced_opportunities": 2,
+            "influenced_amount": 35000.0,
+            "unconverted_opportunities": 0,
+        }
+    ]
 
 
 def _time_decay(amount: float, created: dt.datetime, touches: dict[str, dt.datetime], half_life: float = 7) -> dict:
@@ -167,7 +193,10 @@ def test_sla_by_region(con: duckdb.DuckDBPyConnection) -> None:
 def test_lead_funnel(con: duckdb.DuckDBPyConnection) -> None:
     # Q4 leads: L2, L3 (AMER), L4 (EMEA); MQLs K1, L2, L3; handed off K1, L2 (L3 is queue-owned);
     # accepted K1, L2; converted K1 (L1 -> O1), won O1.
-    assert records(q(con, "lead_funnel")) == [("AMER", 2, 3, 2, 2, 1, 1), ("EMEA", 1, 0, 0, 0, 0, 0)]
+    assert named(q(con, "lead_funnel")) == [
+        {"region": "AMER", "leads": 2, "mqls": 3, "handed_off": 2, "accepted": 2, "converted": 1, "won": 1},
+        {"region": "EMEA", "leads": 1, "mqls": 0, "handed_off": 0, "accepted": 0, "converted": 0, "won": 0},
+    ]
 
 
 def test_quota_attainment_rolls_up(con: duckdb.DuckDBPyConnection) -> None:
@@ -291,14 +320,14 @@ def test_sample_invariants(small_db: Path) -> None:
 
 
 def test_sla_extras(con: duckdb.DuckDBPyConnection) -> None:
-    assert records(q(con, "sla_response_buckets")) == [
-        ("0-5 min", 0, 0, None),
-        ("5-15 min", 1, 1, 1.0),
-        ("15-60 min", 0, 0, None),
-        ("1-4 h", 1, 0, 0.0),
-        ("4-24 h", 0, 0, None),
-        ("over 1 day", 0, 0, None),
-        ("never", 1, 0, 0.0),
+    assert named(q(con, "sla_response_buckets")) == [
+        {"bucket": "0-5 min", "mqls": 0, "converted": 0, "conversion_rate": None},
+        {"bucket": "5-15 min", "mqls": 1, "converted": 1, "conversion_rate": 1.0},
+        {"bucket": "15-60 min", "mqls": 0, "converted": 0, "conversion_rate": None},
+        {"bucket": "1-4 h", "mqls": 1, "converted": 0, "conversion_rate": 0.0},
+        {"bucket": "4-24 h", "mqls": 0, "converted": 0, "conversion_rate": None},
+        {"bucket": "over 1 day", "mqls": 0, "converted": 0, "conversion_rate": None},
+        {"bucket": "never", "mqls": 1, "converted": 0, "conversion_rate": 0.0},
     ]
     rep_cols = [
         "owner",
@@ -346,20 +375,23 @@ def test_sla_extras(con: duckdb.DuckDBPyConnection) -> None:
             "median_minutes": 10.0,
         },  # K1: 10 min
     ]
-    assert records(q(con, "sla_by_week")) == [
-        ("AMER", pd.Timestamp("2026-09-28"), 1, 1.0, 10.0),
-        ("AMER", pd.Timestamp("2026-11-16"), 2, 0.0, 70.0),
+    assert named(q(con, "sla_by_week")) == [
+        {"region": "AMER", "week_start": pd.Timestamp("2026-09-28"), "mqls": 1, "compliance": 1.0, "median_minutes": 10.0},
+        {"region": "AMER", "week_start": pd.Timestamp("2026-11-16"), "mqls": 2, "compliance": 0.0, "median_minutes": 70.0},
     ]
 
 
 def test_lead_funnel_by_dimension(con: duckdb.DuckDBPyConnection) -> None:
     # "Director of IT" is a Manager: the keyword CTO matches whole words only
-    assert records(q(con, "lead_funnel_by", dimension="persona")) == [
-        ("Practitioner", 2, 2, 1, 1, 0, 0),
-        ("Executive", 0, 1, 1, 1, 1, 1),
-        ("Manager", 1, 0, 0, 0, 0, 0),
+    assert named(q(con, "lead_funnel_by", dimension="persona")) == [
+        {"value": "Practitioner", "leads": 2, "mqls": 2, "handed_off": 1, "accepted": 1, "converted": 0, "won": 0},
+        {"value": "Executive", "leads": 0, "mqls": 1, "handed_off": 1, "accepted": 1, "converted": 1, "won": 1},
+        {"value": "Manager", "leads": 1, "mqls": 0, "handed_off": 0, "accepted": 0, "converted": 0, "won": 0},
     ]
-    assert records(q(con, "lead_funnel_by", dimension="channel")) == [("Website", 0, 3, 2, 2, 1, 1), ("(none)", 3, 0, 0, 0, 0, 0)]
+    assert named(q(con, "lead_funnel_by", dimension="channel")) == [
+        {"value": "Website", "leads": 0, "mqls": 3, "handed_off": 2, "accepted": 2, "converted": 1, "won": 1},
+        {"value": "(none)", "leads": 3, "mqls": 0, "handed_off": 0, "accepted": 0, "converted": 0, "won": 0},
+    ]
     assert q(con, "lead_funnel_by", dimension="'; DROP TABLE stg_leads; --").empty  # a bound value, never SQL
 
 
@@ -465,20 +497,41 @@ def test_deals_win_rate_and_stalls(con: duckdb.DuckDBPyConnection) -> None:
         row("Sales", won=(0, 0.0), lost=(1, 16000.0), cycle=None),
     ]
     # no stage history in this export: age since creation (O5 10-15, O3 11-01); O5 has no rate
-    assert records(q(con, "deals_stalled")) == [
-        ("Negotiation", 1, 0.0, 36.0, 36.0, 0, 1),
-        ("Proposal", 1, 5000.0, 19.0, 19.0, 0, 0),
+    assert named(q(con, "deals_stalled")) == [
+        {
+            "stage_name": "Negotiation",
+            "deals": 1,
+            "amount": 0.0,
+            "median_days_in_stage": 36.0,
+            "p90_days_in_stage": 36.0,
+            "past_due": 0,
+            "unconverted_deals": 1,
+        },
+        {
+            "stage_name": "Proposal",
+            "deals": 1,
+            "amount": 5000.0,
+            "median_days_in_stage": 19.0,
+            "p90_days_in_stage": 19.0,
+            "past_due": 0,
+            "unconverted_deals": 0,
+        },
     ]
 
 
 def test_brief_changes_and_movers(con: duckdb.DuckDBPyConnection) -> None:
     # 11-07..11-20 against 10-24..11-06
-    assert records(q(con, "brief_changes")) == [
-        ("MQLs handed off", 0.0, 1.0, 1.0),
-        ("Pipeline created", 5000.0, 0.0, -5000.0),
-        ("Bookings", 10000.0, 26666.67, 16666.67),
-        ("SLA compliance", None, 0.0, None),
-        ("Attainment to date", round(10000 / 150000, 6), round(36666.67 / 150000, 6), round(26666.67 / 150000, 6)),
+    assert named(q(con, "brief_changes")) == [
+        {"measure": "MQLs handed off", "previous": 0.0, "current": 1.0, "change": 1.0},
+        {"measure": "Pipeline created", "previous": 5000.0, "current": 0.0, "change": -5000.0},
+        {"measure": "Bookings", "previous": 10000.0, "current": 26666.67, "change": 16666.67},
+        {"measure": "SLA compliance", "previous": None, "current": 0.0, "change": None},
+        {
+            "measure": "Attainment to date",
+            "previous": round(10000 / 150000, 6),
+            "current": round(36666.67 / 150000, 6),
+            "change": round(26666.67 / 150000, 6),
+        },
     ]
     movers = q(con, "brief_movers", since=dt.date(2026, 10, 20))  # O4's creation on 10-20 itself is before
     assert records(movers[["event", "opportunity_id", "amount", "owner"]]) == [
@@ -490,10 +543,28 @@ def test_brief_changes_and_movers(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_pipeline_influenced_by_campaign(con: duckdb.DuckDBPyConnection) -> None:
-    assert records(q(con, "pipeline_influenced_by_campaign")) == [
-        ("C3", "Newsletter", "Email", 3, 40000.0),
-        ("C1", "Demo requests", "Website", 1, 10000.0),
-        ("C2", "Autumn webinar", "Webinar", 1, 10000.0),
+    assert named(q(con, "pipeline_influenced_by_campaign")) == [
+        {
+            "campaign_id": "C3",
+            "campaign_name": "Newsletter",
+            "channel": "Email",
+            "influenced_opportunities": 3,
+            "influenced_amount": 40000.0,
+        },
+        {
+            "campaign_id": "C1",
+            "campaign_name": "Demo requests",
+            "channel": "Website",
+            "influenced_opportunities": 1,
+            "influenced_amount": 10000.0,
+        },
+        {
+            "campaign_id": "C2",
+            "campaign_name": "Autumn webinar",
+            "channel": "Webinar",
+            "influenced_opportunities": 1,
+            "influenced_amount": 10000.0,
+        },
     ]
 
 
@@ -530,8 +601,12 @@ def test_readme_catalogue_lists_every_query() -> None:
 
 def test_owner_filter_takes_a_rep_or_a_managers_team(con: duckdb.DuckDBPyConnection) -> None:
     # U3 manages U1 and U2 (AMER): their deals O1 10,000 and O3 5,000; U2 alone: O3
-    assert records(q(con, "pipeline_generated", owner="U3")) == [("Marketing", "Email", 2, 15000.0, 0)]
-    assert records(q(con, "pipeline_generated", owner="U2")) == [("Marketing", "Email", 1, 5000.0, 0)]
+    assert named(q(con, "pipeline_generated", owner="U3")) == [
+        {"sourced_by": "Marketing", "channel": "Email", "opportunities": 2, "amount": 15000.0, "unconverted_opportunities": 0}
+    ]
+    assert named(q(con, "pipeline_generated", owner="U2")) == [
+        {"sourced_by": "Marketing", "channel": "Email", "opportunities": 1, "amount": 5000.0, "unconverted_opportunities": 0}
+    ]
     team = q(con, "quota_attainment", owner="U3")
     assert records(team[["level", "name", "quota", "won"]]) == [
         ("company", "Company", 90000.0, 10000.0),
