@@ -54,6 +54,43 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "wh" / "crm.duckdb"
 
 
+def copy_loaded(db: Path, dest: Path) -> Path:
+    """A private copy of a loaded database (its live link and versions folder) under `dest`.
+
+    Tests that run the app in this process need it: DuckDB refuses a second connection to one file with
+    another configuration, and the app opens its own locked one while other tests hold plain read-only ones.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    for item in db.parent.iterdir():  # the live link is relative, so the copied one points at the copy
+        if item.is_dir():
+            shutil.copytree(item, dest / item.name, symlinks=True)
+        else:
+            shutil.copy2(item, dest / item.name, follow_symlinks=False)
+    return dest / db.name
+
+
+@pytest.fixture(scope="session")
+def metrics_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The metrics fixture (tests/fixtures/metrics) loaded once per run; open it read-only."""
+    path = tmp_path_factory.mktemp("metrics") / "crm.duckdb"
+    ingest(FIXTURES / "metrics", path, quiet=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def metrics_app_db(metrics_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The loaded metrics fixture for the app (AppTest) in this process: a private copy, see copy_loaded."""
+    return copy_loaded(metrics_db, tmp_path_factory.mktemp("metrics-app"))
+
+
+@pytest.fixture(scope="session")
+def single_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The single-currency fixture (tests/fixtures/single_currency) loaded once per run; open it read-only."""
+    path = tmp_path_factory.mktemp("single") / "crm.duckdb"
+    ingest(FIXTURES / "single_currency", path, quiet=True)
+    return path
+
+
 @pytest.fixture(scope="session")
 def tiny_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The tiny export loaded once for read-only tests."""

@@ -22,7 +22,7 @@ from dashboard import charts, safe
 from dashboard import db as dashboard_db
 from dashboard.brief_export import render_csv, render_html
 from data.ingest import ingest
-from tests.conftest import FIXTURES, ROOT_DIR
+from tests.conftest import FIXTURES, ROOT_DIR, copy_loaded
 
 APP = str(ROOT_DIR / "dashboard" / "app.py")
 Q4 = {"quarter": "2026-10-01", "as_of": "2026-11-20"}
@@ -118,10 +118,9 @@ def _damage(version: Path, how: str) -> None:
 
 @pytest.mark.parametrize("how", ["garbage", "truncated", "bit rot", "a folder"])
 def test_a_damaged_database_shows_a_plain_message_and_logs_the_details(
-    how: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, log_records: list[logging.LogRecord]
+    metrics_db: Path, how: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, log_records: list[logging.LogRecord]
 ) -> None:
-    db = tmp_path / "wh" / "crm.duckdb"
-    ingest(FIXTURES / "metrics", db, quiet=True)
+    db = copy_loaded(metrics_db, tmp_path / "wh")  # the session's metrics load, a private copy
     version = db.resolve()
     _damage(version, how)
     for page in (None, "pipeline", "data_quality"):
@@ -139,10 +138,9 @@ def test_a_damaged_database_shows_a_plain_message_and_logs_the_details(
 
 
 def test_an_unexpected_error_in_a_page_is_a_plain_message(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, log_records: list[logging.LogRecord]
+    metrics_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, log_records: list[logging.LogRecord]
 ) -> None:
-    db = tmp_path / "crm.duckdb"
-    ingest(FIXTURES / "metrics", db, quiet=True)
+    db = copy_loaded(metrics_db, tmp_path)  # the session's metrics load, a private copy
     import dashboard.kpis
 
     def boom(*_: object) -> None:
@@ -167,9 +165,8 @@ def test_no_database_names_only_the_configured_path(monkeypatch: pytest.MonkeyPa
 # 2. The connection reads its own database and nothing else -------------------------------------------------------
 
 
-def test_the_connection_cannot_read_other_files_or_unlock_itself(tmp_path: Path) -> None:
-    db = tmp_path / "crm.duckdb"
-    ingest(FIXTURES / "metrics", db, quiet=True)
+def test_the_connection_cannot_read_other_files_or_unlock_itself(metrics_db: Path, tmp_path: Path) -> None:
+    db = copy_loaded(metrics_db, tmp_path)  # the session's metrics load, a private copy
     (tmp_path / "secret.csv").write_text("password\nhunter2\n")
     con = dashboard_db.connect(db.resolve()).cursor()  # the app runs every query on a cursor like this
     assert con.execute("SELECT count(*) FROM stg_opportunities").fetchone()[0] > 0
@@ -204,9 +201,8 @@ def test_the_connection_cannot_read_other_files_or_unlock_itself(tmp_path: Path)
     assert dashboard_db.connect(db.resolve()).execute("SELECT 1").fetchone() == (1,)
 
 
-def test_the_app_runs_on_the_locked_connection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    db = tmp_path / "crm.duckdb"
-    ingest(FIXTURES / "metrics", db, quiet=True)
+def test_the_app_runs_on_the_locked_connection(metrics_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = copy_loaded(metrics_db, tmp_path)  # the session's metrics load, a private copy
     monkeypatch.setenv("TZ", "America/New_York")  # the machine's zone must not matter
     at = app(db, monkeypatch, "sla", **Q4)
     assert not at.exception and not at.error

@@ -20,8 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from data.ingest import ingest
-from tests.conftest import FIXTURES, ROOT_DIR
+from tests.conftest import ROOT_DIR
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():
@@ -107,10 +106,8 @@ def dashboard_server(db: Path, *extra_args: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = tmp_path_factory.mktemp("browser") / "crm.duckdb"
-    ingest(FIXTURES / "metrics", db, quiet=True)
-    with dashboard_server(db) as url:
+def server(metrics_db: Path) -> Iterator[str]:
+    with dashboard_server(metrics_db) as url:  # its own process: read-only connections share the file
         yield url
 
 

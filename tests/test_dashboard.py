@@ -11,17 +11,10 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.brief_export import render_csv, render_html
 from data.ingest import ingest
-from tests.conftest import FIXTURES, ROOT_DIR, TINY, export_with
+from tests.conftest import ROOT_DIR, TINY, export_with
 
 APP = str(ROOT_DIR / "dashboard" / "app.py")
 Q4 = {"quarter": "2026-10-01", "as_of": "2026-11-20"}
-
-
-@pytest.fixture(scope="module")
-def metrics_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("dash") / "crm.duckdb"
-    ingest(FIXTURES / "metrics", db, quiet=True)
-    return db
 
 
 def run(db: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None, **url: str) -> AppTest:
@@ -41,8 +34,8 @@ def tiles(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def test_overview_side_by_side(metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = run(metrics_db, monkeypatch, **Q4)
+def test_overview_side_by_side(metrics_app_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run(metrics_app_db, monkeypatch, **Q4)
     assert tiles(at) == {
         "MQLs": "3",
         "Followed up within SLA": "33.3%",
@@ -72,14 +65,14 @@ def test_overview_side_by_side(metrics_db: Path, monkeypatch: pytest.MonkeyPatch
     assert any("Sourced can exceed influenced" in c.value for c in at.caption)
 
 
-def test_overview_compare_date_from_the_link(metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = run(metrics_db, monkeypatch, overview_since="2026-10-31", **Q4)
+def test_overview_compare_date_from_the_link(metrics_app_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run(metrics_app_db, monkeypatch, overview_since="2026-10-31", **Q4)
     assert at.date_input(key="overview_since").value == dt.date(2026, 10, 31)
     assert {m.label: m.delta for m in at.metric}["Bookings"] == "+USD 26.7k"
 
 
-def test_region_filter_from_the_url(metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = run(metrics_db, monkeypatch, region="EMEA", **Q4)
+def test_region_filter_from_the_url(metrics_app_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run(metrics_app_db, monkeypatch, region="EMEA", **Q4)
     got = tiles(at)
     # EMEA: O2 25,000 marketing-sourced, O4 16,000 sales; O2 booked at 0.75 = 26,667; Eve's quota 60,000
     assert (got["MQLs"], got["Marketing-sourced pipeline"], got["Bookings"], got["Quota attainment"]) == (
@@ -90,8 +83,8 @@ def test_region_filter_from_the_url(metrics_db: Path, monkeypatch: pytest.Monkey
     )
 
 
-def test_changing_a_filter_changes_tiles_and_the_url(metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = run(metrics_db, monkeypatch, **Q4)
+def test_changing_a_filter_changes_tiles_and_the_url(metrics_app_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run(metrics_app_db, monkeypatch, **Q4)
     at.sidebar.selectbox(key="f_region").set_value("AMER").run()
     assert at.query_params["region"] == "AMER"
     assert (tiles(at)["Marketing-sourced pipeline"], tiles(at)["Bookings"]) == ("USD 15.0k", "USD 10.0k")
@@ -101,8 +94,8 @@ def test_changing_a_filter_changes_tiles_and_the_url(metrics_db: Path, monkeypat
     assert at.query_params["currency"] == "EUR"
 
 
-def test_invalid_link_values_are_ignored_with_a_notice(metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = run(metrics_db, monkeypatch, quarter="2026-10-01", as_of="yesterday", region="MARS", model="magic", owner="<script>")
+def test_invalid_link_values_are_ignored_with_a_notice(metrics_app_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run(metrics_app_db, monkeypatch, quarter="2026-10-01", as_of="yesterday", region="MARS", model="magic", owner="<script>")
     notices = [w.value for w in at.warning]
     assert any("`as_of=yesterday`" in n and "not a date" in n for n in notices)
     assert any("`region=MARS`" in n for n in notices)
@@ -256,8 +249,8 @@ FIRST_ROWS = {
 
 
 @pytest.mark.parametrize("page", sorted(PAGES))
-def test_every_page_shows_exact_tiles(page: str, metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = run(metrics_db, monkeypatch, page=page, **Q4)
+def test_every_page_shows_exact_tiles(page: str, metrics_app_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run(metrics_app_db, monkeypatch, page=page, **Q4)
     assert tiles(at) == PAGES[page]
     if page in FIRST_ROWS:
         first = at.dataframe[0].value
@@ -265,18 +258,18 @@ def test_every_page_shows_exact_tiles(page: str, metrics_db: Path, monkeypatch: 
 
 
 @pytest.mark.parametrize("page", ["overview", *sorted(p for p in PAGES if p not in ("brief", "data_quality"))])
-def test_every_tile_opens_records_that_add_up_to_it(page: str, metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_tile_opens_records_that_add_up_to_it(page: str, metrics_app_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each tile's drill-down query, run with the page's filters, gives rows that make the tile's number."""
     from dashboard.db import connect
     from data.store import Store
     from queries import run_query
 
-    at = run(metrics_db, monkeypatch, page=None if page == "overview" else page, **Q4)
+    at = run(metrics_app_db, monkeypatch, page=None if page == "overview" else page, **Q4)
     recorded = at.session_state["_drill_totals"]
     shown = tiles(at)
     assert recorded and set(recorded) <= set(shown)
     f = at.session_state["filters"]
-    con = connect(Store(metrics_db).live_version())
+    con = connect(Store(metrics_app_db).live_version())
     for label, (drill, total) in recorded.items():
         assert total is not None, label
         params = f.params(
@@ -299,8 +292,8 @@ def test_every_tile_opens_records_that_add_up_to_it(page: str, metrics_db: Path,
         assert round(got, 6) == round(total, 6), (label, got, total)
 
 
-def test_a_drill_down_pages_its_rows(metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = run(metrics_db, monkeypatch, page="pipeline", **Q4)
+def test_a_drill_down_pages_its_rows(metrics_app_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run(metrics_app_db, monkeypatch, page="pipeline", **Q4)
     at.button(key="drill-pipeline-created").click().run()
     assert not at.exception
     table = next(d.value for d in at.dataframe if d.value.columns[0] == "Deal")
@@ -309,15 +302,15 @@ def test_a_drill_down_pages_its_rows(metrics_db: Path, monkeypatch: pytest.Monke
     assert any("**5** records, adding up to **USD 56,000**." in m.value for m in at.markdown)
 
 
-def test_pages_follow_the_owner_filter(metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = run(metrics_db, monkeypatch, page="quota", owner="U3", **Q4)  # Cat's team: Ada and Ben
+def test_pages_follow_the_owner_filter(metrics_app_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run(metrics_app_db, monkeypatch, page="quota", owner="U3", **Q4)  # Cat's team: Ada and Ben
     assert (tiles(at)["Won"], tiles(at)["Attainment"]) == ("USD 10.0k", "11.1%")
-    at = run(metrics_db, monkeypatch, page="sla", owner="U1", **Q4)
+    at = run(metrics_app_db, monkeypatch, page="sla", owner="U1", **Q4)
     assert tiles(at)["Within SLA (wall clock)"] == "100.0%"
 
 
-def test_definitions_page_renders_the_contract(metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = run(metrics_db, monkeypatch, page="definitions", **Q4)
+def test_definitions_page_renders_the_contract(metrics_app_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run(metrics_app_db, monkeypatch, page="definitions", **Q4)
     assert at.title[0].value == "Definitions"
     assert "Pipeline influenced" in [e.label for e in at.expander]
     assert any(e.label == "MQL" for e in at.expander)  # the glossary, by concept
@@ -380,8 +373,8 @@ EMPTY = {
 
 
 @pytest.mark.parametrize("page", sorted(set(PAGES) | {"overview", "definitions"}))
-def test_pages_with_no_data_say_what_is_missing(page: str, metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = run(metrics_db, monkeypatch, page=page, region="LATAM", **Q4)  # nothing happens in LATAM in this fixture
+def test_pages_with_no_data_say_what_is_missing(page: str, metrics_app_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run(metrics_app_db, monkeypatch, page=page, region="LATAM", **Q4)  # nothing happens in LATAM in this fixture
     if page in EMPTY:
         assert any(EMPTY[page] in i.value for i in at.info), [i.value for i in at.info]
 

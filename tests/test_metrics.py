@@ -30,10 +30,8 @@ Q4 = {
 
 
 @pytest.fixture(scope="module")
-def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
-    db = tmp_path_factory.mktemp("metrics") / "crm.duckdb"
-    ingest(METRICS, db, quiet=True)
-    return duckdb.connect(str(db), read_only=True)
+def con(metrics_db: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(metrics_db), read_only=True)
 
 
 def records(frame: pd.DataFrame) -> list[tuple]:

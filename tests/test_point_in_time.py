@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from data.ingest import ingest
 from queries import run_query
-from tests.conftest import FIXTURES, ROOT_DIR, rows
+from tests.conftest import FIXTURES, ROOT_DIR, copy_loaded, rows
 
 SINGLE = FIXTURES / "single_currency"
 APP = str(ROOT_DIR / "dashboard" / "app.py")
@@ -31,13 +31,6 @@ Q4 = {
     "since": dt.date(2026, 11, 6),
 }
 HEADLINE = ["won", "quota", "attainment", "open_pipeline", "coverage", "pipeline", "mqls"]
-
-
-@pytest.fixture(scope="module")
-def single_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("single") / "crm.duckdb"
-    ingest(SINGLE, db, quiet=True)
-    return db
 
 
 @pytest.fixture(scope="module")
@@ -182,10 +175,9 @@ def _app(db: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None, **u
     return at
 
 
-def test_pages_agree_and_say_what_a_segment_leaves_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # a database of its own: the app opens it with its locked settings, which DuckDB refuses next to a plain connection
-    single_db = tmp_path / "crm.duckdb"
-    ingest(SINGLE, single_db, quiet=True)
+def test_pages_agree_and_say_what_a_segment_leaves_out(single_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a copy of its own: the app opens it with its locked settings, which DuckDB refuses next to a plain connection
+    single_db = copy_loaded(single_db, tmp_path / "app")
     overview = {m.label: m.value for m in _app(single_db, monkeypatch, quarter="2026-10-01", as_of="2026-11-20").metric}
     quota = {m.label: m.value for m in _app(single_db, monkeypatch, "quota", quarter="2026-10-01", as_of="2026-11-20").metric}
     brief = {m.label: m.value for m in _app(single_db, monkeypatch, "brief", quarter="2026-10-01", as_of="2026-11-20").metric}
