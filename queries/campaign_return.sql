@@ -19,14 +19,8 @@ by_campaign AS (
 ),
 
 cost AS (
-    SELECT
-        c.campaign_id, c.campaign_name, c.channel, c.currency_code, c.actual_cost,
-        convert_money(c.actual_cost, fx.factor) AS cost
-    FROM stg_campaigns c
-    LEFT JOIN fx_conversion fx
-        ON fx.from_currency = c.currency_code AND fx.to_currency = $currency AND fx.rate_date = fx_day(c.start_date)
-    WHERE coalesce(c.start_date, DATE '1900-01-01') <= least(cast($end_date AS DATE), cast($as_of AS DATE))
-        AND coalesce(c.end_date, DATE '9999-12-31') >= $start_date
+    SELECT campaign_id, campaign_name, channel, currency_code, actual_cost, cost
+    FROM campaign_costs($start_date, $end_date, $as_of, $currency)
 )
 
 SELECT
