@@ -18,6 +18,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
 from dashboard import db  # noqa: E402
 from dashboard.components import (  # noqa: E402
     damaged_database,
+    keyboard_script,
     layout_css,
     no_database,
     outdated_database,
@@ -66,6 +67,7 @@ def _run() -> None:
     st.session_state["_drill_totals"] = {}  # the tiles of this page record what their records add up to
     with st.sidebar:
         st.caption("Local mode: no sign-in is configured, so this dashboard serves one local user and every region.")
+        keyboard_script()
     page.run()
 
 

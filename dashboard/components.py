@@ -35,9 +35,35 @@ LAYOUT_CSS = """<style>
 </style>"""
 
 
+# Streamlit's date field (react-aria segments) sends a typed date only when the focus leaves the field, and
+# ignores Enter. Enter in any date field leaves it, so the date applies on Enter as in every other box. One
+# listener on the document (installed once per browser tab, whichever page runs first); the calendar pop-up,
+# outside the field, keeps its own Enter (pick the focused day).
+ENTER_APPLIES_DATES = """<script>
+if (!window.__enterAppliesDates) {
+  window.__enterAppliesDates = true;
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || event.isComposing || !(event.target instanceof Element)) return;
+    if (!event.target.closest('[data-testid="stDateInputField"]')) return;
+    event.preventDefault();
+    const field = event.target;
+    // what a click elsewhere does: the calendar pop-up closes, then the field loses the focus and sends its date
+    document.body.dispatchEvent(new PointerEvent("pointerdown", { bubbles: true }));
+    document.body.dispatchEvent(new MouseEvent("mousedown", { bubbles: true }));
+    setTimeout(() => field.blur(), 0);
+  }, true);
+}
+</script>"""
+
+
 def layout_css() -> None:
     """The page-wide style rules (once per run, before anything is drawn; a style-only st.html takes no space)."""
     st.html(LAYOUT_CSS)
+
+
+def keyboard_script() -> None:
+    """Make Enter apply a typed date (our own constant script, never data: the one place JavaScript runs)."""
+    st.html(ENTER_APPLIES_DATES, unsafe_allow_javascript=True)
 
 
 def no_database(path: str) -> None:

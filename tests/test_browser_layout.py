@@ -145,9 +145,10 @@ def test_no_tile_text_is_cut_short(server: str, browser: Browser, width: int, th
     assert not cut, f"tile text cut short at {width} px ({theme}): {cut}"
 
 
-def test_a_typed_date_applies_when_the_field_is_left_not_per_keystroke(server: str, browser: Browser) -> None:
-    """Streamlit's date field (react-aria) sends nothing while a date is typed, segment by segment; the page reruns
-    once, with the whole date, when the focus leaves the field (Tab, a click elsewhere). Counted on the websocket."""
+def test_a_typed_date_applies_on_enter_not_per_keystroke(server: str, browser: Browser) -> None:
+    """Streamlit's date field (react-aria) sends nothing while a date is typed, segment by segment, and by itself
+    ignores Enter; our script (dashboard/components.py) makes Enter apply the whole date, once, in the page's date
+    fields and in the sidebar's. Counted on the websocket."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
     page = context.new_page()
     sent: list[int] = []
@@ -162,6 +163,30 @@ def test_a_typed_date_applies_when_the_field_is_left_not_per_keystroke(server: s
             page.wait_for_timeout(250)
         assert len(sent) == before, "the page reran while the date was being typed"
         assert "overview_since=2026-10-15" not in page.url
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(re.compile(r"overview_since=2026-10-15"), timeout=30_000)
+        _settle(page, "Overview")
+        page.get_by_role("spinbutton", name="day, As of").click()  # the sidebar's date: day 22 -> 20
+        page.keyboard.type("20")
+        page.wait_for_timeout(250)
+        assert "as_of=2026-11-20" not in page.url
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(re.compile(r"as_of=2026-11-20"), timeout=30_000)
+        _settle(page, "Overview")
+        assert "overview_since=2026-10-15" in page.url
+    finally:
+        context.close()
+
+
+def test_a_typed_date_also_applies_when_the_field_is_left(server: str, browser: Browser) -> None:
+    """Leaving the field (a click elsewhere) applies a typed date too."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(server)
+        _settle(page, "Overview")
+        page.get_by_role("spinbutton", name="month, Changes since").click()
+        page.keyboard.type("1015")
         page.get_by_role("heading", name="Overview", exact=True).first.click()  # leave the field
         expect(page).to_have_url(re.compile(r"overview_since=2026-10-15"), timeout=30_000)
         _settle(page, "Overview")

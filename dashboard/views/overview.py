@@ -29,7 +29,7 @@ since = page_date(
     f.quarter_start - dt.timedelta(days=1),
     f.as_of,
     help="Each tile's change (under its number) is since the end of this day, quarter to date at both "
-    "dates. A typed date applies when you leave the box (Tab or a click elsewhere); the link keeps it.",
+    "dates. A typed date applies on Enter or when you leave the box; the link keeps it.",
     container=st.columns([1, 3])[0],
 )
 now = overview(f, f.as_of)
