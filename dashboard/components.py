@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Literal
 
 import pandas as pd
@@ -121,15 +122,22 @@ def page_header(title: str, filters_line: str | None = None) -> None:
     st.caption(text)
 
 
+def export_name(source: Any) -> str:
+    """The export's own name (`acme-2026-11.zip`), never the server path it was loaded from: a path tells a viewer
+    about the server, not about the data."""
+    parts = [p for p in re.split(r"[\\/]", str(source or "")) if p]
+    return parts[-1] if parts else "–"
+
+
 def data_caption() -> None:
-    """The date of the data and of the last load (for pages without filters)."""
+    """The date of the data and of the last load, and the export's name (for pages without filters)."""
     s = db.query("data_freshness")
     if s.empty:
         return
     row = s.iloc[0]
     st.caption(
         f"Data through {_fmt_ts(row['data_through_at'])} UTC · loaded {_fmt_ts(row['finished_at'])} UTC "
-        f"from {code(row['source'])}"
+        f"from the export {code(export_name(row['source']))}"
     )
 
 

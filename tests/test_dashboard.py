@@ -309,6 +309,16 @@ def test_a_drill_down_pages_its_rows(metrics_db: Path, monkeypatch: pytest.Monke
     assert any("**5** records, adding up to **USD 56,000**." in m.value for m in at.markdown)
 
 
+@pytest.mark.parametrize("page", ["data_quality", "definitions"])
+def test_the_load_caption_names_the_export_not_its_server_path(
+    page: str, metrics_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = run(metrics_db, monkeypatch, page=page, **Q4)
+    caption = at.caption[0].value
+    assert "from the export `metrics`" in caption, caption
+    assert str(FIXTURES) not in caption and "/" not in caption.split("from the export", 1)[1]
+
+
 def test_pages_follow_the_owner_filter(metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = run(metrics_db, monkeypatch, page="quota", owner="U3", **Q4)  # Cat's team: Ada and Ben
     assert (tiles(at)["Won"], tiles(at)["Attainment"]) == ("USD 10.0k", "11.1%")
