@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -317,6 +318,41 @@ def test_the_load_caption_names_the_export_not_its_server_path(
     caption = at.caption[0].value
     assert "from the export `metrics`" in caption, caption
     assert str(FIXTURES) not in caption and "/" not in caption.split("from the export", 1)[1]
+
+
+def test_campaigns_without_a_cost_are_listed_apart_with_the_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No grey 'None' in the campaign return: a campaign with no cost in the view is listed apart, saying why."""
+    export = tmp_path / "export"
+    shutil.copytree(FIXTURES / "metrics", export)
+    campaigns = (export / "campaigns.csv").read_text()
+    campaigns = campaigns.replace("2026-01-01,2026-12-31,500.00,500.00,USD", "2026-01-01,2026-12-31,500.00,,USD")
+    campaigns = campaigns.replace(
+        "C1,Demo requests,Demo Request,2026-01-01,2026-12-31", "C1,Demo requests,Demo Request,2026-01-01,2026-09-30"
+    )
+    (export / "campaigns.csv").write_text(campaigns)
+    db = tmp_path / "crm.duckdb"
+    ingest(export, db, quiet=True)
+    at = run(db, monkeypatch, page="pipeline", **Q4)
+    with_cost = next(d.value for d in at.dataframe if "Pipeline per 1 of cost" in d.value.columns)
+    assert with_cost[["Campaign", "Cost", "Pipeline"]].to_dict("records") == [
+        {"Campaign": "Autumn webinar", "Cost": 2500.0, "Pipeline": 2500.0}
+    ]
+    without = next(d.value for d in at.dataframe if "Why no cost" in d.value.columns)
+    assert without[["Campaign", "Why no cost", "Pipeline", "Won"]].to_dict("records") == [
+        {
+            "Campaign": "Newsletter",
+            "Why no cost": "no cost recorded in the CRM (actual cost empty)",
+            "Pipeline": 35000.0,
+            "Won": 30000.0,
+        },
+        {
+            "Campaign": "Demo requests",
+            "Why no cost": "did not run in this quarter: its cost counts in the quarters it ran",
+            "Pipeline": 2500.0,
+            "Won": 2500.0,
+        },
+    ]
+    assert any("2 campaign(s) credited here have no cost" in c.value for c in at.caption)
 
 
 def test_pages_follow_the_owner_filter(metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
