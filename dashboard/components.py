@@ -17,7 +17,10 @@ from dashboard.safe import code, csv_bytes, md
 # (a container query unit: 17% of the tile's width, between 1.25rem and Streamlit's 2.25rem), wrapping only as a
 # last resort. The delta's pill may shrink to the tile's width instead of overflowing it. Tiles side by side
 # take the height of the tallest, so the "Records" links under them line up. On a phone tiles go two to a row
-# (Streamlit stacks every column below 640 px, one tile per screen).
+# (Streamlit stacks every column below 640 px, one tile per screen). The Overview's two sides are rows of their
+# own: there every label takes the height of the longest label at the tiles' width (two lines, three when tiles
+# are narrower than 130 px as at 1280, four under 96 px; both sides' tiles are as wide), so that a label that
+# wraps on one side ("Marketing-sourced pipeline") does not push its side's "Records" links below the other's.
 LAYOUT_CSS = """<style>
 [data-testid="stMetric"] { container-type: inline-size; }
 [data-testid="stMetric"] [data-testid="stMarkdownContainer"],
@@ -29,6 +32,10 @@ LAYOUT_CSS = """<style>
 [data-testid="stColumn"] > [data-testid="stVerticalBlock"]:has(> [data-testid="stElementContainer"] > [data-testid="stMetric"]) {
   height: 100%; }
 [data-testid="stVerticalBlock"] > [data-testid="stElementContainer"]:has(> [data-testid="stMetric"]) { flex-grow: 1; }
+@media (min-width: 641px) {
+  [class*="st-key-overview-tiles"] [data-testid="stMetricLabel"] { min-height: 2lh; align-items: flex-start; }
+  @container (max-width: 129px) { [class*="st-key-overview-tiles"] [data-testid="stMetricLabel"] { min-height: 3lh; } }
+  @container (max-width: 95px) { [class*="st-key-overview-tiles"] [data-testid="stMetricLabel"] { min-height: 4lh; } } }
 @media (max-width: 640px) {
   [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] > [data-testid="stVerticalBlock"]
       > [data-testid="stElementContainer"] > [data-testid="stMetric"]) > [data-testid="stColumn"] {
