@@ -51,8 +51,14 @@ def _pages() -> list:
 
 
 def _run() -> None:
-    """Check the database, render the filters and run the chosen page."""
-    if db.live_version() is None:
+    """Check the database, render the filters and run the chosen page (on one database version throughout)."""
+    with db.one_version() as version:
+        _run_on(version)
+
+
+def _run_on(version: object) -> None:
+    """The run on the pinned version (None: nothing loaded yet)."""
+    if version is None:
         no_database(db.shown_db_path())
         st.stop()
     if not db.is_current():
