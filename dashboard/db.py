@@ -97,6 +97,7 @@ class ResultCache:
         self._entries: OrderedDict[Key, pd.DataFrame] = OrderedDict()
         self._locks: dict[Key, threading.Lock] = {}
         self._guard = threading.Lock()
+        self._newest = ""  # the newest version file name a result was stored for
 
     def get(self, key: Key, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
         """The result for `key`, computed by `compute` on a miss (once, however many sessions ask)."""
@@ -117,6 +118,7 @@ class ResultCache:
         """Forget every result."""
         with self._guard:
             self._entries.clear()
+            self._newest = ""
 
     def _read(self, key: Key) -> pd.DataFrame | None:
         with self._guard:
@@ -127,11 +129,13 @@ class ResultCache:
         return frame.copy(deep=False)
 
     def _store(self, key: Key, frame: pd.DataFrame) -> None:
-        version = Path(key[0]).name
+        version = os.path.basename(key[0])
         with self._guard:
             self.computed += 1
-            for old in [k for k in self._entries if Path(k[0]).name < version]:
-                del self._entries[old]
+            if version > self._newest:  # the first result of a newer load: the older loads' results go
+                self._newest = version
+                for old in [k for k in self._entries if os.path.basename(k[0]) < version]:
+                    del self._entries[old]
             self._entries[key] = frame
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
