@@ -256,6 +256,63 @@ FIRST_ROWS = {
 }
 
 
+# The first row of every other table of each page, by its place on the page (the first tables are in FIRST_ROWS):
+# Newsletter's linear credit is 35,000 of which 30,000 won (O1, O2), its 500 USD cost 70x; the queue's MQL was never
+# touched; the week of 09-28 holds AMER's one MQL, touched in 10 minutes; the one open Negotiation deal is in ARS
+# (no rate, so no amount), 36 days in the stage; the ARS deal is the one unconverted amount.
+MORE_FIRST_ROWS: dict[str, dict[int, dict]] = {
+    "pipeline": {
+        1: {
+            "Campaign": "Newsletter",
+            "Campaign Id": "C3",
+            "Channel": "Email",
+            "Cost (own currency)": 500.0,
+            "Currency": "USD",
+            "Cost": 500.0,
+            "Pipeline": 35000.0,
+            "Won": 30000.0,
+            "Pipeline per 1 of cost": 70.0,
+            "Cost per 1 of pipeline": pytest.approx(500 / 35000),
+            "Won per 1 of cost": 60.0,
+        },
+        2: {"Campaign": "Newsletter", "Channel": "Email", "Campaign Id": "C3", "Credit": 35000.0},
+    },
+    "sla": {
+        1: {"Owner": "(queue)", "Region": "AMER", "MQLs": 1, "Touched": 0, "Untouched past target": 1, "Median response": "–"},
+        2: {"Region": "AMER", "Week of": dt.date(2026, 9, 28), "MQLs": 1, "Share within SLA": 100.0, "Median response": "10 min"},
+    },
+    "deals": {
+        1: {
+            "Stage": "Negotiation",
+            "Open deals": 1,
+            "Open amount": 0.0,
+            "Median time in stage": 36.0,
+            "90% of deals within": 36.0,
+            "Past close date": 0,
+            "Deals without a rate": 1,
+        }
+    },
+    "definitions": {
+        0: {"Setting": "company_name", "Value": "Sample Company"},
+        1: {"Region": "AMER", "SLA target": "15 min", "Time zone": "America/New_York", "Working hours": "09:00-17:00"},
+        2: {"Stage": "Closed Lost", "Counts as": "lost", "Deals": 1},
+    },
+    "data_quality": {
+        1: {"Currency": "ARS", "Deals": 1, "Amount (own currency)": 1000000.0},
+        2: {"Object": "Event", "Status": "missing", "Files": 0, "Records loaded": 0},
+        3: {"Object": "Account", "File": "accounts.csv", "Part": 1, "Encoding": "utf-8", "Records read": 3, "Columns": 5},
+    },
+}
+
+
+@pytest.mark.parametrize("page", sorted(MORE_FIRST_ROWS))
+def test_every_other_table_shows_its_first_row(page: str, metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run(metrics_db, monkeypatch, page=page, **Q4)
+    for place, expected in MORE_FIRST_ROWS[page].items():
+        first = at.dataframe[place].value.head(1).to_dict("records")[0]
+        assert {k: first[k] for k in expected} == expected, (page, place)
+
+
 @pytest.mark.parametrize("page", sorted(PAGES))
 def test_every_page_shows_exact_tiles(page: str, metrics_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = run(metrics_db, monkeypatch, page=page, **Q4)
