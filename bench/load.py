@@ -320,6 +320,7 @@ def summarise(result: Result, swaps: list[dict], seconds: float, args: argparse.
         "runs_after_last_swap": sum(1 for r in result.runs if swaps and r["at"] > swaps[-1]["at"]),
         "loads_seen": sorted(result.loaded),
         "cores": os.cpu_count(),
+        "load_average_end": [round(x, 1) for x in os.getloadavg()],  # the machine may be shared: say how busy it was
     }
 
 
@@ -349,6 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     export = prepare(args.scale, db, args.as_of, args.reuse_db)
     pool = filter_pool(db)
     port = _free_port()
+    load_start = [round(x, 1) for x in os.getloadavg()]
     server = start_server(db, port)
     try:
         _say(f"{args.sessions} sessions x {args.steps} steps against 127.0.0.1:{port}, {args.swaps} swaps")
@@ -359,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
-    summary = summarise(result, swaps, seconds, args)
+    summary = {**summarise(result, swaps, seconds, args), "load_average_start": load_start}
     print(json.dumps(summary, indent=2))
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
