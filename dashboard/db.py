@@ -110,7 +110,12 @@ class ResultCache:
             hit = self._read(key)  # another session computed it while this one waited
             if hit is not None:
                 return hit
-            frame = compute()
+            try:
+                frame = compute()
+            except BaseException:  # nothing kept: the next session to ask computes again
+                with self._guard:
+                    self._locks.pop(key, None)
+                raise
             self._store(key, frame)
             return frame.copy(deep=False)
 
