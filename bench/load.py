@@ -60,8 +60,9 @@ class Result:
     loaded: set[str] = field(default_factory=set)  # the "loaded ..." captions seen: which loads were served
 
 
-def prepare(scale: str, db: Path, as_of: str) -> Path:
-    """The sample export at `scale` (built once, kept under build/load/) loaded into `db`; returns the export."""
+def prepare(scale: str, db: Path, as_of: str, reuse_db: bool = False) -> Path:
+    """The sample export at `scale` (built once, kept under build/load/) loaded into `db`; returns the export.
+    With `reuse_db`, a database already at `db` of the current schema is used as it is (the swaps still load)."""
     import datetime as dt
 
     from data.ingest import ingest
@@ -71,9 +72,18 @@ def prepare(scale: str, db: Path, as_of: str) -> Path:
     if not (export / "Opportunity.csv").exists():
         _say(f"generating the {scale} sample into {export}")
         generate(export, scale, dt.date.fromisoformat(as_of), seed=7, quiet=True)
+    if reuse_db and _is_current(db):
+        _say(f"using the database already at {db}")
+        return export
     _say(f"loading it into {db}")
     ingest(export, db, quiet=True)
     return export
+
+
+def _is_current(db: Path) -> bool:
+    """Whether `db` holds a database of this version's schema."""
+    check = subprocess.run([sys.executable, "-m", "data.ingest", "--check", str(db)], cwd=ROOT, capture_output=True)
+    return db.exists() and check.returncode == 0
 
 
 def filter_pool(db: Path) -> list[dict[str, str]]:
@@ -310,6 +320,7 @@ def summarise(result: Result, swaps: list[dict], seconds: float, args: argparse.
         "runs_after_last_swap": sum(1 for r in result.runs if swaps and r["at"] > swaps[-1]["at"]),
         "loads_seen": sorted(result.loaded),
         "cores": os.cpu_count(),
+        "load_average_end": [round(x, 1) for x in os.getloadavg()],  # the machine may be shared: say how busy it was
     }
 
 
@@ -329,15 +340,17 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds a viewer reads a page before the next click, +-50%% (default 0: back to back)",
     )
     parser.add_argument("--db", default=None, help="database path (default build/load/<scale>/crm.duckdb)")
+    parser.add_argument("--reuse-db", action="store_true", help="use a current database already at --db (no first load)")
     parser.add_argument("--step-timeout", type=float, default=120.0)
     parser.add_argument("--deadline", type=float, default=1200.0, help="the whole run stops after this many seconds")
     parser.add_argument("--target-p95", type=float, default=3.0, help="seconds; exit 1 when the run p95 is above")
     parser.add_argument("--out", default=None)
     args = parser.parse_args(argv)
     db = Path(args.db) if args.db else ROOT / "build" / "load" / args.scale / "crm.duckdb"
-    export = prepare(args.scale, db, args.as_of)
+    export = prepare(args.scale, db, args.as_of, args.reuse_db)
     pool = filter_pool(db)
     port = _free_port()
+    load_start = [round(x, 1) for x in os.getloadavg()]
     server = start_server(db, port)
     try:
         _say(f"{args.sessions} sessions x {args.steps} steps against 127.0.0.1:{port}, {args.swaps} swaps")
@@ -348,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
-    summary = summarise(result, swaps, seconds, args)
+    summary = {**summarise(result, swaps, seconds, args), "load_average_start": load_start}
     print(json.dumps(summary, indent=2))
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
 from dashboard import db  # noqa: E402
 from dashboard.components import (  # noqa: E402
     damaged_database,
+    keyboard_script,
     layout_css,
     no_database,
     outdated_database,
@@ -50,8 +51,14 @@ def _pages() -> list:
 
 
 def _run() -> None:
-    """Check the database, render the filters and run the chosen page."""
-    if db.live_version() is None:
+    """Check the database, render the filters and run the chosen page (on one database version throughout)."""
+    with db.one_version() as version:
+        _run_on(version)
+
+
+def _run_on(version: object) -> None:
+    """The run on the pinned version (None: nothing loaded yet)."""
+    if version is None:
         no_database(db.shown_db_path())
         st.stop()
     if not db.is_current():
@@ -66,6 +73,7 @@ def _run() -> None:
     st.session_state["_drill_totals"] = {}  # the tiles of this page record what their records add up to
     with st.sidebar:
         st.caption("Local mode: no sign-in is configured, so this dashboard serves one local user and every region.")
+        keyboard_script()
     page.run()
 
 

@@ -177,7 +177,8 @@ def region_multiples(frame: pd.DataFrame, currency: str) -> go.Figure:
     )
     fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1]))
     fig.update_xaxes(showticklabels=False, title_text="")
-    return _style(_units(fig.update_layout(title="Bookings by region: real growth and exchange-rate effect"), currency), 340)
+    fig = _style(_units(fig.update_layout(title="Bookings by region: day's vs constant rates"), currency), 340)
+    return fig.update_layout(margin={"t": 60})  # room between the title and the regions' names under it
 
 
 @_cache

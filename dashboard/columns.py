@@ -193,6 +193,8 @@ COLUMNS: dict[str, Col] = {
     "is_influenced": Col("Influenced", "flag"),
     "is_ignored": Col("Ignored", "flag"),
     "is_converted": Col("Converted", "flag"),
+    "ran_in_period": Col("Ran in the period", "flag"),
+    "why_no_cost": Col("Why no cost"),
 }
 
 OVERRIDES: dict[str, dict[str, Col]] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Literal
 
 import pandas as pd
@@ -16,7 +17,10 @@ from dashboard.safe import code, csv_bytes, md
 # (a container query unit: 17% of the tile's width, between 1.25rem and Streamlit's 2.25rem), wrapping only as a
 # last resort. The delta's pill may shrink to the tile's width instead of overflowing it. Tiles side by side
 # take the height of the tallest, so the "Records" links under them line up. On a phone tiles go two to a row
-# (Streamlit stacks every column below 640 px, one tile per screen).
+# (Streamlit stacks every column below 640 px, one tile per screen). The Overview's two sides are rows of their
+# own: there every label takes the height of the longest label at the tiles' width (two lines, three when tiles
+# are narrower than 130 px as at 1280, four under 96 px; both sides' tiles are as wide), so that a label that
+# wraps on one side ("Marketing-sourced pipeline") does not push its side's "Records" links below the other's.
 LAYOUT_CSS = """<style>
 [data-testid="stMetric"] { container-type: inline-size; }
 [data-testid="stMetric"] [data-testid="stMarkdownContainer"],
@@ -28,6 +32,10 @@ LAYOUT_CSS = """<style>
 [data-testid="stColumn"] > [data-testid="stVerticalBlock"]:has(> [data-testid="stElementContainer"] > [data-testid="stMetric"]) {
   height: 100%; }
 [data-testid="stVerticalBlock"] > [data-testid="stElementContainer"]:has(> [data-testid="stMetric"]) { flex-grow: 1; }
+@media (min-width: 641px) {
+  [class*="st-key-overview-tiles"] [data-testid="stMetricLabel"] { min-height: 2lh; align-items: flex-start; }
+  @container (max-width: 129px) { [class*="st-key-overview-tiles"] [data-testid="stMetricLabel"] { min-height: 3lh; } }
+  @container (max-width: 95px) { [class*="st-key-overview-tiles"] [data-testid="stMetricLabel"] { min-height: 4lh; } } }
 @media (max-width: 640px) {
   [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] > [data-testid="stVerticalBlock"]
       > [data-testid="stElementContainer"] > [data-testid="stMetric"]) > [data-testid="stColumn"] {
@@ -35,9 +43,35 @@ LAYOUT_CSS = """<style>
 </style>"""
 
 
+# Streamlit's date field (react-aria segments) sends a typed date only when the focus leaves the field, and
+# ignores Enter. Enter in any date field leaves it, so the date applies on Enter as in every other box. One
+# listener on the document (installed once per browser tab, whichever page runs first); the calendar pop-up,
+# outside the field, keeps its own Enter (pick the focused day).
+ENTER_APPLIES_DATES = """<script>
+if (!window.__enterAppliesDates) {
+  window.__enterAppliesDates = true;
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || event.isComposing || !(event.target instanceof Element)) return;
+    if (!event.target.closest('[data-testid="stDateInputField"]')) return;
+    event.preventDefault();
+    const field = event.target;
+    // what a click elsewhere does: the calendar pop-up closes, then the field loses the focus and sends its date
+    document.body.dispatchEvent(new PointerEvent("pointerdown", { bubbles: true }));
+    document.body.dispatchEvent(new MouseEvent("mousedown", { bubbles: true }));
+    setTimeout(() => field.blur(), 0);
+  }, true);
+}
+</script>"""
+
+
 def layout_css() -> None:
     """The page-wide style rules (once per run, before anything is drawn; a style-only st.html takes no space)."""
     st.html(LAYOUT_CSS)
+
+
+def keyboard_script() -> None:
+    """Make Enter apply a typed date (our own constant script, never data: the one place JavaScript runs)."""
+    st.html(ENTER_APPLIES_DATES, unsafe_allow_javascript=True)
 
 
 def no_database(path: str) -> None:
@@ -95,15 +129,22 @@ def page_header(title: str, filters_line: str | None = None) -> None:
     st.caption(text)
 
 
+def export_name(source: Any) -> str:
+    """The export's own name (`acme-2026-11.zip`), never the server path it was loaded from: a path tells a viewer
+    about the server, not about the data."""
+    parts = [p for p in re.split(r"[\\/]", str(source or "")) if p]
+    return parts[-1] if parts else "–"
+
+
 def data_caption() -> None:
-    """The date of the data and of the last load (for pages without filters)."""
+    """The date of the data and of the last load, and the export's name (for pages without filters)."""
     s = db.query("data_freshness")
     if s.empty:
         return
     row = s.iloc[0]
     st.caption(
         f"Data through {_fmt_ts(row['data_through_at'])} UTC · loaded {_fmt_ts(row['finished_at'])} UTC "
-        f"from {code(row['source'])}"
+        f"from the export {code(export_name(row['source']))}"
     )
 
 

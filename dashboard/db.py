@@ -2,7 +2,9 @@
 
 Results are cached per (database version, query, bound parameters), across sessions: a new load
 publishes a new version file, so the next rerun misses the cache and shows the new numbers, while a
-rerun with the same filters, in any session, is served from memory. Connections are read-only, cannot
+rerun with the same filters, in any session, is served from memory, and sessions asking for the same
+result at the same moment wait for one computation (a lock per key). One script run reads one version
+(pinned when the run starts), so a load that lands mid-run never mixes two. Connections are read-only, cannot
 read any other file (external access disabled, configuration locked); the ingest never writes to a
 version a dashboard may be reading. A damaged or unreadable file raises DatabaseUnreadable, which the
 app turns into a plain message.
@@ -11,6 +13,10 @@ app turns into a plain message.
 from __future__ import annotations
 
 import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -73,16 +79,90 @@ def _is_damage(exc: BaseException) -> bool:
     return isinstance(exc, _DAMAGE) or (isinstance(exc, duckdb.Error) and any(w in str(exc).lower() for w in _DAMAGE_WORDS))
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
-def _cached(version: str, name: str, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
-    # A cursor per call: Streamlit may run sessions in parallel threads. Concurrent calls with the same
-    # key wait for the first one (Streamlit's per-key compute lock), so each result is computed once.
+Key = tuple[str, str, tuple[tuple[str, Any], ...]]
+
+
+class ResultCache:
+    """Query results shared by every session of the server, at most `max_entries`, least recently used first out.
+
+    Each result is computed once: a session that misses takes the key's lock, and sessions asking for the same key
+    meanwhile wait for it and get its result. Results are kept as DataFrames, not pickled: a hit costs a shallow
+    copy (pandas copy-on-write: a page that sets a column changes its copy only), where st.cache_data unpickled the
+    frame on every hit. Storing a result of a newer version file drops those of older ones (file names sort by the
+    time of the load)."""
+
+    def __init__(self, max_entries: int = 512) -> None:
+        self.max_entries = max_entries
+        self.computed = 0  # how many results were computed (tests count it)
+        self._entries: OrderedDict[Key, pd.DataFrame] = OrderedDict()
+        self._locks: dict[Key, threading.Lock] = {}
+        self._guard = threading.Lock()
+        self._newest = ""  # the newest version file name a result was stored for
+
+    def get(self, key: Key, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """The result for `key`, computed by `compute` on a miss (once, however many sessions ask)."""
+        hit = self._read(key)
+        if hit is not None:
+            return hit
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            hit = self._read(key)  # another session computed it while this one waited
+            if hit is not None:
+                return hit
+            try:
+                frame = compute()
+            except BaseException:  # nothing kept: the next session to ask computes again
+                with self._guard:
+                    self._locks.pop(key, None)
+                raise
+            self._store(key, frame)
+            return frame.copy(deep=False)
+
+    def clear(self) -> None:
+        """Forget every result."""
+        with self._guard:
+            self._entries.clear()
+            self._newest = ""
+
+    def _read(self, key: Key) -> pd.DataFrame | None:
+        with self._guard:
+            frame = self._entries.get(key)
+            if frame is None:
+                return None
+            self._entries.move_to_end(key)
+        return frame.copy(deep=False)
+
+    def _store(self, key: Key, frame: pd.DataFrame) -> None:
+        version = os.path.basename(key[0])
+        with self._guard:
+            self.computed += 1
+            if version > self._newest:  # the first result of a newer load: the older loads' results go
+                self._newest = version
+                for old in [k for k in self._entries if os.path.basename(k[0]) < version]:
+                    del self._entries[old]
+            self._entries[key] = frame
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+            self._locks.pop(key, None)
+
+
+RESULTS = ResultCache()
+
+
+def _compute(version: str, name: str, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
+    """Run one query on the version's shared connection (a cursor per call: sessions run in parallel threads)."""
     try:
         return run_query(_connection(version).cursor(), name, dict(params))
     except duckdb.Error as exc:
         if _is_damage(exc):
             raise DatabaseUnreadable(version) from exc
         raise
+
+
+def _cached(version: str, name: str, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
+    """The result of one query on one version, from the shared cache."""
+    return RESULTS.get((version, name, params), lambda: _compute(version, name, params))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -101,7 +181,7 @@ def is_current() -> bool:
     """Whether the live database was built by this version of the ingest (else it must be reloaded).
 
     Raises DatabaseUnreadable when the file cannot be opened or read at all."""
-    version = live_version()
+    version = _run_version()
     return version is not None and _version_of(str(version)) == SCHEMA_VERSION
 
 
@@ -112,10 +192,29 @@ def bound_params(name: str, params: dict[str, Any]) -> tuple[tuple[str, Any], ..
     return tuple(sorted((k, v) for k, v in params.items() if k in wanted))
 
 
+_this_run = threading.local()  # the version a script run reads (each run has its own thread)
+
+
+@contextmanager
+def one_version() -> Iterator[Path | None]:
+    """Pin the live version for the duration of one script run: every query of the run reads that file (and the
+    live link is resolved once, not per query)."""
+    _this_run.version = live_version()
+    try:
+        yield _this_run.version
+    finally:
+        _this_run.version = None
+
+
+def _run_version() -> Path | None:
+    """The version this run reads: the pinned one, else the live one now (outside a pinned run)."""
+    return getattr(_this_run, "version", None) or live_version()
+
+
 def query(name: str, **params: Any) -> pd.DataFrame:
-    """Run the named query (queries/<name>.sql) against the live version, cached across sessions by
-    (database version, query, bound parameters)."""
-    version = live_version()
+    """Run the named query (queries/<name>.sql) against the live version (the run's pinned one), cached across
+    sessions by (database version, query, bound parameters)."""
+    version = _run_version()
     if version is None:
         raise NoDatabase(live_db_path())
     return _cached(str(version), name, bound_params(name, params))

@@ -161,8 +161,8 @@ def global_filters() -> tuple[Filters, list[str]]:
             key="f_as_of",
             min_value=q_start,
             max_value=q_end,
-            help="Numbers count what happened up to the end of this day. A typed date applies when you "
-            "leave the box (Tab or a click elsewhere), not on every keystroke.",
+            help="Numbers count what happened up to the end of this day. A typed date applies on Enter or "
+            "when you leave the box, not on every keystroke.",
         )
         region = st.selectbox("Region", [ALL, *_options("region")["value"]], key="f_region")
         segment = st.selectbox("Segment", [ALL, *_options("segment")["value"]], key="f_segment")

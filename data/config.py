@@ -261,7 +261,7 @@ class Ingest(_Strict):
     allow_negative_amounts: bool = False
     # Dates before 1 January of earliest_year or after 31 December of latest_year are refused.
     earliest_year: int = Field(1990, ge=1900, le=2100)
-    latest_year: int = Field(2100, ge=1900, le=9998)
+    latest_year: int = Field(2099, ge=1900, le=9998)
     # A record created more than this many days after the load started is refused (clock skew allowance).
     future_days_allowed: int = Field(1, ge=0)
     encodings: dict[str, str] = {}

@@ -4,6 +4,8 @@
 -- to end_date (up to the as-of date): the campaign's actual cost (its own currency converted at the campaign's start
 -- date; campaigns active in the period), pipeline attributed to it, pipeline per unit of cost,
 -- cost per pipeline dollar, and the attributed amount of those opportunities that were won by the as-of date.
+-- A campaign credited here that did not run in the period has no cost in it (ran_in_period false: its cost counts
+-- in the periods it ran); one that ran with no actual cost, or with no exchange rate for it, has no cost either.
 -- All money in the reporting currency; credits follow the Attribution credit rules.
 -- Grain: one row per campaign. Filters: region, segment, owner or team (NULL = all).
 -- Exchange-rate dates named here are the defaults; the currency policy in the definitions decides.
@@ -30,6 +32,7 @@ SELECT
     c.actual_cost AS cost_in_campaign_currency,
     c.currency_code AS campaign_currency,
     c.cost,
+    c.campaign_id IS NOT NULL AS ran_in_period,
     coalesce(b.pipeline, 0) AS pipeline,
     coalesce(b.won, 0) AS won,
     coalesce(b.pipeline, 0) / nullif(c.cost, 0) AS pipeline_per_cost,

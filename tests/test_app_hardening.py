@@ -10,7 +10,10 @@ import datetime as dt
 import logging
 import re
 import shutil
+import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -224,6 +227,67 @@ def test_the_cache_key_is_the_bound_parameters_only() -> None:
     linear = dashboard_db.bound_params("sla_by_region", {**wide, "model": "linear"})
     assert linear == dashboard_db.bound_params("sla_by_region", {**wide, "model": "u_shaped"})
     assert "model" not in dict(linear)
+
+
+def test_identical_queries_at_the_same_moment_compute_once() -> None:
+    """25 sessions asking for one result at once: one computation, the others wait for it (a lock per key)."""
+    cache = dashboard_db.ResultCache()
+    computing = []
+
+    def slow() -> pd.DataFrame:
+        computing.append(threading.get_ident())
+        time.sleep(0.3)
+        return pd.DataFrame({"amount": [1.0, 2.0]})
+
+    key = ("crm.duckdb.versions/20261127T100000Z-1.duckdb", "overview", (("region", None),))
+    with ThreadPoolExecutor(25) as pool:
+        results = list(pool.map(lambda _: cache.get(key, slow), range(25)))
+    assert len(computing) == 1 and cache.computed == 1
+    assert all(r["amount"].tolist() == [1.0, 2.0] for r in results)
+    results[0]["amount"] = [9.0, 9.0]  # a page that changes its frame changes its copy only
+    assert cache.get(key, slow)["amount"].tolist() == [1.0, 2.0] and cache.computed == 1
+
+
+def test_different_queries_compute_side_by_side_and_a_new_load_replaces_the_old() -> None:
+    cache = dashboard_db.ResultCache()
+    old, new = "v/20261127T100000Z-1.duckdb", "v/20261127T110000Z-2.duckdb"
+
+    def slow() -> pd.DataFrame:
+        time.sleep(0.3)
+        return pd.DataFrame({"n": [1]})
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda i: cache.get((old, f"q{i}", ()), slow), range(4)))
+    assert time.perf_counter() - started < 1.0  # not one after another (4 x 0.3 s)
+    assert cache.computed == 4
+    cache.get((new, "q0", ()), slow)  # the first result of a newer load drops the older load's
+    assert cache.get((old, "q1", ()), slow) is not None and cache.computed == 6
+
+
+def test_a_failed_computation_is_not_kept() -> None:
+    cache = dashboard_db.ResultCache()
+
+    def fails() -> pd.DataFrame:
+        raise duckdb.IOException("disk")
+
+    with pytest.raises(duckdb.IOException):
+        cache.get(("v/1.duckdb", "q", ()), fails)
+    assert cache.get(("v/1.duckdb", "q", ()), lambda: pd.DataFrame({"n": [1]}))["n"].tolist() == [1]
+
+
+def test_one_run_reads_one_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A load that lands during a script run is read from the next run on, never half-way through one."""
+    db = tmp_path / "crm.duckdb"
+    ingest(FIXTURES / "metrics", db, quiet=True)
+    monkeypatch.setenv("CRM_DB", str(db))
+    first = dashboard_db.live_version()
+    with dashboard_db.one_version() as pinned:
+        assert pinned == first
+        ingest(FIXTURES / "metrics", db, quiet=True)  # a new version goes live mid-run
+        assert dashboard_db.live_version() != first
+        assert dashboard_db._run_version() == first
+    assert dashboard_db._run_version() == dashboard_db.live_version() != first
 
 
 # 3. CRM and link text never becomes markup ----------------------------------------------------------------------

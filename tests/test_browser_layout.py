@@ -1,4 +1,4 @@
-"""Every page in a real headless Chromium at 1440, 1280 and 390 px, light and dark: no tile text cut short.
+"""Every page in a real headless Chromium at 1440, 1280 and 390 px, light and dark: no tile text or chart title cut short.
 
 Runs the dashboard on the sample company (small, as of 2026-11-22: the data `make run` shows), opens every page
 in one browser with a context per width and theme, and for every tile's label, value and delta (and every
@@ -95,9 +95,29 @@ def browser() -> Iterator[Browser]:
         b.close()
 
 
+# The page is drawn: the script is not running, nothing is a placeholder or stale from the run before.
+DRAWN = """() => !document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSkeleton"], '
+  + '[data-testid="stAppSkeleton"], [data-stale="true"]')"""
+
+# Chart titles (Plotly does not wrap them) that run past their chart's right edge.
+CHART_TITLES_CUT = """() => [...document.querySelectorAll(".js-plotly-plot")].flatMap(plot => {
+  const right = plot.getBoundingClientRect().right;
+  return [...plot.querySelectorAll(".gtitle")].filter(t => t.getBoundingClientRect().right > right + 1)
+    .map(t => t.textContent);
+})"""
+
+# The top of every "Records" link under the Overview's tiles (both sides), on one row when tiles are side by side.
+RECORDS_TOPS = """() => [...document.querySelectorAll('[class*="st-key-overview-tiles"] [data-testid="stButton"]')]
+  .map(b => Math.round(b.getBoundingClientRect().top))"""
+
+
 def _settle(page: Page, title: str) -> None:
+    """Wait until the page is drawn, twice over: a rerun may start (a link written into the URL) just after the first
+    run ends; the status widget shows only after a moment, so one check alone can pass too early."""
     expect(page.get_by_role("heading", name=title, exact=True).first).to_be_visible(timeout=30_000)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
+    for _ in range(2):
+        page.wait_for_timeout(500)
+        page.wait_for_function(DRAWN, timeout=60_000)
     page.wait_for_timeout(600)  # charts draw after the script has finished
 
 
@@ -135,6 +155,12 @@ def test_no_tile_text_is_cut_short(server: str, browser: Browser, width: int, th
             # no page is wider than the screen (tables and charts scroll or shrink inside it)
             overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 1, f"{title} is {overflow} px wider than the {width} px screen"
+            titles = page.evaluate(CHART_TITLES_CUT)
+            if titles:
+                cut[title] = [*cut.get(title, []), *(f"chart title: {t}" for t in titles)]
+            if not path and width > 640:  # the tiles of both sides in one row: their "Records" links too
+                tops = page.evaluate(RECORDS_TOPS)
+                assert len(tops) == 6 and max(tops) - min(tops) <= 2, f"Overview's Records links at {tops} ({width} px)"
             _whole_page(page, shots / f"{name}.png", width, height)
             if readme and ((width, theme) == (1440, "light") or (width, theme, path) == (390, "dark", "")):
                 folder = Path(readme)
@@ -142,12 +168,13 @@ def test_no_tile_text_is_cut_short(server: str, browser: Browser, width: int, th
                 page.screenshot(path=folder / (f"{name}.png" if width == 1440 else f"{name}-phone-dark.png"))
     finally:
         context.close()
-    assert not cut, f"tile text cut short at {width} px ({theme}): {cut}"
+    assert not cut, f"tile text or chart title cut short at {width} px ({theme}): {cut}"
 
 
-def test_a_typed_date_applies_when_the_field_is_left_not_per_keystroke(server: str, browser: Browser) -> None:
-    """Streamlit's date field (react-aria) sends nothing while a date is typed, segment by segment; the page reruns
-    once, with the whole date, when the focus leaves the field (Tab, a click elsewhere). Counted on the websocket."""
+def test_a_typed_date_applies_on_enter_not_per_keystroke(server: str, browser: Browser) -> None:
+    """Streamlit's date field (react-aria) sends nothing while a date is typed, segment by segment, and by itself
+    ignores Enter; our script (dashboard/components.py) makes Enter apply the whole date, once, in the page's date
+    fields and in the sidebar's. Counted on the websocket."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
     page = context.new_page()
     sent: list[int] = []
@@ -162,6 +189,30 @@ def test_a_typed_date_applies_when_the_field_is_left_not_per_keystroke(server: s
             page.wait_for_timeout(250)
         assert len(sent) == before, "the page reran while the date was being typed"
         assert "overview_since=2026-10-15" not in page.url
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(re.compile(r"overview_since=2026-10-15"), timeout=30_000)
+        _settle(page, "Overview")
+        page.get_by_role("spinbutton", name="day, As of").click()  # the sidebar's date: day 22 -> 20
+        page.keyboard.type("20")
+        page.wait_for_timeout(250)
+        assert "as_of=2026-11-20" not in page.url
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(re.compile(r"as_of=2026-11-20"), timeout=30_000)
+        _settle(page, "Overview")
+        assert "overview_since=2026-10-15" in page.url
+    finally:
+        context.close()
+
+
+def test_a_typed_date_also_applies_when_the_field_is_left(server: str, browser: Browser) -> None:
+    """Leaving the field (a click elsewhere) applies a typed date too."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(server)
+        _settle(page, "Overview")
+        page.get_by_role("spinbutton", name="month, Changes since").click()
+        page.keyboard.type("1015")
         page.get_by_role("heading", name="Overview", exact=True).first.click()  # leave the field
         expect(page).to_have_url(re.compile(r"overview_since=2026-10-15"), timeout=30_000)
         _settle(page, "Overview")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -248,6 +249,63 @@ FIRST_ROWS = {
 }
 
 
+# The first row of every other table of each page, by its place on the page (the first tables are in FIRST_ROWS):
+# Newsletter's linear credit is 35,000 of which 30,000 won (O1, O2), its 500 USD cost 70x; the queue's MQL was never
+# touched; the week of 09-28 holds AMER's one MQL, touched in 10 minutes; the one open Negotiation deal is in ARS
+# (no rate, so no amount), 36 days in the stage; the ARS deal is the one unconverted amount.
+MORE_FIRST_ROWS: dict[str, dict[int, dict]] = {
+    "pipeline": {
+        1: {
+            "Campaign": "Newsletter",
+            "Campaign Id": "C3",
+            "Channel": "Email",
+            "Cost (own currency)": 500.0,
+            "Currency": "USD",
+            "Cost": 500.0,
+            "Pipeline": 35000.0,
+            "Won": 30000.0,
+            "Pipeline per 1 of cost": 70.0,
+            "Cost per 1 of pipeline": pytest.approx(500 / 35000),
+            "Won per 1 of cost": 60.0,
+        },
+        2: {"Campaign": "Newsletter", "Channel": "Email", "Campaign Id": "C3", "Credit": 35000.0},
+    },
+    "sla": {
+        1: {"Owner": "(queue)", "Region": "AMER", "MQLs": 1, "Touched": 0, "Untouched past target": 1, "Median response": "–"},
+        2: {"Region": "AMER", "Week of": dt.date(2026, 9, 28), "MQLs": 1, "Share within SLA": 100.0, "Median response": "10 min"},
+    },
+    "deals": {
+        1: {
+            "Stage": "Negotiation",
+            "Open deals": 1,
+            "Open amount": 0.0,
+            "Median time in stage": 36.0,
+            "90% of deals within": 36.0,
+            "Past close date": 0,
+            "Deals without a rate": 1,
+        }
+    },
+    "definitions": {
+        0: {"Setting": "company_name", "Value": "Sample Company"},
+        1: {"Region": "AMER", "SLA target": "15 min", "Time zone": "America/New_York", "Working hours": "09:00-17:00"},
+        2: {"Stage": "Closed Lost", "Counts as": "lost", "Deals": 1},
+    },
+    "data_quality": {
+        1: {"Currency": "ARS", "Deals": 1, "Amount (own currency)": 1000000.0},
+        2: {"Object": "Event", "Status": "missing", "Files": 0, "Records loaded": 0},
+        3: {"Object": "Account", "File": "accounts.csv", "Part": 1, "Encoding": "utf-8", "Records read": 3, "Columns": 5},
+    },
+}
+
+
+@pytest.mark.parametrize("page", sorted(MORE_FIRST_ROWS))
+def test_every_other_table_shows_its_first_row(page: str, metrics_app_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run(metrics_app_db, monkeypatch, page=page, **Q4)
+    for place, expected in MORE_FIRST_ROWS[page].items():
+        first = at.dataframe[place].value.head(1).to_dict("records")[0]
+        assert {k: first[k] for k in expected} == expected, (page, place)
+
+
 @pytest.mark.parametrize("page", sorted(PAGES))
 def test_every_page_shows_exact_tiles(page: str, metrics_app_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = run(metrics_app_db, monkeypatch, page=page, **Q4)
@@ -300,6 +358,51 @@ def test_a_drill_down_pages_its_rows(metrics_app_db: Path, monkeypatch: pytest.M
     assert list(table.columns[:3]) == ["Deal", "Region", "Stage"] and len(table) == 5
     assert table["Amount"].tolist()[:2] == [25000.0, 16000.0]  # largest first
     assert any("**5** records, adding up to **USD 56,000**." in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("page", ["data_quality", "definitions"])
+def test_the_load_caption_names_the_export_not_its_server_path(
+    page: str, metrics_app_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = run(metrics_app_db, monkeypatch, page=page, **Q4)
+    caption = at.caption[0].value
+    assert "from the export `metrics`" in caption, caption
+    assert str(FIXTURES) not in caption and "/" not in caption.split("from the export", 1)[1]
+
+
+def test_campaigns_without_a_cost_are_listed_apart_with_the_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No grey 'None' in the campaign return: a campaign with no cost in the view is listed apart, saying why."""
+    export = tmp_path / "export"
+    shutil.copytree(FIXTURES / "metrics", export)
+    campaigns = (export / "campaigns.csv").read_text()
+    campaigns = campaigns.replace("2026-01-01,2026-12-31,500.00,500.00,USD", "2026-01-01,2026-12-31,500.00,,USD")
+    campaigns = campaigns.replace(
+        "C1,Demo requests,Demo Request,2026-01-01,2026-12-31", "C1,Demo requests,Demo Request,2026-01-01,2026-09-30"
+    )
+    (export / "campaigns.csv").write_text(campaigns)
+    db = tmp_path / "crm.duckdb"
+    ingest(export, db, quiet=True)
+    at = run(db, monkeypatch, page="pipeline", **Q4)
+    with_cost = next(d.value for d in at.dataframe if "Pipeline per 1 of cost" in d.value.columns)
+    assert with_cost[["Campaign", "Cost", "Pipeline"]].to_dict("records") == [
+        {"Campaign": "Autumn webinar", "Cost": 2500.0, "Pipeline": 2500.0}
+    ]
+    without = next(d.value for d in at.dataframe if "Why no cost" in d.value.columns)
+    assert without[["Campaign", "Why no cost", "Pipeline", "Won"]].to_dict("records") == [
+        {
+            "Campaign": "Newsletter",
+            "Why no cost": "no cost recorded in the CRM (actual cost empty)",
+            "Pipeline": 35000.0,
+            "Won": 30000.0,
+        },
+        {
+            "Campaign": "Demo requests",
+            "Why no cost": "did not run in this quarter: its cost counts in the quarters it ran",
+            "Pipeline": 2500.0,
+            "Won": 2500.0,
+        },
+    ]
+    assert any("2 campaign(s) credited here have no cost" in c.value for c in at.caption)
 
 
 def test_pages_follow_the_owner_filter(metrics_app_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -128,9 +128,9 @@ def test_fifteen_character_references_are_counted(tmp_path: Path, db_path: Path)
 ABSURD = {
     "negative amount": ("Opportunity.csv", 2, "Amount", "-500.00", "the amount is negative"),
     "probability 250": ("Opportunity.csv", 2, "Probability", "250", "the probability is outside 0-100"),
-    "close date 1900": ("Opportunity.csv", 2, "CloseDate", "1900-01-01", "the date is outside 1990-2100"),
-    "close date 2101": ("Opportunity.csv", 2, "CloseDate", "2101-01-01", "the date is outside 1990-2100"),
-    "close date 9999": ("Opportunity.csv", 2, "CloseDate", "9999-12-31", "the date is outside 1990-2100"),
+    "close date 1900": ("Opportunity.csv", 2, "CloseDate", "1900-01-01", "the date is outside 1990-2099"),
+    "close date 2100": ("Opportunity.csv", 2, "CloseDate", "2100-01-01", "the date is outside 1990-2099"),
+    "close date 9999": ("Opportunity.csv", 2, "CloseDate", "9999-12-31", "the date is outside 1990-2099"),
     "lead created in 2999": ("Lead.csv", 2, "CreatedDate", "2999-04-03T09:30:00.000Z", "the record was created in the future"),
     "zero exchange rate": ("CurrencyType.csv", 2, "ConversionRate", "0", "the exchange rate is zero or negative"),
     "negative dated rate": ("DatedConversionRate.csv", 1, "ConversionRate", "-0.92", "the exchange rate is zero or negative"),

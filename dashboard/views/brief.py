@@ -22,7 +22,7 @@ since = page_date(
     None,
     f.as_of - dt.timedelta(days=1),
     help="The changes are counted from the end of this day to the as-of date. A typed date applies "
-    "when you leave the box (Tab or a click elsewhere); the link keeps it.",
+    "on Enter or when you leave the box; the link keeps it.",
     container=st.columns([1, 3])[0],
 )
 changes = db.query("brief_changes", **f.params(since=since))

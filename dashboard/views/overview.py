@@ -29,7 +29,7 @@ since = page_date(
     f.quarter_start - dt.timedelta(days=1),
     f.as_of,
     help="Each tile's change (under its number) is since the end of this day, quarter to date at both "
-    "dates. A typed date applies when you leave the box (Tab or a click elsewhere); the link keeps it.",
+    "dates. A typed date applies on Enter or when you leave the box; the link keeps it.",
     container=st.columns([1, 3])[0],
 )
 now = overview(f, f.as_of)
@@ -60,7 +60,7 @@ mql_target = goals.mqls_for(f.region) if not (f.segment or f.owner) else None
 marketing, sales = st.columns(2, gap="large")
 with marketing:
     st.subheader("Marketing")
-    m1, m2, m3 = st.columns(3)
+    m1, m2, m3 = st.container(key="overview-tiles-marketing").columns(3)
     with m1:
         tile(
             "MQLs",
@@ -96,7 +96,7 @@ with marketing:
     )
 with sales:
     st.subheader("Sales")
-    s1, s2, s3 = st.columns(3)
+    s1, s2, s3 = st.container(key="overview-tiles-sales").columns(3)
     with s1:
         tile(
             "Bookings",

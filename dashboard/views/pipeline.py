@@ -130,12 +130,37 @@ ledger = db.query("attribution_ledger", **f.params())
 ledger["model"] = ledger["model"].map(MODELS)
 section("attribution_ledger", ledger, "attribution_ledger.csv")
 
+
+def _why_no_cost(row: pd.Series) -> str:
+    """Why a credited campaign has no cost to set against its pipeline in this view (said, never a grey 'None')."""
+    if not row["ran_in_period"]:
+        return "did not run in this quarter: its cost counts in the quarters it ran"
+    if pd.isna(row["cost_in_campaign_currency"]):
+        return "no cost recorded in the CRM (actual cost empty)"
+    return f"no exchange rate from {row['campaign_currency']} to {c}"
+
+
+returns = db.query("campaign_return", **f.params())
+costed = returns[returns["cost"].notna()].drop(columns=["ran_in_period"])
 section(
     "campaign_return",
-    db.query("campaign_return", **f.params()),
+    costed,
     "campaign_return.csv",
     title=f"{db.title('campaign_return')} ({MODELS[f.model]})",
+    empty="No campaign credited in this view has a cost in this quarter (see below).",
 )
+no_cost = returns[returns["cost"].isna()]
+if not no_cost.empty:
+    st.caption(
+        f"{len(no_cost)} campaign(s) credited here have no cost to set against their pipeline, so no return: "
+        "they are listed apart, with the reason."
+    )
+    no_cost = no_cost.assign(why_no_cost=no_cost.apply(_why_no_cost, axis=1))
+    table(
+        no_cost[["campaign_name", "channel", "campaign_id", "why_no_cost", "pipeline", "won"]],
+        "campaign_return_without_cost.csv",
+        "campaign_return",
+    )
 if f.region or f.segment or f.owner:
     st.caption(
         "Campaign costs are the whole campaign's, for every region, segment and owner: campaigns are not "
