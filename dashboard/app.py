@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, not the project root
     sys.path.insert(0, str(ROOT))
 
-from dashboard import db  # noqa: E402
+from dashboard import auth, db  # noqa: E402
 from dashboard.components import (  # noqa: E402
     damaged_database,
     layout_css,
@@ -50,7 +50,8 @@ def _pages() -> list:
 
 
 def _run() -> None:
-    """Check the database, render the filters and run the chosen page."""
+    """Check who is reading and the database, render the filters and run the chosen page."""
+    who = auth.gate()  # draws the sign-in page (and stops) when nobody may see data
     if db.live_version() is None:
         no_database(db.shown_db_path())
         st.stop()
@@ -64,8 +65,8 @@ def _run() -> None:
         st.warning(notice, icon=":material/link_off:")
     view_notes(filters)
     st.session_state["_drill_totals"] = {}  # the tiles of this page record what their records add up to
-    with st.sidebar:
-        st.caption("Local mode: no sign-in is configured, so this dashboard serves one local user and every region.")
+    auth.sidebar(who)
+    auth.scope_notice(who)
     page.run()
 
 

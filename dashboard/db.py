@@ -2,7 +2,9 @@
 
 Results are cached per (database version, query, bound parameters), across sessions: a new load
 publishes a new version file, so the next rerun misses the cache and shows the new numbers, while a
-rerun with the same filters, in any session, is served from memory. Connections are read-only, cannot
+rerun with the same filters, in any session, is served from memory. The reader's scope (dashboard/auth.py) is part
+of every key and is handed to the runner, which binds a region-limited person's region itself: two people with
+different scopes never share a result. Connections are read-only, cannot
 read any other file (external access disabled, configuration locked); the ingest never writes to a
 version a dashboard may be reading. A damaged or unreadable file raises DatabaseUnreadable, which the
 app turns into a plain message.
@@ -18,8 +20,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from dashboard.auth import current_scope
 from data.store import SCHEMA_VERSION, Store, default_db_path
-from queries import load_query, run_query
+from queries import Scope, load_query, run_query
 
 
 def live_db_path() -> Path:
@@ -74,11 +77,12 @@ def _is_damage(exc: BaseException) -> bool:
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _cached(version: str, name: str, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
+def _cached(version: str, name: str, params: tuple[tuple[str, Any], ...], regions: tuple[str, ...] | None) -> pd.DataFrame:
     # A cursor per call: Streamlit may run sessions in parallel threads. Concurrent calls with the same
     # key wait for the first one (Streamlit's per-key compute lock), so each result is computed once.
+    # `regions` (the reader's scope) is in the key and bound by the runner.
     try:
-        return run_query(_connection(version).cursor(), name, dict(params))
+        return run_query(_connection(version).cursor(), name, dict(params), Scope(regions))
     except duckdb.Error as exc:
         if _is_damage(exc):
             raise DatabaseUnreadable(version) from exc
@@ -113,12 +117,16 @@ def bound_params(name: str, params: dict[str, Any]) -> tuple[tuple[str, Any], ..
 
 
 def query(name: str, **params: Any) -> pd.DataFrame:
-    """Run the named query (queries/<name>.sql) against the live version, cached across sessions by
-    (database version, query, bound parameters)."""
+    """Run the named query (queries/<name>.sql) against the live version for this run's reader, cached across
+    sessions by (database version, query, bound parameters, reader's scope). A region-limited reader's region
+    replaces any other asked for (the runner enforces it again); a query that cannot be limited raises ScopeError."""
+    scope = current_scope()
     version = live_version()
     if version is None:
         raise NoDatabase(live_db_path())
-    return _cached(str(version), name, bound_params(name, params))
+    if "region" in load_query(name).params:
+        params = {**params, "region": scope.region(params.get("region"))}
+    return _cached(str(version), name, bound_params(name, params), scope.regions)
 
 
 def definition(name: str) -> str:

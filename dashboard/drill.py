@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import columns, db
+from dashboard.auth import exported
 from dashboard.filters import current
 from dashboard.safe import csv_bytes, md
 
@@ -104,12 +105,16 @@ def _body(d: Drill, key: str) -> None:
         width="stretch",
         column_config=columns.column_config(shown, f.currency, d.query),
     )
+    file_name = f"{d.query}-{d.measure or 'all'}.csv"
+    data = exported(file_name, lambda: csv_bytes(columns.export(_all(d), f.currency, d.query)), f.describe())
+    if data is None:
+        return
     st.download_button(
         f"Download every record (CSV, {total:,} rows)"
         if total <= CSV_LIMIT
         else f"Download the first {CSV_LIMIT:,} records (CSV)",
-        lambda: csv_bytes(columns.export(_all(d), f.currency, d.query)),
-        file_name=f"{d.query}-{d.measure or 'all'}.csv",
+        data,
+        file_name=file_name,
         mime="text/csv",
         key=f"dl-drill-{key}",
         on_click="ignore",

@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import db
+from dashboard.auth import current_scope
 from dashboard.safe import code, shorten
 
 ALL = "All"
@@ -79,6 +80,9 @@ def _options(kind: str) -> pd.DataFrame:
     labels and captions, so a malformed one from the export (which could hold Markdown) is not offered."""
     frame = db.query("filter_options")
     frame = frame[frame["kind"] == kind]
+    scope = current_scope()
+    if kind == "region" and scope.regions is not None:  # a region-limited reader is offered only their regions
+        frame = frame[frame["value"].isin(scope.regions)]
     if kind == "currency":
         frame = frame[frame["value"].map(lambda v: bool(_ISO_CURRENCY.fullmatch(str(v))))]
     return frame
@@ -98,6 +102,8 @@ def _url_value(key: str, raw: str, quarters: pd.DataFrame) -> tuple[Any, str | N
             return None, "not a date (YYYY-MM-DD)"
     if key == "model":
         return (raw, None) if raw in models() else (None, "not an attribution model")
+    if key == "region" and current_scope().regions is not None and raw not in set(_options(key)["value"]):
+        return None, "not a region you can see"
     return (raw, None) if raw in set(_options(key)["value"]) else (None, f"not a known {key}")
 
 
@@ -133,7 +139,7 @@ def global_filters() -> tuple[Filters, list[str]]:
         seeded = _from_url(notices, quarters)
         state["f_quarter"] = seeded.get("quarter", quarters["quarter_start"].dt.date.iloc[0])
         state["f_as_of_url"] = seeded.get("as_of")
-        state["f_region"] = seeded.get("region", ALL)
+        state["f_region"] = seeded.get("region", _all_regions())
         state["f_segment"] = seeded.get("segment", ALL)
         state["f_owner"] = seeded.get("owner", ALL)
         state["f_currency"] = seeded.get("currency", db.query("data_freshness")["reporting_currency"].iloc[0])
@@ -164,7 +170,10 @@ def global_filters() -> tuple[Filters, list[str]]:
             help="Numbers count what happened up to the end of this day. A typed date applies when you "
             "leave the box (Tab or a click elsewhere), not on every keystroke.",
         )
-        region = st.selectbox("Region", [ALL, *_options("region")["value"]], key="f_region")
+        regions = [*([ALL] if current_scope().regions is None else []), *_options("region")["value"]]
+        if state.get("f_region") not in regions:  # e.g. "All" kept from before a sign-in that limits the regions
+            state["f_region"] = _all_regions()
+        region = st.selectbox("Region", regions, key="f_region")
         segment = st.selectbox("Segment", [ALL, *_options("segment")["value"]], key="f_segment")
         owner = st.selectbox(
             "Owner or team",
@@ -189,6 +198,12 @@ def global_filters() -> tuple[Filters, list[str]]:
     )
     _to_url(filters)
     return filters, notices
+
+
+def _all_regions() -> str:
+    """The region choice that means "everything I may see": All, or a region-limited reader's first region."""
+    regions = current_scope().regions
+    return ALL if regions is None else regions[0]
 
 
 def _to_url(f: Filters) -> None:
