@@ -16,12 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from data.ingest import ingest
 from tests.conftest import FIXTURES, ROOT_DIR
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, dashboard_server
-
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright  # noqa: E402, I001
 
 oidc_provider_mock = pytest.importorskip("oidc_provider_mock")
 
