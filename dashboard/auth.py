@@ -33,7 +33,7 @@ from data.access import (
 from queries import Scope
 
 _PRINCIPAL = "_principal"
-_SEEN: set[tuple[str, str]] = set()  # (event, who + token time) already written to the audit log by this process
+_SEEN: set[tuple[str, str]] = set()  # (event, log + who + token time) already written by this process
 _SEEN_LOCK = threading.Lock()
 
 
@@ -98,7 +98,7 @@ def _login_page() -> None:
 
 def _once(event: str, who: Principal, claims: Mapping[str, Any], path: Path) -> None:
     """Audit a sign-in event once per ID token (a new tab with the same sign-in is not a new sign-in)."""
-    key = (event, f"{who.email}|{claims.get('iat')}|{claims.get('sub')}")
+    key = (event, f"{path}|{who.email}|{claims.get('iat')}|{claims.get('sub')}")
     with _SEEN_LOCK:
         if key in _SEEN:
             return
