@@ -30,6 +30,7 @@ from data.access import (
     load_access,
     principal,
 )
+from dashboard.safe import md
 from queries import Scope
 
 _PRINCIPAL = "_principal"
@@ -121,7 +122,7 @@ def _signed_in(access: Access) -> Principal | None:
         _once("denied", who, claims, path)
         st.title("Ask your admin for access")
         st.write(
-            f"You are signed in as **{who.email}**, but this dashboard's access rules give that account no role, "
+            f"You are signed in as **{md(who.email)}**, but this dashboard's access rules give that account no role, "
             "so it shows no data. Ask whoever runs the dashboard to add you to `[access]` in the definitions file "
             "(by email, email domain or group) with the role you need."
         )
@@ -161,7 +162,8 @@ def sidebar(who: Principal) -> None:
             return
         role = ROLE_NAMES.get(who.role or "", "")
         scope = "every region" if who.regions is None else ", ".join(who.regions) + " only"
-        st.caption(f"Signed in as {who.name} ({who.email}) · {role} · {scope}")
+        # the name and email come from the identity provider: shown as text, never as Markdown or links
+        st.caption(f"Signed in as {md(who.name)} ({md(who.email)}) · {role} · {scope}")
         if not who.can_export:
             st.caption("Viewer: reading only, no downloads.")
         st.button("Sign out", on_click=st.logout, key="sign-out")

@@ -248,7 +248,10 @@ def tiles(at: AppTest) -> dict[str, str]:
 
 
 def texts(at: AppTest) -> str:
-    return "\n".join(str(e.value) for kind in ("title", "markdown", "info", "warning", "caption", "error") for e in at.get(kind))
+    """Every text on the page as a reader sees it (Markdown escapes and the invisible word joiner that keeps an
+    email from becoming a link taken out)."""
+    shown = "\n".join(str(e.value) for kind in ("title", "markdown", "info", "warning", "caption", "error") for e in at.get(kind))
+    return shown.replace("\u2060", "").replace("\\", "")
 
 
 @pytest.mark.usefixtures("signin")
@@ -278,6 +281,11 @@ def test_leadership_sees_every_region(signin: dict) -> None:
     assert at.sidebar.selectbox(key="f_region").options == ["All", "AMER", "EMEA", "APAC", "LATAM"]
     assert "Signed in as Cro (cro@example.com) · Leadership · every region" in texts(at)
     assert [(e["event"], e["scope"]) for e in _audit(signin["audit"])] == [("sign_in", "all regions")]
+    # a name from the identity provider is shown as text, never as Markdown
+    at = app(user("cro@example.com", name="[Click](https://evil.example) *x*"))
+    assert "Signed in as [Click](https://evil.example) *x* (cro@example.com)" in texts(at)
+    raw = [c.value for c in at.sidebar.caption if "Signed in" in c.value]
+    assert raw and "\\[Click\\]" in raw[0] and "\\*x\\*" in raw[0]  # escaped: drawn as text, not as a link
 
 
 @pytest.mark.usefixtures("signin")
