@@ -17,6 +17,7 @@ from typing import Any
 
 import streamlit as st
 
+from dashboard.safe import md
 from data.access import (
     LOCAL,
     ROLE_NAMES,
@@ -30,7 +31,6 @@ from data.access import (
     load_access,
     principal,
 )
-from dashboard.safe import md
 from queries import Scope
 
 _PRINCIPAL = "_principal"
