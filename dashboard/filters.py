@@ -78,9 +78,11 @@ def models() -> dict[str, str]:
 def _options(kind: str) -> pd.DataFrame:
     """The choices for one filter. Reporting currencies are ISO 4217 codes only: a code is written into
     labels and captions, so a malformed one from the export (which could hold Markdown) is not offered."""
+    scope = current_scope()
+    if kind == "owner" and scope.regions is not None:  # a region-limited reader: the people of the region in view
+        return db.query("filter_owners", region=st.session_state.get("f_region"))
     frame = db.query("filter_options")
     frame = frame[frame["kind"] == kind]
-    scope = current_scope()
     if kind == "region" and scope.regions is not None:  # a region-limited reader is offered only their regions
         frame = frame[frame["value"].isin(scope.regions)]
     if kind == "currency":
@@ -175,6 +177,8 @@ def global_filters() -> tuple[Filters, list[str]]:
             state["f_region"] = _all_regions()
         region = st.selectbox("Region", regions, key="f_region")
         segment = st.selectbox("Segment", [ALL, *_options("segment")["value"]], key="f_segment")
+        if state.get("f_owner") not in [ALL, *owners["value"]]:  # e.g. another region's owner, kept from before
+            state["f_owner"] = ALL
         owner = st.selectbox(
             "Owner or team",
             [ALL, *owners["value"]],

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,7 +22,18 @@ from data.config import Access, ConfigError, Grant, Role, load_definitions
 from data.store import project_root
 from queries.scope import Scope
 
-__all__ = ["LOCAL", "ROLE_NAMES", "Access", "ConfigError", "Principal", "audit", "audit_path", "expired", "principal"]
+__all__ = [
+    "LOCAL",
+    "ROLE_NAMES",
+    "Access",
+    "ConfigError",
+    "Principal",
+    "audit",
+    "audit_path",
+    "expired",
+    "principal",
+    "without_access",
+]
 
 ROLE_NAMES: dict[str, str] = {
     "leadership": "Leadership",
@@ -150,3 +162,22 @@ def audit(path: Path, event: str, who: Principal, **details: Any) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as out:
             out.write(text + "\n")
+
+
+_TABLE = re.compile(r"^\s*\[\[?\s*\"?([A-Za-z0-9_-]+)")
+ACCESS_HIDDEN = "# [access]: who may sign in and with which role (not shown on the dashboard)"
+
+
+def without_access(toml_text: str) -> str:
+    """The definitions file's text without its [access] tables (people's emails and groups), for display."""
+    out: list[str] = []
+    hiding = False
+    for line in toml_text.splitlines():
+        header = _TABLE.match(line)
+        if header:
+            hiding = header.group(1) == "access"
+            if hiding and ACCESS_HIDDEN not in out:
+                out.append(ACCESS_HIDDEN)
+        if not hiding:
+            out.append(line)
+    return "\n".join(out)

@@ -22,7 +22,7 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
-from data.access import expired, match, principal
+from data.access import ACCESS_HIDDEN, expired, match, principal, without_access
 from data.config import Access, ConfigError, Definitions, load_definitions
 from data.ingest import ingest
 from data.store import Store
@@ -379,3 +379,27 @@ def test_local_mode_is_todays_behaviour_and_says_so(metrics_db: Path, tmp_path: 
 
 def _audit(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+
+
+@pytest.mark.usefixtures("signin")
+def test_a_regional_manager_is_offered_only_their_regions_people() -> None:
+    # EMEA: Eve AE (U4) and her manager Fay Director (U5); AMER's Ada, Ben and Cat's team are not named
+    at = app(user("ines@example.com", groups=["sales-emea"]), owner="U3")
+    assert at.sidebar.selectbox(key="f_owner").options == ["All", "Eve AE", "Fay Director (team)"]
+    assert any("`owner=U3`" in w.value for w in at.warning)
+    leadership = app(user("cro@example.com"))
+    assert "Cat Director (team)" in leadership.sidebar.selectbox(key="f_owner").options
+
+
+def test_the_definitions_page_does_not_show_who_has_which_role() -> None:
+    text = "[regions]\nnames = []\n\n[access]\naudit_log = 'x'\n\n[[access.people]]\nemail = 'cro@example.com'\n"
+    assert without_access(text) == f"[regions]\nnames = []\n\n{ACCESS_HIDDEN}"
+    assert without_access(text + "[later]\nkey = 1") == f"[regions]\nnames = []\n\n{ACCESS_HIDDEN}\n[later]\nkey = 1"
+
+
+@pytest.mark.usefixtures("signin")
+def test_the_definitions_file_is_shown_without_access_rules() -> None:
+    at = app(user("ines@example.com", groups=["sales-emea"]), page="definitions")
+    shown = at.code[0].value
+    assert ACCESS_HIDDEN in shown and "[regions]" in shown
+    assert "[[access.people]]" not in shown and "example.com" not in shown
