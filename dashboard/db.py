@@ -120,7 +120,11 @@ def query(name: str, **params: Any) -> pd.DataFrame:
     """Run the named query (queries/<name>.sql) against the live version for this run's reader, cached across
     sessions by (database version, query, bound parameters, reader's scope). A region-limited reader's region
     replaces any other asked for (the runner enforces it again); a query that cannot be limited raises ScopeError."""
-    scope = current_scope()
+    return query_as(current_scope(), name, **params)
+
+
+def query_as(scope: Scope, name: str, **params: Any) -> pd.DataFrame:
+    """query() for an explicit reader's scope: for work done outside the script run (a download made on click)."""
     version = live_version()
     if version is None:
         raise NoDatabase(live_db_path())

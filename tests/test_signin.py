@@ -403,3 +403,22 @@ def test_the_definitions_file_is_shown_without_access_rules() -> None:
     shown = at.code[0].value
     assert ACCESS_HIDDEN in shown and "[regions]" in shown
     assert "[[access.people]]" not in shown and "example.com" not in shown
+
+
+@pytest.mark.parametrize("page", ["overview", "pipeline", "deals"])
+def test_the_records_behind_every_number_of_a_regional_manager_are_in_scope(page: str, signin: dict) -> None:
+    """Every "Records" dialog (the drill-downs) and its CSV, opened by the EMEA manager on a tampered link."""
+    at = app(user("ines@example.com", groups=["sales-emea"]), page=None if page == "overview" else page, region="AMER")
+    keys = [b.key for b in at.button if b.label == "Records"]
+    assert keys
+    for key in keys:
+        signin["downloads"].clear()
+        at.button(key=key).click().run()
+        assert not at.exception and not at.error, key
+        for frame in [d.value for d in at.dataframe]:
+            _only_emea(frame)
+        for file_name, make in signin["downloads"]:
+            data = make().decode("utf-8")
+            assert not any(name in data for name in AMER_NAMES), file_name
+            _only_emea(pd.read_csv(io.StringIO(data)))
+    assert any(e["file"].startswith("drill_") and e["scope"] == "EMEA" for e in _audit(signin["audit"]) if e["event"] == "export")
