@@ -143,8 +143,9 @@ def gate() -> Principal:
             st.stop()
         try:
             access = access_rules()
-        except ConfigError as exc:
-            st.error(f"The access rules cannot be read, so no data is shown until they are fixed.\n\n{exc}")
+        except ConfigError as exc:  # fail closed: nobody signed in sees data until the rules are fixed
+            st.error("The access rules of the definitions file cannot be read, so no data is shown until they are fixed.")
+            st.code(str(exc), language=None)
             st.stop()
         found = _signed_in(access)
         if found is None:

@@ -422,3 +422,13 @@ def test_the_records_behind_every_number_of_a_regional_manager_are_in_scope(page
             assert not any(name in data for name in AMER_NAMES), file_name
             _only_emea(pd.read_csv(io.StringIO(data)))
     assert any(e["file"].startswith("drill_") and e["scope"] == "EMEA" for e in _audit(signin["audit"]) if e["event"] == "export")
+
+
+def test_broken_access_rules_show_no_data_and_say_why(signin: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text('[[access.people]]\nemail = "cro@example.com"\nrole = "boss"\n', encoding="utf-8")
+    monkeypatch.setenv("CRM_DEFINITIONS", str(broken))
+    at = app(user("cro@example.com"))
+    assert not at.metric and any("access rules" in e.value for e in at.error)
+    assert "access.people.0.role" in at.code[0].value
+    assert _audit(signin["audit"]) == []
