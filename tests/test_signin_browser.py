@@ -148,8 +148,8 @@ def test_two_people_at_once_never_see_each_others_numbers(browser: Browser, site
         assert _tile(emea, "Marketing-sourced pipeline") == "USD 25.0k"
         assert _tile(emea, "Bookings") == "USD 26.7k"
     expect(emea.get_by_text("You see EMEA only")).to_be_visible()
-    expect(emea.get_by_text(f"Signed in as Ines Weber ({EMEA})")).to_be_visible()
-    expect(cro.get_by_text(f"Signed in as Cara Ruiz ({CRO})")).to_be_visible()
+    expect(emea.get_by_text("Signed in as Ines Weber (ines")).to_be_visible()  # a word joiner keeps @ from linking
+    expect(cro.get_by_text("Signed in as Cara Ruiz (cro")).to_be_visible()
 
     # a tampered link as the EMEA manager: ignored, said, and the numbers stay EMEA's
     emea.goto(f"{url}/?quarter=2026-10-01&as_of=2026-11-20&region=AMER")
