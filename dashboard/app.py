@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, not the project root
     sys.path.insert(0, str(ROOT))
 
-from dashboard import db  # noqa: E402
+from dashboard import auth, db  # noqa: E402
 from dashboard.components import (  # noqa: E402
     damaged_database,
     keyboard_script,
@@ -51,13 +51,15 @@ def _pages() -> list:
 
 
 def _run() -> None:
-    """Check the database, render the filters and run the chosen page (on one database version throughout)."""
+    """Check who is reading, then the database, render the filters and run the chosen page (on one database
+    version throughout)."""
+    who = auth.gate()  # draws the sign-in page (and stops) when nobody may see data
     with db.one_version() as version:
-        _run_on(version)
+        _run_on(version, who)
 
 
-def _run_on(version: object) -> None:
-    """The run on the pinned version (None: nothing loaded yet)."""
+def _run_on(version: object, who: auth.Principal) -> None:
+    """The run on the pinned version (None: nothing loaded yet) for the signed-in reader."""
     if version is None:
         no_database(db.shown_db_path())
         st.stop()
@@ -71,8 +73,9 @@ def _run_on(version: object) -> None:
         st.warning(notice, icon=":material/link_off:")
     view_notes(filters)
     st.session_state["_drill_totals"] = {}  # the tiles of this page record what their records add up to
+    auth.sidebar(who)
+    auth.scope_notice(who)
     with st.sidebar:
-        st.caption("Local mode: no sign-in is configured, so this dashboard serves one local user and every region.")
         keyboard_script()
     page.run()
 

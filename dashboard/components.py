@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import columns, db
+from dashboard.auth import exported
 from dashboard.safe import code, csv_bytes, md
 
 # Tiles never cut their text short ("USD 3.…", "Followed up withi…"): Streamlit's metric puts label, value and
@@ -190,15 +191,18 @@ def table(
     shown = columns.display(frame, query)
     config = {**columns.column_config(frame, currency, query), **(extra_config or {})}
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
-    # The CSV is made when the button is clicked, not on every rerun.
-    st.download_button(
-        "Download CSV",
-        lambda: csv_bytes(columns.export(frame, currency, query)),
-        file_name=file_name,
-        mime="text/csv",
-        key=key or f"dl-{file_name}",
-        on_click="ignore",
-    )
+    # The CSV is made when the button is clicked, not on every rerun; the audit line is written then too.
+    data = exported(file_name, lambda: csv_bytes(columns.export(frame, currency, query)), view_text())
+    if data is not None:
+        st.download_button(
+            "Download CSV", data, file_name=file_name, mime="text/csv", key=key or f"dl-{file_name}", on_click="ignore"
+        )
+
+
+def view_text() -> str:
+    """The filters in force, in one line, for the audit log (empty before the filters are drawn)."""
+    f = st.session_state.get("filters")
+    return f.describe() if f is not None else ""
 
 
 def section(

@@ -3,8 +3,10 @@
 Results are cached per (database version, query, bound parameters), across sessions: a new load
 publishes a new version file, so the next rerun misses the cache and shows the new numbers, while a
 rerun with the same filters, in any session, is served from memory, and sessions asking for the same
-result at the same moment wait for one computation (a lock per key). One script run reads one version
-(pinned when the run starts), so a load that lands mid-run never mixes two. Connections are read-only, cannot
+result at the same moment wait for one computation (a lock per key). The reader's scope (dashboard/auth.py) is
+part of every key and is handed to the runner, which binds a region-limited person's region itself: two people
+with different scopes never share a result. One script run reads one version (pinned when the run starts), so a
+load that lands mid-run never mixes two. Connections are read-only, cannot
 read any other file (external access disabled, configuration locked); the ingest never writes to a
 version a dashboard may be reading. A damaged or unreadable file raises DatabaseUnreadable, which the
 app turns into a plain message.
@@ -24,8 +26,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from dashboard.auth import current_scope
 from data.store import SCHEMA_VERSION, Store, default_db_path
-from queries import load_query, run_query
+from queries import Scope, load_query, run_query
 
 
 def live_db_path() -> Path:
@@ -79,7 +82,7 @@ def _is_damage(exc: BaseException) -> bool:
     return isinstance(exc, _DAMAGE) or (isinstance(exc, duckdb.Error) and any(w in str(exc).lower() for w in _DAMAGE_WORDS))
 
 
-Key = tuple[str, str, tuple[tuple[str, Any], ...]]
+Key = tuple[str, str, tuple[tuple[str, Any], ...], tuple[str, ...] | None]
 
 
 class ResultCache:
@@ -150,19 +153,20 @@ class ResultCache:
 RESULTS = ResultCache()
 
 
-def _compute(version: str, name: str, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
-    """Run one query on the version's shared connection (a cursor per call: sessions run in parallel threads)."""
+def _compute(version: str, name: str, params: tuple[tuple[str, Any], ...], regions: tuple[str, ...] | None) -> pd.DataFrame:
+    """Run one query on the version's shared connection (a cursor per call: sessions run in parallel threads) for a
+    reader limited to `regions` (None: every region), which the runner binds itself."""
     try:
-        return run_query(_connection(version).cursor(), name, dict(params))
+        return run_query(_connection(version).cursor(), name, dict(params), Scope(regions))
     except duckdb.Error as exc:
         if _is_damage(exc):
             raise DatabaseUnreadable(version) from exc
         raise
 
 
-def _cached(version: str, name: str, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
-    """The result of one query on one version, from the shared cache."""
-    return RESULTS.get((version, name, params), lambda: _compute(version, name, params))
+def _cached(version: str, name: str, params: tuple[tuple[str, Any], ...], regions: tuple[str, ...] | None) -> pd.DataFrame:
+    """The result of one query on one version for one scope, from the shared cache."""
+    return RESULTS.get((version, name, params, regions), lambda: _compute(version, name, params, regions))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -212,12 +216,22 @@ def _run_version() -> Path | None:
 
 
 def query(name: str, **params: Any) -> pd.DataFrame:
-    """Run the named query (queries/<name>.sql) against the live version (the run's pinned one), cached across
-    sessions by (database version, query, bound parameters)."""
+    """Run the named query (queries/<name>.sql) against the live version (the run's pinned one) for this run's
+    reader, cached across sessions by (database version, query, bound parameters, reader's scope). A region-limited
+    reader's region replaces any other asked for (the runner enforces it again); a query that cannot be limited
+    raises ScopeError."""
+    return query_as(current_scope(), name, **params)
+
+
+def query_as(scope: Scope, name: str, **params: Any) -> pd.DataFrame:
+    """query() for an explicit reader's scope: also for work done outside the script run (a download made on click,
+    which reads the live version at that moment)."""
     version = _run_version()
     if version is None:
         raise NoDatabase(live_db_path())
-    return _cached(str(version), name, bound_params(name, params))
+    if "region" in load_query(name).params:
+        params = {**params, "region": scope.region(params.get("region"))}
+    return _cached(str(version), name, bound_params(name, params), scope.regions)
 
 
 def definition(name: str) -> str:

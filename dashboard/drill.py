@@ -9,6 +9,7 @@ a CSV of every row (up to CSV_LIMIT).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import columns, db
+from dashboard.auth import current_scope, exported
 from dashboard.filters import current
 from dashboard.safe import csv_bytes, md
 
@@ -104,21 +106,34 @@ def _body(d: Drill, key: str) -> None:
         width="stretch",
         column_config=columns.column_config(shown, f.currency, d.query),
     )
+    file_name = f"{d.query}-{d.measure or 'all'}.csv"
+    everything = _all(d)
+    data = exported(file_name, lambda: csv_bytes(columns.export(everything(), f.currency, d.query)), f.describe())
+    if data is None:
+        return
     st.download_button(
         f"Download every record (CSV, {total:,} rows)"
         if total <= CSV_LIMIT
         else f"Download the first {CSV_LIMIT:,} records (CSV)",
-        lambda: csv_bytes(columns.export(_all(d), f.currency, d.query)),
-        file_name=f"{d.query}-{d.measure or 'all'}.csv",
+        data,
+        file_name=file_name,
         mime="text/csv",
         key=f"dl-drill-{key}",
         on_click="ignore",
     )
 
 
-def _all(d: Drill) -> pd.DataFrame:
-    frame = rows(d, 1, CSV_LIMIT)
-    return frame.drop(columns=[c for c in TOTALS if c in frame.columns])
+def _all(d: Drill) -> Callable[[], pd.DataFrame]:
+    """Every record (up to CSV_LIMIT) for the download. The filters and the reader's scope are taken now: Streamlit
+    makes the file when it is clicked, in a thread outside the script run, where no session state is readable."""
+    params = d.params(limit=CSV_LIMIT, offset=0)
+    scope = current_scope()
+
+    def make() -> pd.DataFrame:
+        frame = db.query_as(scope, d.query, **params)
+        return frame.drop(columns=[c for c in TOTALS if c in frame.columns])
+
+    return make
 
 
 def _total_line(d: Drill, first: pd.DataFrame, total: int, currency: str) -> str:

@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import db
+from dashboard.auth import current_scope
 from dashboard.safe import code, shorten
 
 ALL = "All"
@@ -77,8 +78,13 @@ def models() -> dict[str, str]:
 def _options(kind: str) -> pd.DataFrame:
     """The choices for one filter. Reporting currencies are ISO 4217 codes only: a code is written into
     labels and captions, so a malformed one from the export (which could hold Markdown) is not offered."""
+    scope = current_scope()
+    if kind == "owner" and scope.regions is not None:  # a region-limited reader: the people of the region in view
+        return db.query("filter_owners", region=st.session_state.get("f_region"))
     frame = db.query("filter_options")
     frame = frame[frame["kind"] == kind]
+    if kind == "region" and scope.regions is not None:  # a region-limited reader is offered only their regions
+        frame = frame[frame["value"].isin(scope.regions)]
     if kind == "currency":
         frame = frame[frame["value"].map(lambda v: bool(_ISO_CURRENCY.fullmatch(str(v))))]
     return frame
@@ -98,6 +104,8 @@ def _url_value(key: str, raw: str, quarters: pd.DataFrame) -> tuple[Any, str | N
             return None, "not a date (YYYY-MM-DD)"
     if key == "model":
         return (raw, None) if raw in models() else (None, "not an attribution model")
+    if key == "region" and current_scope().regions is not None and raw not in set(_options(key)["value"]):
+        return None, "not a region you can see"
     return (raw, None) if raw in set(_options(key)["value"]) else (None, f"not a known {key}")
 
 
@@ -133,7 +141,7 @@ def global_filters() -> tuple[Filters, list[str]]:
         seeded = _from_url(notices, quarters)
         state["f_quarter"] = seeded.get("quarter", quarters["quarter_start"].dt.date.iloc[0])
         state["f_as_of_url"] = seeded.get("as_of")
-        state["f_region"] = seeded.get("region", ALL)
+        state["f_region"] = seeded.get("region", _all_regions())
         state["f_segment"] = seeded.get("segment", ALL)
         state["f_owner"] = seeded.get("owner", ALL)
         state["f_currency"] = seeded.get("currency", db.query("data_freshness")["reporting_currency"].iloc[0])
@@ -164,8 +172,13 @@ def global_filters() -> tuple[Filters, list[str]]:
             help="Numbers count what happened up to the end of this day. A typed date applies on Enter or "
             "when you leave the box, not on every keystroke.",
         )
-        region = st.selectbox("Region", [ALL, *_options("region")["value"]], key="f_region")
+        regions = [*([ALL] if current_scope().regions is None else []), *_options("region")["value"]]
+        if state.get("f_region") not in regions:  # e.g. "All" kept from before a sign-in that limits the regions
+            state["f_region"] = _all_regions()
+        region = st.selectbox("Region", regions, key="f_region")
         segment = st.selectbox("Segment", [ALL, *_options("segment")["value"]], key="f_segment")
+        if state.get("f_owner") not in [ALL, *owners["value"]]:  # e.g. another region's owner, kept from before
+            state["f_owner"] = ALL
         owner = st.selectbox(
             "Owner or team",
             [ALL, *owners["value"]],
@@ -189,6 +202,12 @@ def global_filters() -> tuple[Filters, list[str]]:
     )
     _to_url(filters)
     return filters, notices
+
+
+def _all_regions() -> str:
+    """The region choice that means "everything I may see": All, or a region-limited reader's first region."""
+    regions = current_scope().regions
+    return ALL if regions is None else regions[0]
 
 
 def _to_url(f: Filters) -> None:

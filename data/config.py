@@ -279,6 +279,53 @@ class Ingest(_Strict):
         return v
 
 
+Role = Literal["leadership", "regional_manager", "marketing", "viewer"]
+
+
+class Grant(_Strict):
+    """One access rule: the people it names (one exact email, every email of a domain, or an identity-provider
+    group) get `role`; `regions` limits what they see (required for a regional manager, refused for leadership)."""
+
+    email: str = ""
+    domain: str = ""
+    group: str = ""
+    role: Role
+    regions: list[str] = []
+
+    @field_validator("email", "domain")
+    @classmethod
+    def _lower(cls, v: str) -> str:
+        return v.strip().lower()
+
+    @model_validator(mode="after")
+    def _one_way_and_regions(self) -> Grant:
+        given = [k for k in ("email", "domain", "group") if getattr(self, k)]
+        if len(given) != 1:
+            raise ValueError(f"an access rule names people one way: email, domain or group (got {given or 'none'})")
+        if self.email and "@" not in self.email:
+            raise ValueError(f"email {self.email!r} is not an email address")
+        if self.domain and ("@" in self.domain or "." not in self.domain):
+            raise ValueError(f"domain {self.domain!r} must be a domain such as example.com (no @)")
+        if self.role == "regional_manager" and not self.regions:
+            raise ValueError('role regional_manager needs regions, e.g. regions = ["EMEA"]')
+        if self.role == "leadership" and self.regions:
+            raise ValueError("role leadership sees every region: remove regions (or use regional_manager)")
+        return self
+
+
+class Access(_Strict):
+    """Who may sign in and what they see (only used when sign-in is configured in .streamlit/secrets.toml)."""
+
+    # One JSON line per sign-in and per export (who, when, scope). Relative paths are from the project root;
+    # $CRM_AUDIT_LOG overrides it.
+    audit_log: str = "warehouse/audit.log"
+    # The ID-token claim that lists the person's identity-provider groups (Entra: "groups"; Okta: as configured).
+    groups_claim: str = "groups"
+    # A sign-in is good for this many hours from when the identity provider issued it; then sign in again.
+    session_hours: float = Field(12, gt=0)
+    people: list[Grant] = []
+
+
 class Definitions(_Strict):
     """The whole definitions file."""
 
@@ -300,6 +347,7 @@ class Definitions(_Strict):
     personas: dict[str, list[str]] = {}
     targets: Targets = Targets()
     ingest: Ingest = Ingest()
+    access: Access = Access()
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Definitions:
@@ -309,6 +357,10 @@ class Definitions(_Strict):
         for region in self.sla.regions:
             if region not in self.regions.names:
                 raise ValueError(f"sla.regions.{region} is not in regions.names {self.regions.names}")
+        for i, grant in enumerate(self.access.people):
+            for region in grant.regions:
+                if region not in self.regions.names:
+                    raise ValueError(f"access.people[{i}] names region {region!r}, which is not in regions.names")
         maxes = [s.max_employees for s in self.segments]
         if maxes != sorted(maxes):
             raise ValueError("segments must be listed from smallest to largest max_employees")

@@ -4,7 +4,8 @@ A query file starts with `--` comment lines: the first is the title; a line `-- 
 one sentence in business words a tile's hover help shows; the rest is the long definition (grain,
 exclusions) behind "more" and on the Definitions page. Parameters are DuckDB named parameters (`$region`), always
 bound, never formatted into the SQL. The dashboard and `python -m queries` both run queries through
-`run_query`, so they give the same numbers.
+`run_query`, so they give the same numbers. `run_query` also enforces the reader's scope (queries/scope.py):
+a region-limited person's region is bound by the runner for every query, whatever the caller passed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+
+from queries.scope import EVERYTHING, Scope, ScopeError
+
+__all__ = ["EVERYTHING", "Query", "QueryError", "Scope", "ScopeError", "all_queries", "load_query", "run_query"]
 
 QUERY_DIR = Path(__file__).resolve().parent
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
@@ -76,12 +81,16 @@ def all_queries() -> list[Query]:
     return [load_query(p.stem) for p in sorted(QUERY_DIR.glob("*.sql"))]
 
 
-def run_query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
-    """Run a named query with bound parameters; returns a DataFrame."""
+def run_query(
+    con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None, scope: Scope = EVERYTHING
+) -> pd.DataFrame:
+    """Run a named query with bound parameters; returns a DataFrame. Under a region-limited `scope` the region is
+    forced (a region outside it is never run) and a query that cannot be limited raises ScopeError."""
     q = load_query(name)
     params = params or {}
-    missing = [p for p in q.params if p not in params]
+    # a limited scope supplies the region itself, so a caller need not (and cannot usefully) pass one
+    missing = [p for p in q.params if p not in params and not (p == "region" and scope.limited)]
     if missing:
         raise QueryError(f"query {name} needs parameter(s) {', '.join(missing)}")
-    bound = {k: params[k] for k in q.params}
+    bound = scope.bind(name, q.params, {k: params.get(k) for k in q.params})
     return con.execute(q.sql, bound).df()

@@ -404,10 +404,14 @@ def test_csv_keeps_numbers_and_neutralises_text() -> None:
     assert text.splitlines() == ["name,amount,count,day", "'=1+1,-5.0,-3,2026-01-01", "Acme,10.0,4,2026-01-02", ",-0.5,5,"]
 
 
-def test_the_table_download_uses_the_neutralised_csv(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_table_download_uses_the_neutralised_csv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import dashboard.auth as auth
     import dashboard.components as components
+    from data.access import LOCAL
 
     made: dict[str, object] = {}
+    monkeypatch.setattr(auth, "current_principal", lambda: LOCAL)  # outside a run: the local user downloads
+    monkeypatch.setenv("CRM_AUDIT_LOG", str(tmp_path / "audit.log"))
     monkeypatch.setattr(components.st, "dataframe", lambda *_a, **_k: None)
     monkeypatch.setattr(components.st, "download_button", lambda _label, data, **_k: made.setdefault("data", data))
     components.table(pd.DataFrame({"opportunity_name": [EVIL_DEAL], "amount": [-1.0]}), "x.csv")

@@ -165,6 +165,7 @@ NOT_A_CONCEPT = {
     "definitions_settings",
     "definitions_stages",
     "filter_options",
+    "filter_owners",
     "filter_quarters",
     "mql_ignored",
     "pipeline_influenced_by_campaign",

@@ -7,6 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import db
+from dashboard.auth import exported
 from dashboard.brief_export import format_measure, measure_kind, render_csv, render_html
 from dashboard.components import fmt_money_short, page_header, section, tile
 from dashboard.filters import current, page_date
@@ -45,22 +46,19 @@ st.caption(
 section("brief_movers", movers, "brief_movers.csv", empty="No deal was created, won or lost in this window.")
 
 title = f"1:1 brief {since:%Y-%m-%d} to {f.as_of:%Y-%m-%d}"
-d1, d2 = st.columns(2)
-with d1:
-    st.download_button(
-        "Download the brief (HTML)",
-        lambda: render_html(title, f.describe(), since, f.as_of, changes, movers, f.currency).encode("utf-8"),
-        file_name=f"brief-{f.as_of:%Y-%m-%d}.html",
-        mime="text/html",
-        key="brief_html",
-        on_click="ignore",
-    )
-with d2:
-    st.download_button(
-        "Download the brief (CSV)",
-        lambda: render_csv(changes, movers, f.currency).encode("utf-8"),
-        file_name=f"brief-{f.as_of:%Y-%m-%d}.csv",
-        mime="text/csv",
-        key="brief_csv",
-        on_click="ignore",
-    )
+html_name, csv_name = f"brief-{f.as_of:%Y-%m-%d}.html", f"brief-{f.as_of:%Y-%m-%d}.csv"
+view = f"{f.describe()} · since {since:%Y-%m-%d}"
+html = exported(
+    html_name, lambda: render_html(title, f.describe(), since, f.as_of, changes, movers, f.currency).encode("utf-8"), view
+)
+csv = exported(csv_name, lambda: render_csv(changes, movers, f.currency).encode("utf-8"), view)
+if html is not None and csv is not None:
+    d1, d2 = st.columns(2)
+    with d1:
+        st.download_button(
+            "Download the brief (HTML)", html, file_name=html_name, mime="text/html", key="brief_html", on_click="ignore"
+        )
+    with d2:
+        st.download_button(
+            "Download the brief (CSV)", csv, file_name=csv_name, mime="text/csv", key="brief_csv", on_click="ignore"
+        )

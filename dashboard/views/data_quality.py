@@ -5,11 +5,35 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import db
+from dashboard.auth import current_scope
 from dashboard.components import data_caption, fmt_int, section, table, tile
+from dashboard.filters import current
 from dashboard.safe import md
+
+
+def unconverted_section(region: str | None) -> None:
+    """Amounts in a currency with no rate, for the region in view (every region when None)."""
+    section(
+        "data_quality_unconverted",
+        db.query("data_quality_unconverted", region=region),
+        "unconverted.csv",
+        empty="Every opportunity amount has an exchange rate.",
+    )
+
 
 st.title("Data quality")
 data_caption()
+
+f = current()
+if current_scope().limited:
+    # Load totals, warnings and rejected records span every region and cannot be cut to one (queries/scope.py).
+    st.info(
+        f"You see {f.region}: the load's totals, warnings and rejected records cover every region, so they are "
+        "shown to people who see every region. Amounts without an exchange rate are listed for your region.",
+        icon=":material/lock:",
+    )
+    unconverted_section(f.region)
+    st.stop()
 
 summary = db.query("data_quality_summary").iloc[0]
 warnings = db.query("data_quality_warnings")
@@ -43,12 +67,7 @@ if not info.empty:
     with st.expander(f"For information: {len(info)} item(s) with nothing to do"):
         table(info, "information.csv", "data_quality_warnings")
 
-section(
-    "data_quality_unconverted",
-    db.query("data_quality_unconverted"),
-    "unconverted.csv",
-    empty="Every opportunity amount has an exchange rate.",
-)
+unconverted_section(f.region)
 section("data_quality_tables", db.query("data_quality_tables"), "objects.csv")
 rejects = db.query("data_quality_rejects")
 if not rejects.empty:

@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import db
 from dashboard.components import data_caption, section
+from data.access import without_access
 from queries import all_queries, load_query
 
 RULES = Path(__file__).resolve().parents[2] / "docs" / "rules.md"  # the same text as the README's rules section
@@ -61,4 +62,4 @@ for query in all_queries():
 file = db.query("definitions_file").iloc[0]
 with st.expander("The definitions file as loaded"):
     st.caption(f"{file['config_path']} · sha256 {file['config_sha256'][:12]} · loaded {file['loaded_at']:%Y-%m-%d %H:%M} UTC")
-    st.code(file["config_text"], language="toml")
+    st.code(without_access(file["config_text"]), language="toml")  # who has which role is not the contract
