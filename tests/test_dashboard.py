@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.brief_export import render_csv, render_html
 from data.ingest import ingest
-from tests.conftest import ROOT_DIR, TINY, export_with
+from tests.conftest import FIXTURES, ROOT_DIR, TINY, export_with
 
 APP = str(ROOT_DIR / "dashboard" / "app.py")
 Q4 = {"quarter": "2026-10-01", "as_of": "2026-11-20"}
