@@ -23,6 +23,8 @@ from pydantic import (
     model_validator,
 )
 
+from data.config_hubspot import HubSpot
+
 DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "definitions.toml"
 
 RateDate = Literal["close_date", "created_date", "as_of_date", "period_start"]
@@ -300,6 +302,7 @@ class Definitions(_Strict):
     personas: dict[str, list[str]] = {}
     targets: Targets = Targets()
     ingest: Ingest = Ingest()
+    hubspot: HubSpot = HubSpot()
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Definitions:
@@ -309,6 +312,9 @@ class Definitions(_Strict):
         for region in self.sla.regions:
             if region not in self.regions.names:
                 raise ValueError(f"sla.regions.{region} is not in regions.names {self.regions.names}")
+        for team, region in self.hubspot.team_regions.items():
+            if region not in self.regions.names:
+                raise ValueError(f"hubspot.team_regions maps {team!r} to {region!r}, which is not in regions.names")
         maxes = [s.max_employees for s in self.segments]
         if maxes != sorted(maxes):
             raise ValueError("segments must be listed from smallest to largest max_employees")

@@ -1,0 +1,202 @@
+"""Convert a HubSpot export into the canonical layout, so one model serves every CRM.
+
+Each HubSpot object is read by position, its values typed (date-times to UTC from the portal's
+time zone, numbers exact, probabilities 0-1 to percent, owners to users) and written as the
+canonical files (`leads.csv`, `opportunities.csv` ...) that the ordinary load then reads, types,
+checks and builds: stg_* and everything downstream are the same for Salesforce and HubSpot.
+Canonical files in the export (`quotas.csv`, `dated_conversion_rates.csv`) are used as they are.
+`Origins` remembers where each canonical record came from, so a refusal names the HubSpot file,
+record, column and value.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from data.config import Definitions
+from data.ingest.context import LoadWarning
+from data.ingest.hubspot.activities import convert_activities
+from data.ingest.hubspot.deals import DealRows, convert_deals
+from data.ingest.hubspot.detect import ACTIVITY_KINDS, kind_of
+from data.ingest.hubspot.files import export_files
+from data.ingest.hubspot.owners import Owners
+from data.ingest.hubspot.people import convert_companies, convert_contacts
+from data.ingest.hubspot.report import Origins, conversion_warnings
+from data.ingest.hubspot.source import Source
+from data.ingest.hubspot.table import Sheet, read_sheet
+from data.ingest.read import IngestError, Problem
+from data.schema import object_for_file
+
+Rows = list[dict[str, str]]
+_OBJ = {"contacts": "contacts", "companies": "companies", "deals": "deals", "owners": "owners", **{k: "activities" for k in ACTIVITY_KINDS}}
+
+
+@dataclass
+class Converted:
+    """The canonical folder written, the warnings of the conversion and where records came from."""
+
+    folder: Path
+    warnings: list[LoadWarning] = field(default_factory=list)
+    origins: Origins = field(default_factory=Origins)
+    stage_labels: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class _Files:
+    sheets: dict[str, list[Sheet]] = field(default_factory=dict)
+    passthrough: list[tuple[Path, str]] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+
+def _sort(files: list[tuple[Path, str]]) -> _Files:
+    out = _Files()
+    problems: list[Problem] = []
+    for path, display in files:
+        if object_for_file(path.stem) is not None and path.suffix.lower() == ".csv":
+            out.passthrough.append((path, display))  # a canonical or Salesforce file (quotas, rates)
+            continue
+        try:
+            sheet = read_sheet(path, display)
+        except IngestError as exc:
+            problems.extend(exc.problems)
+            continue
+        kind = kind_of(path, sheet.header)
+        if kind is None:
+            out.unknown.append(display)
+        else:
+            out.sheets.setdefault(kind, []).append(sheet)
+    if problems:
+        raise IngestError(problems)
+    return out
+
+
+def _pairs(files: _Files, kind: str) -> list[tuple[str, str]]:
+    """Association file rows as (left id, right id), e.g. deal_contact -> (deal_id, contact_id)."""
+    out = []
+    for sheet in files.sheets.get(kind, []):
+        left, right = kind.split("_")[1:3]
+        li = next((i for i, h in enumerate(sheet.header) if h.lower().replace("engagement", "activity").startswith(left)), 0)
+        ri = next((i for i, h in enumerate(sheet.header) if h.lower().startswith(right)), 1)
+        out.extend((r[li].strip(), r[ri].strip()) for r in sheet.rows)
+    return out
+
+
+def _grouped(pairs: list[tuple[str, str]], flip: bool = False) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for a, b in pairs:
+        key, value = (b, a) if flip else (a, b)
+        out.setdefault(key, []).append(value)
+    return out
+
+
+def convert_export(export_path: Path, work: Path, defs: Definitions) -> Converted:
+    """Write the canonical files of a HubSpot export into `work/canonical`; refuse bad values by name."""
+    files = _sort(export_files(export_path, work))
+    result = Converted(work / "canonical")
+    result.folder.mkdir(parents=True)
+    owners = Owners(defs)
+    sources: list[Source] = []
+
+    def sources_of(kind: str) -> list[Source]:
+        made = [Source(s, _OBJ[kind], defs) for s in files.sheets.get(kind, [])]
+        sources.extend(made)
+        return made
+
+    for src in sources_of("owners"):
+        owners.read_owner_file(src)
+    deal_contacts = _pairs(files, "assoc_deal_contact")
+    company_of = {c: co for c, co in _pairs(files, "assoc_contact_company")}
+    deal_of = {c: d for d, c in deal_contacts}
+    tables: dict[str, Rows] = {}
+    for src in sources_of("companies"):
+        tables.setdefault("accounts", []).extend(result.origins.add("accounts", src, convert_companies(src, owners)))
+    for src in sources_of("contacts"):
+        leads, contacts = convert_contacts(src, owners, deal_of, company_of)
+        tables.setdefault("leads", []).extend(result.origins.add("leads", src, leads))
+        tables.setdefault("contacts", []).extend(result.origins.add("contacts", src, contacts, by_record=False))
+    deals = DealRows()
+    for src in sources_of("deals"):
+        before = len(deals.opportunities), len(deals.roles), len(deals.history)
+        convert_deals(src, owners, deals, {}, _grouped(deal_contacts))
+        result.origins.add("opportunities", src, deals.opportunities[before[0] :])
+        result.origins.add("opportunity_contact_roles", src, deals.roles[before[1] :], by_record=False)
+        result.origins.add("opportunity_history", src, deals.history[before[2] :], by_record=False)
+    tables["opportunities"], tables["opportunity_contact_roles"] = deals.opportunities, deals.roles
+    tables["opportunity_history"] = deals.history
+    contact_ids = {r["contact_id"] for r in tables.get("contacts", [])}
+    activity_contacts = _grouped(_pairs(files, "assoc_activity_contact"))
+    for kind in ACTIVITY_KINDS:
+        for src in sources_of(kind):
+            tasks, events = convert_activities(src, kind, owners, activity_contacts)
+            for row in (*tasks, *events):
+                row["contact_id"] = row["contact_id"] if row["contact_id"] in contact_ids else ""
+            tables.setdefault("tasks", []).extend(result.origins.add("tasks", src, tasks, by_record=kind != "meetings"))
+            tables.setdefault("events", []).extend(result.origins.add("events", src, events, by_record=kind == "meetings"))
+    problems = [p for s in sources for p in s.problems]
+    if problems:
+        raise IngestError(problems)
+    passthrough = {object_for_file(p.stem).canonical_file for p, _ in files.passthrough}  # type: ignore[union-attr]
+    if "users" not in passthrough:
+        tables["users"] = owners.rows()
+    _check_required(files, tables, passthrough)
+    for name, rows in tables.items():
+        if rows or name in ("opportunities", "users"):
+            write_csv(result.folder / f"{name}.csv", rows)
+    for path, display in files.passthrough:
+        _copy_passthrough(path, result.folder / path.name, owners)
+        result.origins.passthrough[path.name] = display
+    result.warnings = conversion_warnings(files.sheets, files.unknown, deals.unmapped, tables)
+    result.stage_labels = {"labels": sorted(deals.labels)}
+    return result
+
+
+def _check_required(files: _Files, tables: dict[str, Rows], passthrough: set[str]) -> None:
+    if "deals" not in files.sheets and "opportunities" not in passthrough:
+        raise IngestError(
+            [
+                Problem(
+                    "(export)",
+                    "the export has no deals file (hubspot-crm-exports-<view>-<date>.csv with Deal Stage, or deal.csv)",
+                    "Export the deals from HubSpot (CRM > Deals > Export) and add the file",
+                )
+            ]
+        )
+    if not tables.get("users"):
+        raise IngestError(
+            [
+                Problem(
+                    "(export)",
+                    "no file names an owner (Contact owner, Deal owner, hubspot_owner_id), so no deal can be given to a rep",
+                    "Export the deals with the 'Deal owner' column",
+                )
+            ]
+        )
+
+
+def _copy_passthrough(path: Path, dst: Path, owners: Owners) -> None:
+    """A canonical file beside the export, its owners (quotas.csv: `Jane Doe`) named as the converted users."""
+    obj = object_for_file(path.stem)
+    if obj is None or obj.name != "ForecastingQuota":
+        shutil.copyfile(path, dst)
+        return
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        table = list(csv.reader(fh))
+    owner_cols = [i for i, h in enumerate(table[0] if table else []) if h.strip().lower() in ("owner_id", "quotaownerid")]
+    for row in table[1:]:
+        for i in owner_cols:
+            if i < len(row):
+                row[i] = owners.user_of_name(row[i])
+    with open(dst, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(table)
+
+
+def write_csv(path: Path, rows: Rows) -> None:
+    """Write canonical rows (the union of their columns, in first-seen order)."""
+    columns = list(dict.fromkeys(k for r in rows for k in r)) or ["opportunity_id"]
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, columns, restval="", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
