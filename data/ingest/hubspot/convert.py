@@ -19,8 +19,8 @@ from pathlib import Path
 from data.config import Definitions
 from data.ingest.context import LoadWarning
 from data.ingest.hubspot.activities import convert_activities
-from data.ingest.hubspot.deals import DealRows, convert_deals
-from data.ingest.hubspot.detect import ACTIVITY_KINDS, kind_of
+from data.ingest.hubspot.deals import DealRows, Links, convert_deals
+from data.ingest.hubspot.detect import ACTIVITY_KINDS, kind_of, looks_hubspot
 from data.ingest.hubspot.files import export_files
 from data.ingest.hubspot.owners import Owners
 from data.ingest.hubspot.people import convert_companies, convert_contacts
@@ -55,15 +55,17 @@ def _sort(files: list[tuple[Path, str]]) -> _Files:
     out = _Files()
     problems: list[Problem] = []
     for path, display in files:
-        if object_for_file(path.stem) is not None and path.suffix.lower() == ".csv":
-            out.passthrough.append((path, display))  # a canonical or Salesforce file (quotas, rates)
-            continue
         try:
             sheet = read_sheet(path, display)
         except IngestError as exc:
             problems.extend(exc.problems)
             continue
+        if object_for_file(path.stem) is not None and path.suffix.lower() == ".csv" and not looks_hubspot(path.stem, sheet.header):
+            out.passthrough.append((path, display))  # a canonical or Salesforce file beside the export (quotas, rates)
+            continue
         kind = kind_of(path, sheet.header)
+        if kind == "ignored":
+            continue
         if kind is None:
             out.unknown.append(display)
         else:
@@ -77,10 +79,31 @@ def _pairs(files: _Files, kind: str) -> list[tuple[str, str]]:
     """Association file rows as (left id, right id), e.g. deal_contact -> (deal_id, contact_id)."""
     out = []
     for sheet in files.sheets.get(kind, []):
-        left, right = kind.split("_")[1:3]
+        left, right = kind.split("_")[1:3] if kind.startswith("assoc") else ("id", "name")
         li = next((i for i, h in enumerate(sheet.header) if h.lower().replace("engagement", "activity").startswith(left)), 0)
         ri = next((i for i, h in enumerate(sheet.header) if h.lower().startswith(right)), 1)
         out.extend((r[li].strip(), r[ri].strip()) for r in sheet.rows)
+    return out
+
+
+def _stage_labels(files: _Files) -> dict[str, str]:
+    """Internal stage id -> label, from a deal_pipeline_stage file (stage_id, label) when the export has one."""
+    out = {}
+    for sheet in files.sheets.get("stages", []):
+        keys = [h.strip().lower() for h in sheet.header]
+        if "stage_id" in keys and "label" in keys:
+            si, li = keys.index("stage_id"), keys.index("label")
+            out.update((r[si].strip(), r[li].strip()) for r in sheet.rows)
+    return out
+
+
+def _contacts_deals(deal_sources: list[Source]) -> dict[str, str]:
+    """Contact -> its first deal, from the deals files' association columns (a contact file may lack them)."""
+    out: dict[str, str] = {}
+    for src in deal_sources:
+        for row in src.sheet.rows:
+            for contact in src.all_ids(row, "contact_ids"):
+                out.setdefault(contact, src.text(row, "id"))
     return out
 
 
@@ -107,9 +130,11 @@ def convert_export(export_path: Path, work: Path, defs: Definitions) -> Converte
 
     for src in sources_of("owners"):
         owners.read_owner_file(src)
+    owners.read_teams(_pairs(files, "teams"), _pairs(files, "assoc_owner_team"))
     deal_contacts = _pairs(files, "assoc_deal_contact")
-    company_of = {c: co for c, co in _pairs(files, "assoc_contact_company")}
-    deal_of = {c: d for d, c in deal_contacts}
+    company_of = dict(_pairs(files, "assoc_contact_company"))
+    deal_sources = sources_of("deals")
+    deal_of = {c: d for d, c in deal_contacts} | _contacts_deals(deal_sources)
     tables: dict[str, Rows] = {}
     for src in sources_of("companies"):
         tables.setdefault("accounts", []).extend(result.origins.add("accounts", src, convert_companies(src, owners)))
@@ -118,9 +143,10 @@ def convert_export(export_path: Path, work: Path, defs: Definitions) -> Converte
         tables.setdefault("leads", []).extend(result.origins.add("leads", src, leads))
         tables.setdefault("contacts", []).extend(result.origins.add("contacts", src, contacts, by_record=False))
     deals = DealRows()
-    for src in sources_of("deals"):
+    links = Links(_grouped(deal_contacts), dict(_pairs(files, "assoc_deal_company")), _stage_labels(files))
+    for src in deal_sources:
         before = len(deals.opportunities), len(deals.roles), len(deals.history)
-        convert_deals(src, owners, deals, {}, _grouped(deal_contacts))
+        convert_deals(src, owners, deals, links)
         result.origins.add("opportunities", src, deals.opportunities[before[0] :])
         result.origins.add("opportunity_contact_roles", src, deals.roles[before[1] :], by_record=False)
         result.origins.add("opportunity_history", src, deals.history[before[2] :], by_record=False)

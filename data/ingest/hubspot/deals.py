@@ -33,6 +33,15 @@ class DealRows:
     labels: set[str] = field(default_factory=set)
 
 
+@dataclass(frozen=True)
+class Links:
+    """Associations from separate files (internal-name exports): deal -> contacts, deal -> company."""
+
+    contacts: dict[str, list[str]] = field(default_factory=dict)
+    company: dict[str, str] = field(default_factory=dict)
+    stage_labels: dict[str, str] = field(default_factory=dict)  # internal stage id -> label
+
+
 def _pipeline(src: Source, row: list[str]) -> str:
     value = src.text(row, "pipeline") or "default"
     return src.defs.hubspot.pipeline_ids.get(value, value)
@@ -78,10 +87,12 @@ def _bad_date(src: Source, record: int, i: int, value: str, exc: ValueError):  #
                    record=record, column=src.sheet.header[i], value=value)
 
 
-def convert_deals(src: Source, owners: Owners, out: DealRows, stage_labels: dict[str, str], contacts_of: dict[str, list[str]]) -> None:
+def convert_deals(src: Source, owners: Owners, out: DealRows, links: Links) -> None:
     """Deals -> opportunities (stage category from the pipelines), contact roles and stage history."""
     hs = src.defs.hubspot
+    stage_labels = links.stage_labels
     for record, row in enumerate(src.sheet.rows, start=1):
+        deal_id = src.text(row, "id")
         pipeline, stage = _pipeline(src, row), _stage(src, row, stage_labels)
         category, stage = hs.stage_of(pipeline, stage)
         if category is None and stage:
@@ -89,9 +100,9 @@ def convert_deals(src: Source, owners: Owners, out: DealRows, stage_labels: dict
         else:
             out.labels.add(stage)
         deal = {
-            "opportunity_id": src.text(row, "id"),
+            "opportunity_id": deal_id,
             "opportunity_name": src.text(row, "name"),
-            "account_id": next(iter(src.all_ids(row, "company_ids")), ""),
+            "account_id": next(iter(src.all_ids(row, "company_ids")), links.company.get(deal_id, "")),
             "owner_id": owners.user_of(src.text(row, "owner"), src.text(row, "team")),
             "amount": src.number(row, record, "amount"),
             "currency_code": src.text(row, "currency").upper(),
@@ -109,7 +120,7 @@ def convert_deals(src: Source, owners: Owners, out: DealRows, stage_labels: dict
             "is_deleted": "true" if src.is_deleted(row) else "false",
         }
         out.opportunities.append(deal)
-        contacts = src.all_ids(row, "contact_ids") or contacts_of.get(deal["opportunity_id"], [])
+        contacts = src.all_ids(row, "contact_ids") or links.contacts.get(deal_id, [])
         out.roles.extend(
             {
                 "opportunity_contact_role_id": f"{deal['opportunity_id']}:{c}",

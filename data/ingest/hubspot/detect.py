@@ -18,11 +18,22 @@ UI_FILE = re.compile(r"^hubspot-crm-exports-(?P<view>.+?)(?:-\d{4}-\d{2}-\d{2})?
 _MARKERS = {"recordid", "contactid", "dealid", "companyid", "hsobjectid", "hubspotownerid", "dealstage", "createdate", "lifecyclestage"}
 # File-name words -> object, most specific first (`deal_contact` is an association table, not deals).
 _NAME_KINDS = (
+    ("dealpipelinestage", "stages"),
+    ("propertyhistory", "ignored"),
+    ("dealpipeline", "ignored"),
+    ("dealstage", "ignored"),  # Fivetran's stage history table: the deal's own Date entered columns are used
+    ("emailevent", "ignored"),
+    ("emailcampaign", "ignored"),
+    ("contactlist", "ignored"),
+    ("formsubmission", "ignored"),
+    ("property", "ignored"),
     ("dealcontact", "assoc_deal_contact"),
     ("dealcompany", "assoc_deal_company"),
     ("contactcompany", "assoc_contact_company"),
     ("engagementcontact", "assoc_activity_contact"),
+    ("ownerteam", "assoc_owner_team"),
     ("owner", "owners"),
+    ("team", "teams"),
     ("call", "calls"),
     ("meeting", "meetings"),
     ("email", "emails"),

@@ -23,6 +23,14 @@ class Owners:
     by_number: dict[str, Owner] = field(default_factory=dict)
     users: dict[str, Owner] = field(default_factory=dict)
     teams: dict[str, str] = field(default_factory=dict)
+    team_names: dict[str, str] = field(default_factory=dict)  # internal team id -> name
+
+    def read_teams(self, teams: list[tuple[str, str]], owner_teams: list[tuple[str, str]]) -> None:
+        """Team files of an internal-name export: (team id, name) and (owner id, team id)."""
+        self.team_names.update(teams)
+        for number, team in owner_teams:
+            if number in self.by_number:
+                self.teams.setdefault(self.by_number[number].user_id, self.team_names.get(team, team))
 
     def read_owner_file(self, src: Source) -> None:
         """An owners file (internal names: owner_id, first_name, last_name, email) -> numeric Id lookup."""
@@ -44,7 +52,8 @@ class Owners:
             return ""
         self.users.setdefault(owner.user_id, owner)
         if team:
-            self.teams.setdefault(owner.user_id, team.split(";")[0].strip())
+            first = team.split(";")[0].strip()
+            self.teams.setdefault(owner.user_id, self.team_names.get(first, first))
         return owner.user_id
 
     def user_of_name(self, text: str) -> str:
