@@ -90,7 +90,11 @@ def _build(db_file: Path, ctx: LoadContext) -> tuple[dict[str, int], list[LoadWa
     except IngestError as exc:
         if ctx.remap is None:
             raise
-        raise IngestError([ctx.remap(p) for p in exc.problems], exc.total) from None
+        remapped = [ctx.remap(p) for p in exc.problems]
+        # a value copied into derived rows (stage history) is refused once, at the record it came from
+        seen = {(p.file, p.column, p.value, p.message) for p in remapped if p.record is not None}
+        kept = [p for p in remapped if p.record is not None or (p.file, p.column, p.value, p.message) not in seen]
+        raise IngestError(kept, exc.total - (len(remapped) - len(kept))) from None
 
 
 def _build_in(db_file: Path, ctx: LoadContext) -> tuple[dict[str, int], list[LoadWarning]]:
