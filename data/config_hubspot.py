@@ -220,7 +220,7 @@ class HubSpot(_Strict):
     def stage_of(self, pipeline: str, stage: str) -> tuple[str | None, str]:
         """(category 'open' | 'won' | 'lost' or None when not mapped, the label as configured) of a pipeline's stage."""
         p = self.pipelines.get(pipeline) or next((q for k, q in self.pipelines.items() if label_key(k) == label_key(pipeline)), None)
-        if p is None:
+        if p is None or label_key(stage) not in p.mapping():
             return None, stage
         label = next((s for c in ("open", "won", "lost") for s in getattr(p, c) if label_key(s) == label_key(stage)), stage)
-        return p.mapping().get(label_key(stage)), label
+        return p.mapping()[label_key(stage)], label

@@ -165,15 +165,15 @@ def convert_export(export_path: Path, work: Path, defs: Definitions) -> Converte
     if problems:
         raise IngestError(problems)
     passthrough = {object_for_file(p.stem).canonical_file for p, _ in files.passthrough}  # type: ignore[union-attr]
+    for path, display in files.passthrough:
+        _copy_passthrough(path, result.folder / path.name, owners)  # quota owners become users too
+        result.origins.passthrough[path.name] = display
     if "users" not in passthrough:
         tables["users"] = owners.rows()
     _check_required(files, tables, passthrough)
     for name, rows in tables.items():
         if rows or name in ("opportunities", "users"):
             write_csv(result.folder / f"{name}.csv", rows)
-    for path, display in files.passthrough:
-        _copy_passthrough(path, result.folder / path.name, owners)
-        result.origins.passthrough[path.name] = display
     result.warnings = conversion_warnings(files.sheets, files.unknown, deals.unmapped, tables)
     result.stage_labels = {"labels": sorted(deals.labels)}
     return result

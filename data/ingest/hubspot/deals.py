@@ -95,6 +95,8 @@ def convert_deals(src: Source, owners: Owners, out: DealRows, links: Links) -> N
         deal_id = src.text(row, "id")
         pipeline, stage = _pipeline(src, row), _stage(src, row, stage_labels)
         category, stage = hs.stage_of(pipeline, stage)
+        if category is None:  # a stage name the shared [stages] maps (e.g. a pipeline named after Salesforce's)
+            category = next((c for name, c in src.defs.stages.mapping().items() if label_key(name) == label_key(stage)), None)
         if category is None and stage:
             out.unmapped[(pipeline, stage)] += 1
         else:

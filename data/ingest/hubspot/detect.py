@@ -15,7 +15,9 @@ from data.config_hubspot import HubSpot, label_key
 
 UI_FILE = re.compile(r"^hubspot-crm-exports-(?P<view>.+?)(?:-\d{4}-\d{2}-\d{2})?(?:[-_ ]?(?:part)?[-_ ]?\d+)?$", re.IGNORECASE)
 # Header keys only a HubSpot file has (Salesforce and our canonical layout have none of them).
-_MARKERS = {"recordid", "contactid", "dealid", "companyid", "hsobjectid", "hubspotownerid", "dealstage", "createdate", "lifecyclestage"}
+_MARKERS = {"recordid", "hsobjectid", "hubspotownerid", "dealstage", "createdate", "lifecyclestage"}
+# Older UI exports start with `Contact ID` / `Deal ID` / `Company ID` (Salesforce's `ContactId` is a later column).
+_FIRST_MARKERS = {"contactid", "dealid", "companyid"}
 # File-name words -> object, most specific first (`deal_contact` is an association table, not deals).
 _NAME_KINDS = (
     ("dealpipelinestage", "stages"),
@@ -71,7 +73,8 @@ def column_key(header: str) -> str:
 
 def looks_hubspot(stem: str, header: list[str]) -> bool:
     """True for a file named like a HubSpot UI export, or with a header only HubSpot writes."""
-    return bool(UI_FILE.match(stem)) or bool(_MARKERS & {column_key(h) for h in header})
+    first = column_key(header[0]) if header else ""
+    return bool(UI_FILE.match(stem)) or bool(_MARKERS & {column_key(h) for h in header}) or first in _FIRST_MARKERS
 
 
 def kind_of(path: Path, header: list[str]) -> str | None:

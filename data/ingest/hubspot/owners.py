@@ -57,10 +57,8 @@ class Owners:
         return owner.user_id
 
     def user_of_name(self, text: str) -> str:
-        """The user Id of an owner named in a canonical file beside the export (quotas.csv), or the text as it is."""
-        owner = self.by_number.get(text.strip()) or parse_owner(text)
-        known = owner is not None and owner.user_id in self.users
-        return owner.user_id if known and owner else text
+        """The user Id of an owner named in a canonical file beside the export (quotas.csv: `Jane Doe`)."""
+        return self.user_of(text) or text
 
     def rows(self) -> list[dict[str, str]]:
         """Canonical users: title from the team (else hubspot.owner_title), region from hubspot.team_regions."""
@@ -78,7 +76,10 @@ class Owners:
                     "email": o.email,
                     "title": team or hs.owner_title,
                     "department": team,
-                    "region_override": self.defs.regions.users.get(o.name) or hs.team_regions.get(team, ""),
+                    "region_override": self.defs.regions.users.get(o.name)
+                    or hs.team_regions.get(team)
+                    or self.defs.regions.region_of_role(team)
+                    or "",
                     "is_active": "true" if o.is_active else "false",
                 }
             )
