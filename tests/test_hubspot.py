@@ -117,7 +117,7 @@ def test_a_deactivated_owner_is_an_inactive_user(tmp_path: Path) -> None:
 def test_warnings_list_stages_to_map_and_the_attribution_models(loaded: duckdb.DuckDBPyConnection) -> None:
     codes = {r[0]: r for r in loaded.execute("SELECT code, message FROM ingest_warning").fetchall()}
     assert "Verbal commit" in codes["hubspot_unmapped_stage"][1] or "verbalcommit" in codes["hubspot_unmapped_stage"][1]
-    assert "first touch (Original Source) and last touch (Latest Source)" in codes["attribution_models"][1]
+    assert "available: first touch by lead source (Original Source" in codes["attribution_models"][1]
 
 
 def test_detected_without_source_and_refused_bad_values_name_file_row_column_value(tmp_path: Path) -> None:
@@ -178,3 +178,18 @@ def test_numbers_probabilities_and_owners() -> None:
     assert parse_owner("old.rep@acme.io (Deactivated User)").is_active is False  # type: ignore[union-attr]
     assert parse_owner("Jane Doe").user_id == "Jane_Doe"  # type: ignore[union-attr]
     assert parse_owner("") is None
+
+
+def test_pages_say_which_attribution_is_available_instead_of_zeros(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_dashboard import run, tiles
+
+    db = tmp_path / "crm.duckdb"
+    ingest(HUBSPOT / "ui", db, portal_config(tmp_path), quiet=True)
+    url = {"quarter": "2025-04-01", "as_of": "2025-05-15"}
+    at = run(db, monkeypatch, page="pipeline", **url)
+    shown = tiles(at)
+    assert (shown["Pipeline created"], shown["Marketing-influenced"], shown["Influenced share"]) == ("USD 245.0k", "n/a", "n/a")
+    assert any("first touch by lead source" in i.value for i in at.info)
+    assert not any("every model" in s.value for s in at.subheader)
+    overview = run(db, monkeypatch, **url)
+    assert any("no marketing touches" in c.value for c in overview.caption)

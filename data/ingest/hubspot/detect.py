@@ -17,7 +17,7 @@ UI_FILE = re.compile(r"^hubspot-crm-exports-(?P<view>.+?)(?:-\d{4}-\d{2}-\d{2})?
 # Header keys only a HubSpot file has (Salesforce and our canonical layout have none of them).
 _MARKERS = {"recordid", "hsobjectid", "hubspotownerid", "dealstage", "createdate", "lifecyclestage"}
 # Older UI exports start with `Contact ID` / `Deal ID` / `Company ID` (Salesforce's `ContactId` is a later column).
-_FIRST_MARKERS = {"contactid", "dealid", "companyid"}
+_FIRST_MARKERS = {"contact id", "deal id", "company id"}
 # File-name words -> object, most specific first (`deal_contact` is an association table, not deals).
 _NAME_KINDS = (
     ("dealpipelinestage", "stages"),
@@ -73,7 +73,7 @@ def column_key(header: str) -> str:
 
 def looks_hubspot(stem: str, header: list[str]) -> bool:
     """True for a file named like a HubSpot UI export, or with a header only HubSpot writes."""
-    first = column_key(header[0]) if header else ""
+    first = " ".join(header[0].replace("\ufeff", "").lower().split()) if header else ""
     return bool(UI_FILE.match(stem)) or bool(_MARKERS & {column_key(h) for h in header}) or first in _FIRST_MARKERS
 
 

@@ -22,7 +22,7 @@ DISABLES = {
 ATTRIBUTION = (
     "HubSpot exports carry no marketing touches (campaign memberships), so multi-touch attribution "
     "(linear, U-shaped, W-shaped, full path, time decay) and influenced pipeline cannot be computed; "
-    "available: first touch (Original Source) and last touch (Latest Source) as lead sources"
+    "available: first touch by lead source (Original Source; Latest Source is kept in the raw contacts as latest_source)"
 )
 
 
