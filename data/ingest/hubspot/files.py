@@ -86,6 +86,6 @@ def _zip_is_hubspot(path: Path) -> bool:
                         head = fh.readline().decode("utf-8-sig", errors="replace").strip().split(",")
                     if looks_hubspot(name.stem, head):
                         return True
-    except (zipfile.BadZipFile, OSError):
-        return False
+    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, NotImplementedError, ValueError):
+        return False  # a damaged or password-protected archive: the ordinary load refuses it by name
     return False
