@@ -82,8 +82,18 @@ DEFAULT_COLUMNS: dict[str, dict[str, list[str]]] = {
         "at": ["Activity date", "Meeting start time", "hs_timestamp", "hs_meeting_start_time", "start_time"],
         "created_at": ["Create Date", "Created at", "hs_createdate", "createdate"],
         "owner": ["Activity assigned to", "Assigned to", "Call owner", "Meeting owner", "hubspot_owner_id", "owner_id"],
-        "subject": ["Call Title", "Meeting name", "Email subject", "Task Title", "Subject", "hs_call_title",
-                    "hs_meeting_title", "hs_email_subject", "hs_task_subject", "title"],
+        "subject": [
+            "Call Title",
+            "Meeting name",
+            "Email subject",
+            "Task Title",
+            "Subject",
+            "hs_call_title",
+            "hs_meeting_title",
+            "hs_email_subject",
+            "hs_task_subject",
+            "title",
+        ],
         "task_type": ["Task Type", "hs_task_type"],
         "contact_ids": ["Associated Contact IDs", "Associated Contact ID", "contact_id"],
         "company_ids": ["Associated Company IDs", "Associated Company ID"],
@@ -219,7 +229,9 @@ class HubSpot(_Strict):
 
     def stage_of(self, pipeline: str, stage: str) -> tuple[str | None, str]:
         """(category 'open' | 'won' | 'lost' or None when not mapped, the label as configured) of a pipeline's stage."""
-        p = self.pipelines.get(pipeline) or next((q for k, q in self.pipelines.items() if label_key(k) == label_key(pipeline)), None)
+        p = self.pipelines.get(pipeline) or next(
+            (q for k, q in self.pipelines.items() if label_key(k) == label_key(pipeline)), None
+        )
         if p is None or label_key(stage) not in p.mapping():
             return None, stage
         label = next((s for c in ("open", "won", "lost") for s in getattr(p, c) if label_key(s) == label_key(stage)), stage)

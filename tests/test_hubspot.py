@@ -88,7 +88,18 @@ def test_deals_owners_and_stage_history(loaded: duckdb.DuckDBPyConnection) -> No
         "FROM stg_opportunities ORDER BY 1",
     )
     d = dt.date
-    assert [(r["opportunity_id"], r["account_id"], r["owner_id"], float(r["amount"]), r["stage_category"], r["close_date"], r["region"]) for r in deals] == [
+    assert [
+        (
+            r["opportunity_id"],
+            r["account_id"],
+            r["owner_id"],
+            float(r["amount"]),
+            r["stage_category"],
+            r["close_date"],
+            r["region"],
+        )
+        for r in deals
+    ] == [
         ("301", "101", "Ana_Silva", 130000.0, "won", d(2025, 4, 20), "AMER"),
         ("302", "102", "Ben_Okafor", 25000.0, "open", d(2025, 6, 15), "EMEA"),
         ("303", "103", "old.rep@acme.io", 80000.0, "lost", d(2025, 5, 2), "EMEA"),  # no team: Initech's Germany
@@ -149,7 +160,9 @@ def test_missing_contacts_disable_mqls_on_the_data_quality_page(tmp_path: Path) 
     db = tmp_path / "db" / "crm.duckdb"
     ingest(export, db, portal_config(tmp_path), quiet=True)
     with duckdb.connect(str(db), read_only=True) as con:
-        msg = con.execute("SELECT message FROM ingest_warning WHERE code = 'hubspot_missing_object' AND object = 'contacts'").fetchall()
+        msg = con.execute(
+            "SELECT message FROM ingest_warning WHERE code = 'hubspot_missing_object' AND object = 'contacts'"
+        ).fetchall()
         assert msg and "MQLs" in msg[0][0]
         assert float(run_query(con, "overview", _params(con)).iloc[0]["won"]) == 135000.0
 

@@ -54,7 +54,9 @@ def test_the_files_are_a_hubspot_ui_export(hubspot_db: Path, small_export: Path)
     files = sorted(p.name for p in (hubspot_db.parent.parent / "export").iterdir())
     assert f"hubspot-crm-exports-all-deals-{SAMPLE_AS_OF}.csv" in files
     assert f"hubspot-crm-exports-all-contacts-{SAMPLE_AS_OF}.csv" in files
-    header = (hubspot_db.parent.parent / "export" / f"hubspot-crm-exports-all-deals-{SAMPLE_AS_OF}.csv").read_text().splitlines()[0]
+    header = (
+        (hubspot_db.parent.parent / "export" / f"hubspot-crm-exports-all-deals-{SAMPLE_AS_OF}.csv").read_text().splitlines()[0]
+    )
     assert header.startswith("Record ID,Deal Name,Pipeline,Deal Stage,Amount,Currency,Close Date,Create Date,Deal owner")
     assert small_export.exists()
 

@@ -93,7 +93,12 @@ if TOUCHES:
         by_channel = db.query("pipeline_influenced_by_channel", **f.params())
         event = st.plotly_chart(
             charts.bars(
-                by_channel, "channel", "influenced_amount", "Pipeline influenced, by channel", f"Influenced pipeline ({c})", unit=c
+                by_channel,
+                "channel",
+                "influenced_amount",
+                "Pipeline influenced, by channel",
+                f"Influenced pipeline ({c})",
+                unit=c,
             ),
             width="stretch",
             on_select="rerun",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from data.config import ConfigError, Definitions, load_definitions
+from data.config import ConfigError, load_definitions
 from data.ingest.build import build_model
 from data.ingest.check import decide, drop_excluded, mark_rejected, problem_order
 from data.ingest.context import IngestSummary, LoadContext, LoadWarning, Progress

@@ -94,7 +94,9 @@ def _people(con: duckdb.DuckDBPyConnection) -> str:
         WITH leads AS (
             SELECT coalesce(l.converted_contact_id, l.lead_id) AS person_id, l.*
             FROM stg_leads l
-            QUALIFY row_number() OVER (PARTITION BY coalesce(l.converted_contact_id, l.lead_id) ORDER BY l.created_at, l.lead_id) = 1
+            QUALIFY row_number() OVER (
+                PARTITION BY coalesce(l.converted_contact_id, l.lead_id) ORDER BY l.created_at, l.lead_id
+            ) = 1
         )
         SELECT
             coalesce(l.person_id, c.contact_id) AS person_id,

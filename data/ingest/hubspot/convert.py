@@ -31,7 +31,13 @@ from data.ingest.read import IngestError, Problem
 from data.schema import object_for_file
 
 Rows = list[dict[str, str]]
-_OBJ = {"contacts": "contacts", "companies": "companies", "deals": "deals", "owners": "owners", **{k: "activities" for k in ACTIVITY_KINDS}}
+_OBJ = {
+    "contacts": "contacts",
+    "companies": "companies",
+    "deals": "deals",
+    "owners": "owners",
+    **{k: "activities" for k in ACTIVITY_KINDS},
+}
 
 
 @dataclass
@@ -41,7 +47,6 @@ class Converted:
     folder: Path
     warnings: list[LoadWarning] = field(default_factory=list)
     origins: Origins = field(default_factory=Origins)
-    stage_labels: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -60,7 +65,11 @@ def _sort(files: list[tuple[Path, str]]) -> _Files:
         except IngestError as exc:
             problems.extend(exc.problems)
             continue
-        if object_for_file(path.stem) is not None and path.suffix.lower() == ".csv" and not looks_hubspot(path.stem, sheet.header):
+        if (
+            object_for_file(path.stem) is not None
+            and path.suffix.lower() == ".csv"
+            and not looks_hubspot(path.stem, sheet.header)
+        ):
             out.passthrough.append((path, display))  # a canonical or Salesforce file beside the export (quotas, rates)
             continue
         kind = kind_of(path, sheet.header)
@@ -77,7 +86,7 @@ def _sort(files: list[tuple[Path, str]]) -> _Files:
 
 def _pairs(files: _Files, kind: str) -> list[tuple[str, str]]:
     """Association file rows as (left id, right id), e.g. deal_contact -> (deal_id, contact_id)."""
-    out = []
+    out: list[tuple[str, str]] = []
     for sheet in files.sheets.get(kind, []):
         left, right = kind.split("_")[1:3] if kind.startswith("assoc") else ("id", "name")
         li = next((i for i, h in enumerate(sheet.header) if h.lower().replace("engagement", "activity").startswith(left)), 0)
@@ -88,7 +97,7 @@ def _pairs(files: _Files, kind: str) -> list[tuple[str, str]]:
 
 def _stage_labels(files: _Files) -> dict[str, str]:
     """Internal stage id -> label, from a deal_pipeline_stage file (stage_id, label) when the export has one."""
-    out = {}
+    out: dict[str, str] = {}
     for sheet in files.sheets.get("stages", []):
         keys = [h.strip().lower() for h in sheet.header]
         if "stage_id" in keys and "label" in keys:
@@ -115,68 +124,99 @@ def _grouped(pairs: list[tuple[str, str]], flip: bool = False) -> dict[str, list
     return out
 
 
+@dataclass
+class _Run:
+    """One conversion: the export's files, the owners met so far, the canonical tables being filled."""
+
+    files: _Files
+    defs: Definitions
+    result: Converted
+    owners: Owners
+    sources: list[Source] = field(default_factory=list)
+    tables: dict[str, Rows] = field(default_factory=dict)
+    deals: DealRows = field(default_factory=DealRows)
+
+    def sources_of(self, kind: str) -> list[Source]:
+        """The files of one object, columns resolved (their refusals are collected)."""
+        made = [Source(s, _OBJ[kind], self.defs) for s in self.files.sheets.get(kind, [])]
+        self.sources.extend(made)
+        return made
+
+    def add(self, canonical: str, src: Source, rows: Rows, by_record: bool = True) -> None:
+        """Append rows to a canonical table, remembering the HubSpot file they came from."""
+        self.tables.setdefault(canonical, []).extend(self.result.origins.add(canonical, src, rows, by_record))
+
+    def people(self, deal_sources: list[Source]) -> None:
+        """Companies and contacts (contacts linked to deals through either side's association columns)."""
+        deal_of = {c: d for d, c in _pairs(self.files, "assoc_deal_contact")} | _contacts_deals(deal_sources)
+        company_of = dict(_pairs(self.files, "assoc_contact_company"))
+        for src in self.sources_of("companies"):
+            self.add("accounts", src, convert_companies(src, self.owners))
+        for src in self.sources_of("contacts"):
+            leads, contacts = convert_contacts(src, self.owners, deal_of, company_of)
+            self.add("leads", src, leads)
+            self.add("contacts", src, contacts, by_record=False)
+
+    def deals_of(self, deal_sources: list[Source]) -> None:
+        """Deals, their contact roles and stage history."""
+        links = Links(
+            _grouped(_pairs(self.files, "assoc_deal_contact")),
+            dict(_pairs(self.files, "assoc_deal_company")),
+            _stage_labels(self.files),
+        )
+        d = self.deals
+        for src in deal_sources:
+            before = len(d.opportunities), len(d.roles), len(d.history)
+            convert_deals(src, self.owners, d, links)
+            self.result.origins.add("opportunities", src, d.opportunities[before[0] :])
+            self.result.origins.add("opportunity_contact_roles", src, d.roles[before[1] :], by_record=False)
+            self.result.origins.add("opportunity_history", src, d.history[before[2] :], by_record=False)
+        self.tables.update(opportunities=d.opportunities, opportunity_contact_roles=d.roles, opportunity_history=d.history)
+
+    def activities(self) -> None:
+        """Calls, emails and tasks -> tasks; meetings -> events (contact Ids kept only for converted people)."""
+        contact_ids = {r["contact_id"] for r in self.tables.get("contacts", [])}
+        linked = _grouped(_pairs(self.files, "assoc_activity_contact"))
+        for kind in ACTIVITY_KINDS:
+            for src in self.sources_of(kind):
+                tasks, events = convert_activities(src, kind, self.owners, linked)
+                for row in (*tasks, *events):
+                    row["contact_id"] = row["contact_id"] if row["contact_id"] in contact_ids else ""
+                self.add("tasks", src, tasks, by_record=kind != "meetings")
+                self.add("events", src, events, by_record=kind == "meetings")
+
+    def write(self) -> None:
+        """Files beside the export copied, users from the owners, every canonical table written."""
+        passthrough = {object_for_file(p.stem).canonical_file for p, _ in self.files.passthrough}  # type: ignore[union-attr]
+        for path, display in self.files.passthrough:
+            _copy_passthrough(path, self.result.folder / path.name, self.owners)  # quota owners become users too
+            self.result.origins.passthrough[path.name] = display
+        if "users" not in passthrough:
+            self.tables["users"] = self.owners.rows()
+        _check_required(self.files, self.tables, passthrough)
+        for name, rows in self.tables.items():
+            if rows or name in ("opportunities", "users"):
+                write_csv(self.result.folder / f"{name}.csv", rows)
+
+
 def convert_export(export_path: Path, work: Path, defs: Definitions) -> Converted:
     """Write the canonical files of a HubSpot export into `work/canonical`; refuse bad values by name."""
     files = _sort(export_files(export_path, work))
-    result = Converted(work / "canonical")
-    result.folder.mkdir(parents=True)
-    owners = Owners(defs)
-    sources: list[Source] = []
-
-    def sources_of(kind: str) -> list[Source]:
-        made = [Source(s, _OBJ[kind], defs) for s in files.sheets.get(kind, [])]
-        sources.extend(made)
-        return made
-
-    for src in sources_of("owners"):
-        owners.read_owner_file(src)
-    owners.read_teams(_pairs(files, "teams"), _pairs(files, "assoc_owner_team"))
-    deal_contacts = _pairs(files, "assoc_deal_contact")
-    company_of = dict(_pairs(files, "assoc_contact_company"))
-    deal_sources = sources_of("deals")
-    deal_of = {c: d for d, c in deal_contacts} | _contacts_deals(deal_sources)
-    tables: dict[str, Rows] = {}
-    for src in sources_of("companies"):
-        tables.setdefault("accounts", []).extend(result.origins.add("accounts", src, convert_companies(src, owners)))
-    for src in sources_of("contacts"):
-        leads, contacts = convert_contacts(src, owners, deal_of, company_of)
-        tables.setdefault("leads", []).extend(result.origins.add("leads", src, leads))
-        tables.setdefault("contacts", []).extend(result.origins.add("contacts", src, contacts, by_record=False))
-    deals = DealRows()
-    links = Links(_grouped(deal_contacts), dict(_pairs(files, "assoc_deal_company")), _stage_labels(files))
-    for src in deal_sources:
-        before = len(deals.opportunities), len(deals.roles), len(deals.history)
-        convert_deals(src, owners, deals, links)
-        result.origins.add("opportunities", src, deals.opportunities[before[0] :])
-        result.origins.add("opportunity_contact_roles", src, deals.roles[before[1] :], by_record=False)
-        result.origins.add("opportunity_history", src, deals.history[before[2] :], by_record=False)
-    tables["opportunities"], tables["opportunity_contact_roles"] = deals.opportunities, deals.roles
-    tables["opportunity_history"] = deals.history
-    contact_ids = {r["contact_id"] for r in tables.get("contacts", [])}
-    activity_contacts = _grouped(_pairs(files, "assoc_activity_contact"))
-    for kind in ACTIVITY_KINDS:
-        for src in sources_of(kind):
-            tasks, events = convert_activities(src, kind, owners, activity_contacts)
-            for row in (*tasks, *events):
-                row["contact_id"] = row["contact_id"] if row["contact_id"] in contact_ids else ""
-            tables.setdefault("tasks", []).extend(result.origins.add("tasks", src, tasks, by_record=kind != "meetings"))
-            tables.setdefault("events", []).extend(result.origins.add("events", src, events, by_record=kind == "meetings"))
-    problems = [p for s in sources for p in s.problems]
+    run = _Run(files, defs, Converted(work / "canonical"), Owners(defs))
+    run.result.folder.mkdir(parents=True)
+    for src in run.sources_of("owners"):
+        run.owners.read_owner_file(src)
+    run.owners.read_teams(_pairs(files, "teams"), _pairs(files, "assoc_owner_team"))
+    deal_sources = run.sources_of("deals")
+    run.people(deal_sources)
+    run.deals_of(deal_sources)
+    run.activities()
+    problems = [p for s in run.sources for p in s.problems]
     if problems:
         raise IngestError(problems)
-    passthrough = {object_for_file(p.stem).canonical_file for p, _ in files.passthrough}  # type: ignore[union-attr]
-    for path, display in files.passthrough:
-        _copy_passthrough(path, result.folder / path.name, owners)  # quota owners become users too
-        result.origins.passthrough[path.name] = display
-    if "users" not in passthrough:
-        tables["users"] = owners.rows()
-    _check_required(files, tables, passthrough)
-    for name, rows in tables.items():
-        if rows or name in ("opportunities", "users"):
-            write_csv(result.folder / f"{name}.csv", rows)
-    result.warnings = conversion_warnings(files.sheets, files.unknown, deals.unmapped, tables)
-    result.stage_labels = {"labels": sorted(deals.labels)}
-    return result
+    run.write()
+    run.result.warnings = conversion_warnings(files.sheets, files.unknown, run.deals.unmapped, run.tables)
+    return run.result
 
 
 def _check_required(files: _Files, tables: dict[str, Rows], passthrough: set[str]) -> None:

@@ -18,6 +18,7 @@ from data.ingest.hubspot.owners import Owners
 from data.ingest.hubspot.people import lead_source
 from data.ingest.hubspot.source import Source
 from data.ingest.hubspot.values import parse_datetime, utc_text
+from data.ingest.read import Problem
 
 Rows = list[dict[str, str]]
 
@@ -80,11 +81,15 @@ def _history(src: Source, row: list[str], record: int, deal: dict[str, str], sta
     return out
 
 
-def _bad_date(src: Source, record: int, i: int, value: str, exc: ValueError):  # type: ignore[no-untyped-def]
-    from data.ingest.read import Problem
-
-    return Problem(src.sheet.name, str(exc), "Fix the value, or export again; date-times read like 2025-04-08 17:19",
-                   record=record, column=src.sheet.header[i], value=value)
+def _bad_date(src: Source, record: int, i: int, value: str, exc: ValueError) -> Problem:
+    return Problem(
+        src.sheet.name,
+        str(exc),
+        "Fix the value, or export again; date-times read like 2025-04-08 17:19",
+        record=record,
+        column=src.sheet.header[i],
+        value=value,
+    )
 
 
 def convert_deals(src: Source, owners: Owners, out: DealRows, links: Links) -> None:

@@ -16,7 +16,9 @@ def export_files(export_path: Path, work: Path) -> list[tuple[Path, str]]:
     """Every CSV/XLSX file of the export as (path on disk, display name), zips extracted into `work`."""
     if export_path.is_dir():
         found = sorted(p for p in export_path.rglob("*") if p.suffix.lower() in (*SUFFIXES, ".zip") and p.is_file())
-        pairs = [(p, p.relative_to(export_path).as_posix()) for p in found if not is_mac_metadata(str(p.relative_to(export_path)))]
+        pairs = [
+            (p, p.relative_to(export_path).as_posix()) for p in found if not is_mac_metadata(str(p.relative_to(export_path)))
+        ]
     else:
         pairs = [(export_path, export_path.name)]
     out = []
@@ -66,7 +68,7 @@ def is_hubspot_export(export_path: Path) -> bool:
     else:
         return False
     for p in paths:
-        if p.suffix.lower() == ".zip" or zipfile.is_zipfile(p) and p.suffix.lower() not in SUFFIXES:
+        if p.suffix.lower() == ".zip" or (zipfile.is_zipfile(p) and p.suffix.lower() not in SUFFIXES):
             if _zip_is_hubspot(p):
                 return True
         elif p.suffix.lower() in SUFFIXES and (p.suffix.lower() == ".xlsx" or looks_hubspot(p.stem, _first_line(p))):

@@ -56,7 +56,9 @@ class Origins:
         if stem in self.passthrough:
             return replace(p, file=self.passthrough[stem])
         spans = self.spans.get(stem.removesuffix(".csv"), [])
-        span = next((s for s in spans if p.record is not None and s.first < p.record <= s.first + s.rows), spans[0] if spans else None)
+        span = next(
+            (s for s in spans if p.record is not None and s.first < p.record <= s.first + s.rows), spans[0] if spans else None
+        )
         if span is None:
             return p
         record = p.record - span.first if span.by_record and p.record else (0 if p.record == 0 else None)
@@ -67,18 +69,39 @@ class Origins:
 def _hubspot_column(span: _Span, column: str | None) -> str | None:
     if column is None:
         return None
-    names = {"opportunity_id": "id", "lead_id": "id", "contact_id": "id", "account_id": "id", "activity_id": "id",
-             "opportunity_name": "name", "account_name": "name", "stage_name": "stage", "owner_id": "owner",
-             "lead_source": "source", "mql_field_at": "mql_at", "completed_at": "at", "start_at": "at",
-             "currency_code": "currency", "annual_revenue": "annual_revenue"}
+    names = {
+        "opportunity_id": "id",
+        "lead_id": "id",
+        "contact_id": "id",
+        "account_id": "id",
+        "activity_id": "id",
+        "opportunity_name": "name",
+        "account_name": "name",
+        "stage_name": "stage",
+        "owner_id": "owner",
+        "lead_source": "source",
+        "mql_field_at": "mql_at",
+        "completed_at": "at",
+        "start_at": "at",
+        "currency_code": "currency",
+        "annual_revenue": "annual_revenue",
+    }
     return span.columns.get(names.get(column, column), column)
 
 
-def conversion_warnings(sheets: dict[str, list[Sheet]], unknown: list[str], unmapped: Counter[tuple[str, str]], tables: dict[str, Rows]) -> list[LoadWarning]:
+def conversion_warnings(
+    sheets: dict[str, list[Sheet]], unknown: list[str], unmapped: Counter[tuple[str, str]], tables: dict[str, Rows]
+) -> list[LoadWarning]:
     """Missing HubSpot objects, unmapped stage labels, files not understood, and the attribution models available."""
     out = [
-        LoadWarning("hubspot_missing_object", kind, f"the export has no {kind} file; without it: {what}", 1, [kind],
-                    f"Export the {kind} from HubSpot and load again")
+        LoadWarning(
+            "hubspot_missing_object",
+            kind,
+            f"the export has no {kind} file; without it: {what}",
+            1,
+            [kind],
+            f"Export the {kind} from HubSpot and load again",
+        )
         for kind, what in DISABLES.items()
         if kind not in sheets
     ]
@@ -95,11 +118,25 @@ def conversion_warnings(sheets: dict[str, list[Sheet]], unknown: list[str], unma
             )
         )
     out.extend(
-        LoadWarning("unknown_file", "-", f"file {name} is not a HubSpot object this product reads and was ignored", 1, [name],
-                    "Export contacts, companies, deals, calls or meetings; other files are not used")
+        LoadWarning(
+            "unknown_file",
+            "-",
+            f"file {name} is not a HubSpot object this product reads and was ignored",
+            1,
+            [name],
+            "Export contacts, companies, deals, calls or meetings; other files are not used",
+        )
         for name in unknown
     )
     sources = {r.get("lead_source", "") for r in tables.get("leads", [])} - {""}
-    out.append(LoadWarning("attribution_models", "CampaignMember", ATTRIBUTION, len(sources), sorted(sources)[:10],
-                           "Load a Salesforce export with campaign members, or judge marketing by lead source"))
+    out.append(
+        LoadWarning(
+            "attribution_models",
+            "CampaignMember",
+            ATTRIBUTION,
+            len(sources),
+            sorted(sources)[:10],
+            "Load a Salesforce export with campaign members, or judge marketing by lead source",
+        )
+    )
     return out

@@ -74,7 +74,13 @@ class Source:
     def moment(self, row: list[str], record: int, name: str) -> dt.datetime | None:
         """A date-time field in UTC."""
         hs = self.defs.hubspot
-        return self.typed(row, record, name, lambda v: parse_datetime(v, self.zone, hs.slash_date_order), "date-times read like 2025-04-08 17:19")
+        return self.typed(
+            row,
+            record,
+            name,
+            lambda v: parse_datetime(v, self.zone, hs.slash_date_order),
+            "date-times read like 2025-04-08 17:19",
+        )
 
     def timestamp(self, row: list[str], record: int, name: str) -> str:
         """A date-time field as canonical UTC text ('' when empty)."""
