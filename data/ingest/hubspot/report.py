@@ -136,7 +136,7 @@ def conversion_warnings(
             ATTRIBUTION,
             len(sources),
             sorted(sources)[:10],
-            "Load a Salesforce export with campaign members, or judge marketing by lead source",
+            "Nothing to do: marketing is judged by lead source (first touch); influence needs campaign touches",
         )
     )
     return out
