@@ -206,3 +206,27 @@ def test_pages_say_which_attribution_is_available_instead_of_zeros(tmp_path: Pat
     assert not any("every model" in s.value for s in at.subheader)
     overview = run(db, monkeypatch, **url)
     assert any("no marketing touches" in c.value for c in overview.caption)
+
+
+def test_a_zip_of_the_export_loads_and_the_cli_forces_the_source(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from data.ingest.cli import main
+
+    archive = shutil.make_archive(str(tmp_path / "hubspot-export"), "zip", HUBSPOT / "ui")
+    db = tmp_path / "db" / "crm.duckdb"
+    assert main([archive, "--db", str(db), "--config", str(portal_config(tmp_path)), "--source", "hubspot", "--quiet"]) == 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert float(run_query(con, "overview", _params(con)).iloc[0]["won"]) == 135000.0
+    assert "hubspot_unmapped_stage" in capsys.readouterr().out
+
+
+def test_the_cli_refuses_with_the_hubspot_file_row_column_and_value(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from data.ingest.cli import main
+
+    export = tmp_path / "export"
+    shutil.copytree(HUBSPOT / "ui", export)
+    calls = export / "hubspot-crm-exports-calls-2025-05-15.csv"
+    calls.write_text(calls.read_text(encoding="utf-8").replace("2025-04-03 09:00", "yesterday"), encoding="utf-8")
+    assert main([str(export), "--db", str(tmp_path / "db" / "crm.duckdb"), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "hubspot-crm-exports-calls-2025-05-15.csv, record 2 (spreadsheet row 3), column Activity date" in err
+    assert "'yesterday'" in err
