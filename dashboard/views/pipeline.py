@@ -72,7 +72,7 @@ st.caption(
 if not TOUCHES:
     st.info(NO_TOUCHES)
 generated = db.query("pipeline_generated", **f.params())
-left, right = st.columns(2)
+left, right = st.columns(2) if TOUCHES else (st.container(), st.container())  # no influence chart: full width
 with left:
     event = st.plotly_chart(
         charts.bars(generated, "channel", "amount", "Pipeline created, by source", f"Pipeline ({c})", color="sourced_by", unit=c),
