@@ -230,3 +230,22 @@ def test_the_cli_refuses_with_the_hubspot_file_row_column_and_value(tmp_path: Pa
     err = capsys.readouterr().err
     assert "hubspot-crm-exports-calls-2025-05-15.csv, record 2 (spreadsheet row 3), column Activity date" in err
     assert "'yesterday'" in err
+
+
+def test_fivetrans_reference_seeds_refuse_by_name_or_load_with_rejects(tmp_path: Path) -> None:
+    """fivetran/dbt_hubspot's seeds (obfuscated, unlinked): deals without stage or close date are refused by name."""
+    from tests.conftest import REFERENCE
+
+    seeds = REFERENCE / "fivetran-dbt-hubspot-seeds"
+    with pytest.raises(IngestError) as err:
+        ingest(seeds, tmp_path / "a" / "crm.duckdb", quiet=True)
+    where = {(p.file, p.column) for p in err.value.problems}
+    assert ("deal_data.csv", "property_closedate") in where and ("deal_data.csv", "deal_pipeline_stage_id") in where
+    config = tmp_path / "rejects.toml"
+    text = (ROOT_DIR / "definitions.toml").read_text(encoding="utf-8")
+    config.write_text(text.replace("max_rejected_rows = 0", "max_rejected_rows = 100000"), encoding="utf-8")
+    db = tmp_path / "b" / "crm.duckdb"
+    ingest(seeds, db, config, quiet=True)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM stg_leads").fetchall() == [(22,)]
+        assert con.execute("SELECT count(*) FROM stg_users").fetchall()[0][0] > 0

@@ -65,11 +65,7 @@ def _sort(files: list[tuple[Path, str]]) -> _Files:
         except IngestError as exc:
             problems.extend(exc.problems)
             continue
-        if (
-            object_for_file(path.stem) is not None
-            and path.suffix.lower() == ".csv"
-            and not looks_hubspot(path.stem, sheet.header)
-        ):
+        if _is_beside(path, sheet.header):
             out.passthrough.append((path, display))  # a canonical or Salesforce file beside the export (quotas, rates)
             continue
         kind = kind_of(path, sheet.header)
@@ -82,6 +78,18 @@ def _sort(files: list[tuple[Path, str]]) -> _Files:
     if problems:
         raise IngestError(problems)
     return out
+
+
+# What HubSpot's CRM export lacks and may come beside it in our canonical (or Salesforce's) layout.
+_BESIDE = {"ForecastingQuota", "CurrencyType", "DatedConversionRate"}
+
+
+def _is_beside(path: Path, header: list[str]) -> bool:
+    """A canonical file beside the export: quotas or rates, or any object under its canonical Id column."""
+    obj = object_for_file(path.stem)
+    if obj is None or path.suffix.lower() != ".csv" or looks_hubspot(path.stem, header):
+        return False
+    return obj.name in _BESIDE or obj.id_field.name in {h.strip().lower() for h in header}
 
 
 def _pairs(files: _Files, kind: str) -> list[tuple[str, str]]:

@@ -29,6 +29,10 @@ _NAME_KINDS = (
     ("contactlist", "ignored"),
     ("formsubmission", "ignored"),
     ("property", "ignored"),
+    ("engagementcompany", "ignored"),  # associations the SLA does not need (touches are per contact)
+    ("engagementdeal", "ignored"),
+    ("teamuser", "ignored"),
+    ("users", "ignored"),  # HubSpot's users (logins); owners are who own records
     ("dealcontact", "assoc_deal_contact"),
     ("dealcompany", "assoc_deal_company"),
     ("contactcompany", "assoc_contact_company"),

@@ -34,16 +34,16 @@ class Owners:
 
     def read_owner_file(self, src: Source) -> None:
         """An owners file (internal names: owner_id, first_name, last_name, email) -> numeric Id lookup."""
-        for record, row in enumerate(src.sheet.rows, start=1):
+        for row in src.sheet.rows:
             number = src.text(row, "id")
             if not number:
                 continue
             name = " ".join(v for v in (src.text(row, "first_name"), src.text(row, "last_name")) if v)
             email = src.text(row, "email")
             self.by_number[number] = Owner(name or email or number, name or email or number, email, True)
+            self.users.setdefault(self.by_number[number].user_id, self.by_number[number])  # the owners file lists every user
             if team := src.text(row, "team"):
                 self.teams.setdefault(self.by_number[number].user_id, team)
-            del record
 
     def user_of(self, text: str, team: str = "") -> str:
         """The user Id of an owner value (registered on first sight); '' for no owner."""

@@ -86,6 +86,8 @@ def _hubspot_column(span: _Span, column: str | None) -> str | None:
         "currency_code": "currency",
         "annual_revenue": "annual_revenue",
     }
+    if column == "created_at" and "created_at" not in span.columns:  # an activity's creation defaults to its date
+        column = "at"
     return span.columns.get(names.get(column, column), column)
 
 
