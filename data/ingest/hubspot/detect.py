@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from data.config_hubspot import HubSpot, label_key
+from data.config_hubspot import DEFAULT_COLUMNS, HubSpot, label_key
 
 UI_FILE = re.compile(r"^hubspot-crm-exports-(?P<view>.+?)(?:-\d{4}-\d{2}-\d{2})?(?:[-_ ]?(?:part)?[-_ ]?\d+)?$", re.IGNORECASE)
 # Header keys only a HubSpot file has (Salesforce and our canonical layout have none of them).
@@ -124,8 +124,6 @@ def stage_date_columns(header: list[str]) -> list[tuple[int, str, str]]:
 
 def field_positions(hs: HubSpot, obj: str, header: list[str]) -> dict[str, list[int]]:
     """Every canonical field of `obj` -> the positions of its columns (absent fields left out)."""
-    from data.config_hubspot import DEFAULT_COLUMNS
-
     out = {}
     for name in DEFAULT_COLUMNS[obj]:
         if found := positions(header, hs.labels(obj, name)):
