@@ -206,6 +206,9 @@ def test_pages_say_which_attribution_is_available_instead_of_zeros(tmp_path: Pat
     assert not any("every model" in s.value for s in at.subheader)
     overview = run(db, monkeypatch, **url)
     assert any("no marketing touches" in c.value for c in overview.caption)
+    quality = run(db, monkeypatch, page="data_quality", **url)
+    text = " ".join(str(v) for d in quality.dataframe for v in d.value.to_numpy().ravel())
+    assert '"Verbal commit" (Sales Pipeline)' in text and "first touch by lead source" in text
 
 
 def test_a_zip_of_the_export_loads_and_the_cli_forces_the_source(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
