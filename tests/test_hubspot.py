@@ -68,6 +68,14 @@ def test_mqls_by_source(loaded: duckdb.DuckDBPyConnection) -> None:
         "Offline": 1,  # Eve: "Offline Sources"
         "Web": 0,  # Dan: "Direct Traffic", never an MQL
     }
+    by_channel = run_query(loaded, "lead_funnel_by", _params(loaded, dimension="channel"))
+    # no campaign in a HubSpot export: the lead source through campaign_channels ("Paid Search" -> Paid Media)
+    assert {r["value"]: int(r["mqls"]) for _, r in by_channel.iterrows() if r["mqls"]} == {
+        "Paid Media": 1,
+        "Organic Search": 1,
+        "Email": 1,
+        "Offline": 1,
+    }
 
 
 def test_mql_moments_and_first_touches_are_utc_from_the_portal_zone(loaded: duckdb.DuckDBPyConnection) -> None:
