@@ -260,3 +260,19 @@ def test_fivetrans_reference_seeds_refuse_by_name_or_load_with_rejects(tmp_path:
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM stg_leads").fetchall() == [(22,)]
         assert con.execute("SELECT count(*) FROM stg_users").fetchall()[0][0] > 0
+
+
+@pytest.fixture(scope="module")
+def ui_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("hubspot-pages")
+    ingest(HUBSPOT / "ui", tmp / "crm.duckdb", portal_config(tmp), quiet=True)
+    return tmp / "crm.duckdb"
+
+
+@pytest.mark.parametrize(
+    "page", ["leads", "pipeline", "quota", "sla", "regions", "deals", "definitions", "data_quality", "brief"]
+)
+def test_every_page_runs_on_a_hubspot_export(page: str, ui_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_dashboard import run
+
+    run(ui_db, monkeypatch, page=page, quarter="2025-04-01", as_of="2025-05-15")  # no exception, no error message
