@@ -75,6 +75,20 @@ def models() -> dict[str, str]:
     return dict(zip(frame["model"], frame["label"], strict=True))
 
 
+def has_touches() -> bool:
+    """True when the export holds campaign touches, so influence and the attribution models can be measured."""
+    frame = db.query("attribution_models")
+    return bool(frame["has_touches"].iloc[0]) if not frame.empty else False
+
+
+NO_TOUCHES = (
+    "This export holds no marketing touches (campaign memberships; a HubSpot export carries none), so "
+    "influenced pipeline and the multi-touch models (linear, U-shaped, W-shaped, full path, time decay) "
+    "cannot be measured and are not shown. Available: first touch by lead source (HubSpot's Original "
+    "Source), in 'Pipeline created, by source' and on the Leads page; see Data quality."
+)
+
+
 def _options(kind: str) -> pd.DataFrame:
     """The choices for one filter. Reporting currencies are ISO 4217 codes only: a code is written into
     labels and captions, so a malformed one from the export (which could hold Markdown) is not offered."""

@@ -23,6 +23,8 @@ from pydantic import (
     model_validator,
 )
 
+from data.config_hubspot import HubSpot
+
 DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "definitions.toml"
 
 RateDate = Literal["close_date", "created_date", "as_of_date", "period_start"]
@@ -348,6 +350,7 @@ class Definitions(_Strict):
     targets: Targets = Targets()
     ingest: Ingest = Ingest()
     access: Access = Access()
+    hubspot: HubSpot = HubSpot()
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Definitions:
@@ -361,6 +364,9 @@ class Definitions(_Strict):
             for region in grant.regions:
                 if region not in self.regions.names:
                     raise ValueError(f"access.people[{i}] names region {region!r}, which is not in regions.names")
+        for team, region in self.hubspot.team_regions.items():
+            if region not in self.regions.names:
+                raise ValueError(f"hubspot.team_regions maps {team!r} to {region!r}, which is not in regions.names")
         maxes = [s.max_employees for s in self.segments]
         if maxes != sorted(maxes):
             raise ValueError("segments must be listed from smallest to largest max_employees")

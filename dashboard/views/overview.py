@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import charts, db
 from dashboard.components import fmt_int, fmt_money_short, fmt_pct, page_header, tile
 from dashboard.drill import Drill
-from dashboard.filters import current, page_date
+from dashboard.filters import NO_TOUCHES, current, has_touches, page_date
 from dashboard.formats import fmt_delta
 from dashboard.kpis import against_pace, against_target, attainment_pace, elapsed_share, overview
 from dashboard.notes import segment_quota_note
@@ -128,6 +128,7 @@ with sales:
     st.markdown("**Coverage** " + against_target(now.coverage, goals.coverage, lambda t: f"{t:.1f}x").markdown())
     st.caption(f"Quota {fmt_money_short(now.quota, c)}; {elapsed:.0%} of {f.quarter_label} has elapsed.")
 
+touches = has_touches()
 chart_col, bridge_col = st.columns(2, gap="large")
 with chart_col:
     if not pacing.empty and now.quota:
@@ -137,19 +138,26 @@ with bridge_col:
     steps = [
         ("Pipeline created", now.pipeline),
         ("Marketing-sourced", now.marketing_pipeline),
-        ("Marketing-influenced", now.influenced_pipeline),
+        *([("Marketing-influenced", now.influenced_pipeline)] if touches else []),
         ("Open, closing this quarter", now.open_pipeline),
     ]
     if now.quota:
         steps.append(("Quota still to win", remaining))
     st.plotly_chart(charts.bridge([(name, float(v), fmt_money_short(v, c)) for name, v in steps], c), width="stretch")
 share = now.influenced_pipeline / now.pipeline if now.pipeline else None
+if not touches:
+    st.caption(NO_TOUCHES)
 st.caption(
     f"**How these relate.** Of the {fmt_money_short(now.pipeline, c)} of pipeline created this quarter, marketing "
     f"sourced {fmt_money_short(now.marketing_pipeline, c)} (a campaign touch before the deal was created, or a marketing "
-    f"lead source) and touched {fmt_money_short(now.influenced_pipeline, c)} ({fmt_pct(share)}, any touch from the "
-    "lookback window on). Sourced can exceed influenced: a deal whose lead source is a marketing one counts as "
-    "sourced even with no campaign touch. Open pipeline is every open deal closing by the quarter's end, whenever it "
+    + (
+        f"lead source) and touched {fmt_money_short(now.influenced_pipeline, c)} ({fmt_pct(share)}, any touch from the "
+        "lookback window on). Sourced can exceed influenced: a deal whose lead source is a marketing one counts as "
+        "sourced even with no campaign touch. "
+        if touches
+        else "lead source). "
+    )
+    + "Open pipeline is every open deal closing by the quarter's end, whenever it "
     f"was created: {fmt_money_short(now.open_pipeline, c)}"
     + (
         f", {now.coverage:.2f}x the {fmt_money_short(remaining, c)} of quota still to win (coverage)."

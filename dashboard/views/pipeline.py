@@ -8,12 +8,13 @@ import streamlit as st
 from dashboard import charts, db
 from dashboard.components import empty_state, fmt_int, fmt_money_short, fmt_pct, page_header, section, table, tile
 from dashboard.drill import Drill, on_select, show
-from dashboard.filters import current, models
+from dashboard.filters import NO_TOUCHES, current, has_touches, models
 
 f = current()
 page_header("Pipeline & attribution", f.describe())
 c = f.currency
 MODELS = models()
+TOUCHES = has_touches()
 summary = db.query("pipeline_summary", **f.params()).iloc[0]
 
 if int(summary["opportunities"]) == 0 and not summary["unconverted_opportunities"]:
@@ -42,7 +43,7 @@ with t2:
 with t3:
     tile(
         "Marketing-influenced",
-        fmt_money_short(summary["influenced_pipeline"], c),
+        fmt_money_short(summary["influenced_pipeline"], c) if TOUCHES else "n/a",
         "pipeline_summary",
         drill=Drill("drill_deals", "influenced"),
         total=summary["influenced_pipeline"],
@@ -50,7 +51,7 @@ with t3:
 with t4:
     tile(
         "Influenced share",
-        fmt_pct(summary["influenced_share"]),
+        fmt_pct(summary["influenced_share"]) if TOUCHES else "n/a",
         "pipeline_summary",
         drill=Drill("drill_deals", "influenced"),
         total=summary["influenced_pipeline"],
@@ -68,8 +69,10 @@ st.caption(
     "but not influenced, so sourced can exceed influenced."
 )
 
+if not TOUCHES:
+    st.info(NO_TOUCHES)
 generated = db.query("pipeline_generated", **f.params())
-left, right = st.columns(2)
+left, right = st.columns(2) if TOUCHES else (st.container(), st.container())  # no influence chart: full width
 with left:
     event = st.plotly_chart(
         charts.bars(generated, "channel", "amount", "Pipeline created, by source", f"Pipeline ({c})", color="sourced_by", unit=c),
@@ -85,25 +88,33 @@ with left:
             f"pipeline from {point['customdata'][0]}",
             "generated_chart",
         )
-with right:
-    by_channel = db.query("pipeline_influenced_by_channel", **f.params())
-    event = st.plotly_chart(
-        charts.bars(
-            by_channel, "channel", "influenced_amount", "Pipeline influenced, by channel", f"Influenced pipeline ({c})", unit=c
-        ),
-        width="stretch",
-        on_select="rerun",
-        selection_mode="points",
-        key="influenced_chart",
-    )
-    point = on_select(event, "influenced_chart")
-    if point and point.get("customdata"):
-        show(
-            Drill("drill_deals", "pipeline", "touch_channel", point["customdata"][0]),
-            f"pipeline touched by {point['customdata'][0]}",
-            "influenced_chart",
+if TOUCHES:
+    with right:
+        by_channel = db.query("pipeline_influenced_by_channel", **f.params())
+        event = st.plotly_chart(
+            charts.bars(
+                by_channel,
+                "channel",
+                "influenced_amount",
+                "Pipeline influenced, by channel",
+                f"Influenced pipeline ({c})",
+                unit=c,
+            ),
+            width="stretch",
+            on_select="rerun",
+            selection_mode="points",
+            key="influenced_chart",
         )
+        point = on_select(event, "influenced_chart")
+        if point and point.get("customdata"):
+            show(
+                Drill("drill_deals", "pipeline", "touch_channel", point["customdata"][0]),
+                f"pipeline touched by {point['customdata'][0]}",
+                "influenced_chart",
+            )
 
+if not TOUCHES:
+    st.stop()
 st.subheader("Attribution: every model side by side", help=db.summary("attribution_credit"))
 every_model = db.query("attribution_credit", **f.params(model=None))  # one query for the seven models
 side_by_side = every_model.groupby(["model", "channel"], as_index=False)["credit"].sum()

@@ -1,10 +1,13 @@
 """Load a CRM export into a new DuckDB version and make it live only when every check passed.
 
     python -m data.ingest EXPORT_PATH [--db PATH] [--config PATH] [--encoding ENC] [--allow-shrink]
+                                      [--source auto|salesforce|hubspot]
 
 EXPORT_PATH is a folder or a .zip of CSV files, one per Salesforce object (`Lead.csv`,
 `Opportunity_1.csv` ...) with API field names, the snake_case names sync tools write, or our own
-canonical layout (README, "Loading your own export"). One load, in steps, one module each:
+canonical layout (README, "Loading your own export"); or a HubSpot export (UI labels or internal
+names, CSV or XLSX), which `hubspot` converts into the canonical layout first (README, "Loading a
+HubSpot export"). One load, in steps, one module each:
 
 * discover: the export's files, grouped by CRM object (folders, zips, parts);
 * read, objects: every file into `raw_<object>` as text, columns mapped to canonical fields;

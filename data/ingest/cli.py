@@ -48,9 +48,15 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="load even when an object lost more than ingest.max_shrink_share of its records",
     )
+    parser.add_argument(
+        "--source",
+        choices=["auto", "salesforce", "hubspot"],
+        default="auto",
+        help="export layout (default auto: HubSpot when a file's name or header is HubSpot's)",
+    )
     args = parser.parse_args(argv)
     try:
-        summary = ingest(args.export_path, args.db, args.config, args.encoding, args.quiet, args.allow_shrink)
+        summary = ingest(args.export_path, args.db, args.config, args.encoding, args.quiet, args.allow_shrink, args.source)
     except IngestError as exc:
         print(f"Ingest refused; the live database was not changed. {exc.total} problem(s):\n{exc.render()}", file=sys.stderr)
         return 1

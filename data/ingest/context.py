@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -107,3 +108,5 @@ class LoadContext:
     rejects: list[Problem] = field(default_factory=list)
     corporate: str = ""
     no_rate: list[str] = field(default_factory=list)
+    source: str = "auto"  # "auto" (found by file names and headers), "salesforce" or "hubspot"
+    remap: Callable[[Problem], Problem] | None = None  # names a converted export's problems by its own files

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import duckdb
 
-from data.config import ConfigError, Definitions, load_definitions
+from data.config import ConfigError, load_definitions
 from data.ingest.build import build_model
 from data.ingest.check import decide, drop_excluded, mark_rejected, problem_order
 from data.ingest.context import IngestSummary, LoadContext, LoadWarning, Progress
 from data.ingest.discover import discover
+from data.ingest.hubspot import convert_export, hubspot_definitions, is_hubspot_export
 from data.ingest.objects import is_salesforce_layout, load_object
 from data.ingest.preflight import StorageError, check_db_path, export_read_error, is_storage_failure, storage_error
 from data.ingest.read import IngestError, Problem
@@ -38,13 +39,16 @@ def ingest(
     encoding: str | None = None,
     quiet: bool = False,
     allow_shrink: bool = False,
+    source: str = "auto",
 ) -> IngestSummary:
     """Load an export into a new database version and switch the live path to it atomically.
 
     Raises IngestError (bad input, or an object shrinking by more than `ingest.max_shrink_share`
     without `allow_shrink`), ConfigError (bad definitions), IngestBusy (another ingest runs) or
     StorageError (the database or temporary folder cannot be written); in every failure the live
-    database is left exactly as it was and no half-built version is left behind.
+    database is left exactly as it was and no half-built version is left behind. `source` is
+    "salesforce" (or our canonical layout), "hubspot", or "auto" (HubSpot when a file's name or
+    header is HubSpot's).
     """
     progress = Progress(quiet)
     started = datetime.now(UTC)
@@ -60,7 +64,8 @@ def ingest(
 
     def build(db_file: Path) -> tuple[dict[str, int], list[LoadWarning]]:
         with tempfile.TemporaryDirectory(prefix="crm-ingest-") as work:
-            return _build(db_file, export_path, Path(work), defs, config_file, encoding, started, progress)
+            ctx = LoadContext(None, defs, export_path, Path(work), config_file, encoding, started, progress, source=source)  # type: ignore[arg-type]
+            return _build(db_file, ctx)
 
     try:
         with IngestLock(store, str(export_path)):
@@ -78,18 +83,23 @@ def ingest(
     return IngestSummary(store.live, final, tables, warnings, seconds)
 
 
-def _build(
-    db_file: Path,
-    export_path: Path,
-    work: Path,
-    defs: Definitions,
-    config_file: Path,
-    encoding: str | None,
-    started: datetime,
-    progress: Progress,
-) -> tuple[dict[str, int], list[LoadWarning]]:
+def _build(db_file: Path, ctx: LoadContext) -> tuple[dict[str, int], list[LoadWarning]]:
     """Build a complete database at db_file; return its staging tables' row counts and the warnings."""
-    con = duckdb.connect(str(db_file))
+    try:
+        return _build_in(db_file, ctx)
+    except IngestError as exc:
+        if ctx.remap is None:
+            raise
+        remapped = [ctx.remap(p) for p in exc.problems]
+        # a value copied into derived rows (stage history) is refused once, at the record it came from
+        seen = {(p.file, p.column, p.value, p.message) for p in remapped if p.record is not None}
+        kept = [p for p in remapped if p.record is not None or (p.file, p.column, p.value, p.message) not in seen]
+        raise IngestError(kept, exc.total - (len(remapped) - len(kept))) from None
+
+
+def _build_in(db_file: Path, ctx: LoadContext) -> tuple[dict[str, int], list[LoadWarning]]:
+    defs, progress = ctx.defs, ctx.progress
+    con = ctx.con = duckdb.connect(str(db_file))
     try:
         # Naive date-times in the export are in the configured zone; everything is stored in UTC, so
         # results never depend on the machine's time zone.
@@ -99,7 +109,6 @@ def _build(
         # up to it: at the large sample (83M campaign members) the load passed 12 GiB while typing values.
         # A fixed limit makes it spill to its temporary directory (beside the database) instead.
         con.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")
-        ctx = LoadContext(con, defs, export_path, work, config_file, encoding, started, progress)
         _read(ctx)
         _type_and_check(ctx)
         progress("building the model")
@@ -114,9 +123,21 @@ def _build(
         con.close()
 
 
+def _hubspot(ctx: LoadContext) -> Path:
+    """A HubSpot export converted to the canonical layout (its folder); other exports as they are."""
+    if ctx.source == "salesforce" or (ctx.source == "auto" and not is_hubspot_export(ctx.export_path)):
+        return ctx.export_path
+    ctx.progress("reading a HubSpot export")
+    converted = convert_export(ctx.export_path, ctx.work / "hubspot", ctx.defs)
+    ctx.defs = hubspot_definitions(ctx.defs)
+    ctx.remap = converted.origins.remap
+    ctx.warnings.extend(converted.warnings)
+    return converted.folder
+
+
 def _read(ctx: LoadContext) -> None:
     """Find the export's files and read each object's into its raw table; refuse what cannot be read at all."""
-    ctx.files, unknown = discover(ctx.export_path, ctx.work)
+    ctx.files, unknown = discover(_hubspot(ctx), ctx.work)
     ctx.progress(f"found {sum(len(v) for v in ctx.files.values())} export file(s) for {len(ctx.files)} object(s)")
     ctx.warnings.extend(
         LoadWarning(

@@ -7,6 +7,9 @@
 -- contact's) owner and the region used for SLA clocks. segment: the contact's account's, else the
 -- lead's employees band. person_name/company: the lead's (else the contact's) name and the lead's
 -- company (else the contact's account), stored here so that lists of MQLs need not scan every lead.
+-- channel: the hand-raise campaign's; an MQL from a date field has no campaign, so its lead source
+-- through campaign_channels (matched like a campaign type), else the lead source itself (HubSpot's
+-- Original Source, for example).
 -- People whose lead or contact was deleted in the CRM (IsDeleted) are not MQLs.
 CREATE TABLE mql AS
 WITH rule AS (SELECT value AS rule FROM cfg_setting WHERE key = 'mql_rule'),
@@ -71,7 +74,8 @@ SELECT
     coalesce(a.segment, l.segment) AS segment,
     coalesce(l.persona, c.persona) AS persona,
     coalesce(l.lead_source, c.lead_source) AS lead_source,
-    cp.channel,
+    coalesce(cp.channel, sc.channel, CASE WHEN w.campaign_id IS NULL THEN coalesce(l.lead_source, c.lead_source) END)
+        AS channel,
     least(lt.at, ct.at) AS first_touch_at,
     coalesce(l.full_name, c.full_name) AS person_name,
     coalesce(l.company, a.account_name) AS company,
@@ -82,6 +86,8 @@ LEFT JOIN stg_contacts c ON c.contact_id = w.contact_id
 LEFT JOIN stg_accounts a ON a.account_id = c.account_id
 LEFT JOIN stg_users u ON u.user_id = coalesce(l.owner_id, c.owner_id)
 LEFT JOIN stg_campaigns cp ON cp.campaign_id = w.campaign_id
+LEFT JOIN cfg_channel sc
+    ON w.campaign_id IS NULL AND sc.campaign_type = lower(trim(coalesce(l.lead_source, c.lead_source)))
 LEFT JOIN lead_touch lt ON lt.person_id = w.person_id
 LEFT JOIN contact_touch ct ON ct.person_id = w.person_id
 WHERE (w.the_lead_id IS NULL OR w.the_lead_id NOT IN (SELECT record_id FROM deleted_record WHERE object = 'Lead'))

@@ -1,6 +1,7 @@
 """A believable B2B company as a Salesforce object export, generated deterministically.
 
     python -m data.sample OUT_DIR [--scale small|medium|medium3x|large] [--as-of YYYY-MM-DD] [--seed N]
+                                  [--layout salesforce|hubspot]
 
 Four regions (AMER, EMEA, APAC, LATAM) that differ in follow-up speed and win rate; accounts in
 USD, CAD, EUR, GBP, JPY, AUD, BRL (and a few Argentine deals in ARS, which has no rate anywhere);
@@ -12,7 +13,8 @@ spikes, reps who ignore MQLs, deals that stall. Deliberate messiness for the dat
 missing contact roles, an unmapped stage, a currency without a rate, duplicate leads, deleted
 records, queue-owned leads, 15-character Ids, custom `__c` columns and an export split in parts.
 
-The same seed, scale and as-of date always give byte-identical files.
+The same seed, scale and as-of date always give byte-identical files. `--layout hubspot` writes the
+same company as HubSpot's UI export (data/sample/hubspot.py).
 
 One module per CRM object (users, accounts, campaigns, leads, members, followup, opportunities,
 contacts, activities, quotas, rates); `generate` in `generator` runs them in the order of draws.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -58,6 +59,23 @@ def generate(
     return ctx.writer.counts
 
 
+def generate_hubspot(
+    out_dir: str | Path,
+    scale: str = "small",
+    as_of: date | None = None,
+    seed: int = 7,
+    config_path: str | Path | None = None,
+    quiet: bool = False,
+) -> dict[str, int]:
+    """Write the same company as `generate` in HubSpot's export layout (data/sample/hubspot.py)."""
+    from data.sample.hubspot import write_hubspot
+
+    day = as_of or date.today()
+    with tempfile.TemporaryDirectory(prefix="sample-sf-") as tmp:
+        generate(tmp, scale, day, seed, config_path, quiet)
+        return write_hubspot(Path(tmp), Path(out_dir), day, config_path)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     from data import sample  # the package docstring is the help text; imported late, as it imports this module
@@ -69,8 +87,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--config", default=None)
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument(
+        "--layout",
+        choices=["salesforce", "hubspot"],
+        default="salesforce",
+        help="salesforce: object exports (default); hubspot: the same company as HubSpot's UI export",
+    )
     args = parser.parse_args(argv)
-    counts = generate(args.out_dir, args.scale, args.as_of, args.seed, args.config, args.quiet)
+    if args.layout == "hubspot":
+        counts = generate_hubspot(args.out_dir, args.scale, args.as_of, args.seed, args.config, args.quiet)
+    else:
+        counts = generate(args.out_dir, args.scale, args.as_of, args.seed, args.config, args.quiet)
     print(", ".join(f"{k} {v:,}" for k, v in counts.items()))
     return 0
 
