@@ -354,23 +354,22 @@ class Definitions(_Strict):
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Definitions:
-        for region in self.targets.mqls_by_region:
-            if region not in self.regions.names:
-                raise ValueError(f"targets.mqls_by_region names {region!r}, which is not in regions.names")
-        for region in self.sla.regions:
-            if region not in self.regions.names:
-                raise ValueError(f"sla.regions.{region} is not in regions.names {self.regions.names}")
-        for i, grant in enumerate(self.access.people):
-            for region in grant.regions:
-                if region not in self.regions.names:
-                    raise ValueError(f"access.people[{i}] names region {region!r}, which is not in regions.names")
-        for team, region in self.hubspot.team_regions.items():
-            if region not in self.regions.names:
-                raise ValueError(f"hubspot.team_regions maps {team!r} to {region!r}, which is not in regions.names")
+        known = set(self.regions.names)
+        for where, region in self._named_regions():
+            if region not in known:
+                raise ValueError(f"{where} names region {region!r}, which is not in regions.names {self.regions.names}")
         maxes = [s.max_employees for s in self.segments]
         if maxes != sorted(maxes):
             raise ValueError("segments must be listed from smallest to largest max_employees")
         return self
+
+    def _named_regions(self) -> list[tuple[str, str]]:
+        """Every region another section names, with where it is named: each must be one of regions.names."""
+        named = [("targets.mqls_by_region", r) for r in self.targets.mqls_by_region]
+        named += [(f"sla.regions.{r}", r) for r in self.sla.regions]
+        named += [(f"access.people[{i}]", r) for i, grant in enumerate(self.access.people) for r in grant.regions]
+        named += [(f"hubspot.team_regions[{team!r}]", r) for team, r in self.hubspot.team_regions.items()]
+        return named
 
     def segment_of(self, employees: int | None) -> str | None:
         """Segment name for a number of employees, or None when unknown."""
