@@ -1,6 +1,6 @@
 """Load a CRM export into a new DuckDB version and make it live only when every check passed.
 
-    python -m data.ingest EXPORT_PATH [--db PATH] [--config PATH] [--encoding ENC] [--allow-shrink]
+    python -m data.ingest EXPORT_PATH [--db PATH] [--config PATH] [--encoding ENC] [--allow-shrink] [--as-of-export DATE]
 
 EXPORT_PATH is a folder or a .zip of CSV files, one per Salesforce object (`Lead.csv`,
 `Opportunity_1.csv` ...) with API field names, the snake_case names sync tools write, or our own

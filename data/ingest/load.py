@@ -6,6 +6,7 @@ this one runs them in order over one LoadContext.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -14,13 +15,14 @@ from pathlib import Path
 import duckdb
 
 from data.config import ConfigError, Definitions, load_definitions
-from data.ingest.build import build_model
+from data.ingest.build import MODEL_DIR, build_model, is_backfill
 from data.ingest.check import decide, drop_excluded, mark_rejected, problem_order
 from data.ingest.context import IngestSummary, LoadContext, LoadWarning, Progress
 from data.ingest.discover import discover
 from data.ingest.objects import is_salesforce_layout, load_object
 from data.ingest.preflight import StorageError, check_db_path, export_read_error, is_storage_failure, storage_error
 from data.ingest.read import IngestError, Problem
+from data.ingest.snapshots import backfill_live
 from data.ingest.report import collect_warnings, currency_warnings, staging_tables, write_report
 from data.ingest.switch import build_and_publish
 from data.ingest.typed import create_typed_table, create_typing_macros, duplicate_problems, type_problems
@@ -38,13 +40,16 @@ def ingest(
     encoding: str | None = None,
     quiet: bool = False,
     allow_shrink: bool = False,
+    as_of_export: datetime | None = None,
 ) -> IngestSummary:
     """Load an export into a new database version and switch the live path to it atomically.
 
     Raises IngestError (bad input, or an object shrinking by more than `ingest.max_shrink_share`
     without `allow_shrink`), ConfigError (bad definitions), IngestBusy (another ingest runs) or
     StorageError (the database or temporary folder cannot be written); in every failure the live
-    database is left exactly as it was and no half-built version is left behind.
+    database is left exactly as it was and no half-built version is left behind. The export's snapshot
+    is stored at `as_of_export` (else its newest moment) beside the live database's snapshots; an export
+    older than the live data adds only its snapshot (data/ingest/snapshots.py).
     """
     progress = Progress(quiet)
     started = datetime.now(UTC)
@@ -59,8 +64,15 @@ def ingest(
     check_db_path(store)
 
     def build(db_file: Path) -> tuple[dict[str, int], list[LoadWarning]]:
+        live = store.live_version()
         with tempfile.TemporaryDirectory(prefix="crm-ingest-") as work:
-            return _build(db_file, export_path, Path(work), defs, config_file, encoding, started, progress)
+            ctx = _build(db_file, export_path, Path(work), defs, config_file, encoding, started, progress, as_of_export, live)
+            if live is None or not is_backfill(ctx):
+                return ctx.tables, ctx.warnings
+            progress("an older export: keeping the live tables, adding its snapshot to the history")
+            state_sql = (MODEL_DIR / "33_opportunity_state.sql").read_text(encoding="utf-8")
+            shutil.move(backfill_live(db_file, live, Path(work), state_sql), db_file)
+            return _staging_counts(db_file), [w for w in ctx.warnings if w.code == "snapshot"]
 
     try:
         with IngestLock(store, str(export_path)):
@@ -87,8 +99,10 @@ def _build(
     encoding: str | None,
     started: datetime,
     progress: Progress,
-) -> tuple[dict[str, int], list[LoadWarning]]:
-    """Build a complete database at db_file; return its staging tables' row counts and the warnings."""
+    as_of_export: datetime | None,
+    live_db: Path | None,
+) -> LoadContext:
+    """Build a complete database at db_file; return the load (its staging tables' row counts, warnings, snapshot times)."""
     con = duckdb.connect(str(db_file))
     try:
         # Naive date-times in the export are in the configured zone; everything is stored in UTC, so
@@ -100,16 +114,26 @@ def _build(
         # A fixed limit makes it spill to its temporary directory (beside the database) instead.
         con.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")
         ctx = LoadContext(con, defs, export_path, work, config_file, encoding, started, progress)
+        ctx.as_of_export, ctx.live_db = as_of_export, live_db
         _read(ctx)
         _type_and_check(ctx)
         progress("building the model")
         build_model(ctx)
         progress("checking references, stages and currencies")
         ctx.warnings = collect_warnings(con, ctx.loaded, ctx.no_rate, ctx.warnings + currency_warnings(ctx.loaded, ctx.corporate))
-        tables = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in staging_tables(con)}
+        ctx.tables = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in staging_tables(con)}
         write_report(ctx)
         con.execute("CHECKPOINT")
-        return tables, ctx.warnings
+        return ctx
+    finally:
+        con.close()
+
+
+def _staging_counts(db_file: Path) -> dict[str, int]:
+    """Rows per staging table of a built database (what check_built checks)."""
+    con = duckdb.connect(str(db_file), read_only=True)
+    try:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in staging_tables(con)}
     finally:
         con.close()
 

@@ -5,7 +5,12 @@
 -- change wins); the first version starts at creation; the current record is the last version (it also
 -- carries changes the history did not log). Without history, the deal is as it is now from its creation.
 -- Either way, a deal closed now whose last known state was open counts as open until its close date.
--- state_source: 'history' when the export has stage history for the deal, else 'close_date'.
+-- With two or more snapshots (22_snapshots.sql, several loads of dated exports): from the first snapshot's
+-- day on, the snapshots say how each deal stood (a snapshot's day: its last snapshot wins); before it,
+-- stage history or the close date as above. A deal first seen in a later snapshot exists from its
+-- creation (at the earliest the first snapshot's day).
+-- state_source: 'snapshot' for a state a snapshot saw, 'history' when the export has stage history for
+-- the deal, else 'close_date'.
 CREATE TABLE opportunity_state AS
 WITH history_day AS (
     SELECT * EXCLUDE (rn) FROM (
@@ -53,20 +58,61 @@ split AS (
     -- closed now, open as last known, close date later: open until the close date, closed from it
     SELECT *, stage_category <> 'open' AND logged_category = 'open' AND close_date > valid_from AS closes_later
     FROM current_version
+),
+
+derived AS (
+    SELECT opportunity_id, valid_from, valid_to, stage_name, stage_category, amount, close_date, 'history' AS state_source
+    FROM history_version WHERE valid_to IS NOT NULL
+    UNION ALL
+    SELECT
+        opportunity_id, valid_from, CASE WHEN closes_later THEN close_date END,
+        CASE WHEN closes_later THEN logged_stage ELSE stage_name END,
+        CASE WHEN closes_later THEN 'open' ELSE stage_category END,
+        amount, close_date, CASE WHEN has_history THEN 'history' ELSE 'close_date' END
+    FROM split
+    UNION ALL
+    SELECT
+        opportunity_id, close_date AS valid_from, NULL AS valid_to, stage_name, stage_category, amount, close_date,
+        CASE WHEN has_history THEN 'history' ELSE 'close_date' END
+    FROM split WHERE closes_later
+),
+
+snapshot_span AS (
+    SELECT min(cast(as_of AS DATE)) AS first_day, count(DISTINCT cast(as_of AS DATE)) AS days FROM snapshot_load
+),
+
+snapshot_day AS (
+    SELECT * FROM (
+        SELECT
+            s.*, cast(s.as_of AS DATE) AS day,
+            row_number() OVER (PARTITION BY s.opportunity_id, cast(s.as_of AS DATE) ORDER BY s.as_of DESC) AS rn
+        FROM snapshot_opportunity s
+        WHERE (SELECT days FROM snapshot_span) >= 2
+    ) AS ranked WHERE rn = 1
+),
+
+snapshot_version AS (
+    SELECT
+        d.opportunity_id,
+        CASE
+            WHEN row_number() OVER w = 1 THEN least(d.day, greatest(o.created_date, sp.first_day)) ELSE d.day
+        END AS valid_from,
+        lead(d.day) OVER w AS valid_to,
+        d.is_present, d.stage_name, d.stage_category, d.amount, d.close_date
+    FROM snapshot_day d
+    JOIN stg_opportunities o ON o.opportunity_id = d.opportunity_id
+    CROSS JOIN snapshot_span sp
+    WINDOW w AS (PARTITION BY d.opportunity_id ORDER BY d.day)
 )
 
-SELECT opportunity_id, valid_from, valid_to, stage_name, stage_category, amount, close_date, 'history' AS state_source
-FROM history_version WHERE valid_to IS NOT NULL
-UNION ALL
 SELECT
-    opportunity_id, valid_from, CASE WHEN closes_later THEN close_date END,
-    CASE WHEN closes_later THEN logged_stage ELSE stage_name END,
-    CASE WHEN closes_later THEN 'open' ELSE stage_category END,
-    amount, close_date, CASE WHEN has_history THEN 'history' ELSE 'close_date' END
-FROM split
+    v.opportunity_id, v.valid_from,
+    CASE WHEN sp.days >= 2 AND coalesce(v.valid_to > sp.first_day, TRUE) THEN sp.first_day ELSE v.valid_to END
+        AS valid_to,
+    v.stage_name, v.stage_category, v.amount, v.close_date, v.state_source
+FROM derived v CROSS JOIN snapshot_span sp
+WHERE sp.days < 2 OR v.valid_from < sp.first_day
 UNION ALL
-SELECT
-    opportunity_id, close_date AS valid_from, NULL AS valid_to, stage_name, stage_category, amount, close_date,
-    CASE WHEN has_history THEN 'history' ELSE 'close_date' END
-FROM split WHERE closes_later
+SELECT opportunity_id, valid_from, valid_to, stage_name, stage_category, amount, close_date, 'snapshot'
+FROM snapshot_version WHERE is_present
 ORDER BY opportunity_id, valid_from;
