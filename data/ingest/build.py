@@ -87,6 +87,8 @@ def _config(ctx: LoadContext) -> None:
     fill_config(ctx.con, ctx.defs)
     # Before staging: every amount without its own currency code is in the corporate currency.
     ctx.corporate = corporate_currency(ctx.con, ctx.defs)
+    if ctx.as_of_export is not None:
+        ctx.con.execute("INSERT INTO cfg_setting VALUES ('export_as_of_given', ?)", [ctx.as_of_export.isoformat()])
 
 
 def _snapshots(ctx: LoadContext) -> None:

@@ -45,7 +45,7 @@ SNAPSHOT_TABLES = ("snapshot_load", *(k.table for k in KINDS))
 
 
 def export_time(con: duckdb.DuckDBPyConnection, given: datetime | None, fallback: datetime) -> tuple[datetime, str]:
-    """The snapshot's time and where it came from: the setting, else the export's newest moment."""
+    """The snapshot's time and where it came from: the setting, else the export's newest moment (export_moment)."""
     if given is not None:
         return given, "setting"
     rows = con.execute("SELECT data_through_at FROM export_moment").fetchall()

@@ -1,6 +1,7 @@
--- export_moment: the newest moment the export tells of (a record created, a touch, an activity, a logged
--- stage change, or a deal closed, up to the day of the load). It is the default as-of date (data_extent)
--- and the default time of the export's snapshot when the load is not told it (--as-of-export).
+-- export_moment: when the export was taken: the time the load was given (--as-of-export, cfg_setting
+-- export_as_of_given), else the newest moment the export tells of (a record created, a touch, an
+-- activity, a logged stage change, or a deal closed, up to the day of the load). It is the default as-of
+-- date (data_extent) and the time of the export's snapshot.
 CREATE TABLE export_moment AS
 WITH moments AS (
     SELECT max(created_at) AS t FROM stg_opportunities
@@ -17,7 +18,11 @@ WITH moments AS (
     WHERE stage_category <> 'open' AND close_date <= current_date
 )
 
-SELECT max(t) AS data_through_at FROM moments;
+SELECT
+    coalesce(
+        (SELECT cast(value AS TIMESTAMP) FROM cfg_setting WHERE key = 'export_as_of_given'), max(t)
+    ) AS data_through_at
+FROM moments;
 
 -- Snapshots: every load keeps a compact dated picture of the deals and leads, kept across loads (the
 -- load copies the live database's snapshots into each new version, data/ingest/snapshots.py) so that
