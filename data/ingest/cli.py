@@ -67,9 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        summary = ingest(
-            args.export_path, args.db, args.config, args.encoding, args.quiet, args.allow_shrink, args.as_of_export
-        )
+        summary = ingest(args.export_path, args.db, args.config, args.encoding, args.quiet, args.allow_shrink, args.as_of_export)
     except IngestError as exc:
         print(f"Ingest refused; the live database was not changed. {exc.total} problem(s):\n{exc.render()}", file=sys.stderr)
         return 1

@@ -1,0 +1,212 @@
+"""Snapshots kept across loads and the pipeline waterfall, on the hand-worked three-load fixture.
+
+tests/fixtures/time_travel/README.md works every number below by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from data.ingest import IngestError, ingest
+from queries import run_query
+from queries.__main__ import default_params
+from tests.conftest import FIXTURES, named_rows, rows
+
+TT = FIXTURES / "time_travel"
+DAYS = ("2026-10-07", "2026-10-14", "2026-10-21")
+D = {i: f"00600000000000{i}AAA" for i in range(1, 9)}
+
+
+def load_day(day: str, db: Path, given: bool = True) -> list[str]:
+    """Load one of the three exports at its own time; return the snapshot notices."""
+    summary = ingest(TT / day, db, quiet=True, as_of_export=dt.datetime.fromisoformat(day) if given else None)
+    return [w.message for w in summary.warnings if w.code == "snapshot"]
+
+
+@pytest.fixture(scope="module")
+def in_order(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("in_order") / "crm.duckdb"
+    for day in DAYS:
+        load_day(day, db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def con(in_order: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(in_order), read_only=True)
+
+
+def waterfall(con: duckdb.DuckDBPyConnection, since: str, as_of: str, **filters: object) -> dict[str, tuple[int, float]]:
+    params = {**default_params(con), "since": dt.date.fromisoformat(since), "as_of": dt.date.fromisoformat(as_of), **filters}
+    frame = run_query(con, "pipeline_waterfall", params)
+    return {r.step: (int(r.deals), float(r.amount)) for r in frame.itertuples()}
+
+
+def snapshot_rows(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    return rows(con, "SELECT * FROM snapshot_opportunity ORDER BY ALL") + rows(con, "SELECT * FROM snapshot_lead ORDER BY ALL")
+
+
+def test_each_load_stores_only_what_changed(con: duckdb.DuckDBPyConnection) -> None:
+    assert named_rows(
+        con,
+        "SELECT as_of, as_of_source, opportunities, leads, opportunity_changes, lead_changes FROM snapshot_load ORDER BY as_of",
+    ) == [
+        {
+            "as_of": dt.datetime(2026, 10, 7),
+            "as_of_source": "setting",
+            "opportunities": 6,
+            "leads": 2,
+            "opportunity_changes": 6,
+            "lead_changes": 2,
+        },
+        {
+            "as_of": dt.datetime(2026, 10, 14),
+            "as_of_source": "setting",
+            "opportunities": 7,
+            "leads": 2,
+            "opportunity_changes": 4,
+            "lead_changes": 1,
+        },
+        {
+            "as_of": dt.datetime(2026, 10, 21),
+            "as_of_source": "setting",
+            "opportunities": 8,
+            "leads": 2,
+            "opportunity_changes": 5,
+            "lead_changes": 1,
+        },
+    ]
+    # D1 moved forecast category at the second load, stage and amount at the third
+    assert rows(
+        con,
+        "SELECT as_of::DATE, stage_name, amount, forecast_category FROM snapshot_opportunity "
+        "WHERE opportunity_id = ? ORDER BY as_of",
+        [D[1]],
+    ) == [
+        (dt.date(2026, 10, 7), "Prospecting", 10000, "Pipeline"),
+        (dt.date(2026, 10, 14), "Prospecting", 10000, "Best Case"),
+        (dt.date(2026, 10, 21), "Proposal", 12000, "Commit"),
+    ]
+    assert rows(
+        con, "SELECT as_of::DATE, status, owner_id FROM snapshot_lead WHERE lead_id = '00Q000000000002EAA' ORDER BY as_of"
+    ) == [
+        (dt.date(2026, 10, 7), "Open", "005000000000002AAA"),
+        (dt.date(2026, 10, 21), "Qualified", "005000000000001AAA"),
+    ]
+
+
+def test_waterfall_first_to_last_load(con: duckdb.DuckDBPyConnection) -> None:
+    assert waterfall(con, "2026-10-07", "2026-10-21") == {
+        "open_start": (4, 75000.0),
+        "created": (2, 10000.0),
+        "pulled_in": (1, 8000.0),
+        "pushed_out": (1, -15000.0),
+        "amount_changed": (1, 2000.0),
+        "won": (1, -20000.0),
+        "lost": (1, -30000.0),
+        "other": (0, 0.0),
+        "open_end": (4, 30000.0),
+    }
+
+
+def test_waterfall_first_to_second_load_and_by_region(con: duckdb.DuckDBPyConnection) -> None:
+    week = waterfall(con, "2026-10-07", "2026-10-14")
+    assert {k: v for k, v in week.items() if v != (0, 0.0)} == {
+        "open_start": (4, 75000.0),
+        "created": (1, 5000.0),
+        "pushed_out": (1, -15000.0),
+        "won": (1, -20000.0),
+        "open_end": (3, 45000.0),
+    }
+    emea = waterfall(con, "2026-10-07", "2026-10-21", region="EMEA")
+    assert {k: v for k, v in emea.items() if v != (0, 0.0)} == {
+        "open_start": (2, 50000.0),
+        "pulled_in": (1, 8000.0),
+        "won": (1, -20000.0),
+        "lost": (1, -30000.0),
+        "open_end": (1, 8000.0),
+    }
+
+
+def test_waterfall_says_where_the_states_come_from(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    params = {**default_params(con), "since": dt.date(2026, 10, 7), "as_of": dt.date(2026, 10, 21)}
+    frame = run_query(con, "pipeline_waterfall", params)
+    assert set(frame["source_start"]) == {"snapshots"} and set(frame["source_end"]) == {"snapshots"}
+    # one load without a given time: the snapshot takes the export's newest moment (D6 lost on 2026-10-19)
+    one = tmp_path / "one" / "crm.duckdb"
+    load_day(DAYS[2], one, given=False)
+    single = duckdb.connect(str(one), read_only=True)
+    assert rows(single, "SELECT as_of, as_of_source FROM snapshot_load") == [(dt.datetime(2026, 10, 19), "export")]
+    assert run_query(single, "pipeline_waterfall", params)["source_start"].iloc[0] == "created and close dates"
+
+
+def test_steps_add_up_and_ends_are_the_open_pipeline(con: duckdb.DuckDBPyConnection) -> None:
+    for since, as_of in (("2026-10-07", "2026-10-21"), ("2026-10-10", "2026-10-19"), ("2026-09-01", "2026-10-14")):
+        w = waterfall(con, since, as_of)
+        steps = sum(amount for step, (_, amount) in w.items() if step not in ("open_start", "open_end"))
+        assert round(w["open_start"][1] + steps, 2) == w["open_end"][1]
+        for date, end in ((since, "open_start"), (as_of, "open_end")):
+            expected = rows(
+                con,
+                "SELECT coalesce(sum(amount_rep), 0) "
+                "FROM open_pipeline_at(DATE '2026-10-01', DATE '2026-12-31', ?, 'USD', NULL, NULL, NULL)",
+                [dt.date.fromisoformat(date)],
+            )[0][0]
+            assert float(expected) == w[end][1]
+
+
+def test_drill_lists_the_deals_behind_each_step(con: duckdb.DuckDBPyConnection) -> None:
+    params = {**default_params(con), "since": dt.date(2026, 10, 7), "as_of": dt.date(2026, 10, 21)}
+    every = run_query(con, "drill_pipeline_changes", params)
+    assert sorted(zip(every["opportunity_id"], every["step"], every["change"].astype(float), strict=True)) == [
+        (D[1], "amount_changed", 2000.0),
+        (D[2], "won", -20000.0),
+        (D[3], "pushed_out", -15000.0),
+        (D[4], "pulled_in", 8000.0),
+        (D[5], "created", 4000.0),
+        (D[6], "lost", -30000.0),
+        (D[7], "created", 6000.0),
+    ]
+    slipped = run_query(con, "drill_pipeline_changes", {**params, "step": "slipped"})
+    assert list(zip(slipped["opportunity_id"], slipped["close_date_moved_days"], strict=True)) == [(D[3], 36)]
+
+
+def test_same_export_twice_is_stored_once(in_order: Path, tmp_path: Path) -> None:
+    db = tmp_path / "crm.duckdb"
+    shutil.copytree(in_order.parent, db.parent, dirs_exist_ok=True, symlinks=True)
+    before = snapshot_rows(duckdb.connect(str(db), read_only=True))
+    assert load_day(DAYS[2], db) == ["this export's snapshot (2026-10-21 00:00) is already stored; nothing was added"]
+    after = duckdb.connect(str(db), read_only=True)
+    assert snapshot_rows(after) == before
+    assert rows(after, "SELECT count(*) FROM snapshot_load") == [(3,)]
+
+
+def test_another_export_at_a_stored_time_is_refused_and_nothing_is_lost(in_order: Path, tmp_path: Path) -> None:
+    db = tmp_path / "crm.duckdb"
+    shutil.copytree(in_order.parent, db.parent, dirs_exist_ok=True, symlinks=True)
+    live = db.resolve()
+    with pytest.raises(IngestError, match="a different export is already stored as the snapshot of 2026-10-14 00:00"):
+        ingest(TT / DAYS[2], db, quiet=True, as_of_export=dt.datetime(2026, 10, 14))
+    assert db.resolve() == live
+    assert rows(duckdb.connect(str(db), read_only=True), "SELECT count(*) FROM snapshot_load") == [(3,)]
+
+
+def test_past_exports_load_in_any_order(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    db = tmp_path / "crm.duckdb"
+    assert load_day(DAYS[2], db) == []
+    assert load_day(DAYS[0], db) == [
+        "this export (2026-10-07 00:00) is older than the live data (2026-10-21 00:00): its snapshot was added "
+        "to the history and the live tables still show the newer export"
+    ]
+    load_day(DAYS[1], db)
+    shuffled = duckdb.connect(str(db), read_only=True)
+    assert snapshot_rows(shuffled) == snapshot_rows(con)
+    # the live tables are still the newest export's
+    assert rows(shuffled, "SELECT amount FROM stg_opportunities WHERE opportunity_id = ?", [D[1]]) == [(12000,)]
+    assert rows(shuffled, "SELECT count(*) FROM stg_opportunities") == [(8,)]
+    assert waterfall(shuffled, "2026-10-07", "2026-10-21") == waterfall(con, "2026-10-07", "2026-10-21")
