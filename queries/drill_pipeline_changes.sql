@@ -1,5 +1,5 @@
 -- Deals behind a pipeline change
--- Summary: The deals behind each step of Pipeline changes (created, pulled in, pushed out, grown or shrunk, won, lost), with how each stood at both dates.
+-- Summary: The deals behind each step of Pipeline changes, with how each stood at both dates.
 -- The deal-level rows of pipeline_moves, the block Pipeline changes sums, so a step's deals add up to its
 -- bar: every deal open in the pipeline closing by end_date at the end of `since` or at the as-of date,
 -- with its stage, close date and amount at both dates (amounts in the reporting currency, as open

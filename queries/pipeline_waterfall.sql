@@ -25,7 +25,7 @@ steps AS (
         (7, 'lost', 'Lost', 'step'),
         (8, 'other', 'Other', 'step'),
         (9, 'open_end', 'Open at end', 'end')
-    ) AS t (position, step, step_label, kind)
+    ) AS t (position, step, step_label, kind)  -- noqa: AL05
 ),
 
 amounts AS (

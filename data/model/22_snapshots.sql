@@ -61,15 +61,17 @@ FROM export_lead_snapshot WHERE FALSE;
 -- snapshot_opportunity_at(p_at), snapshot_lead_at(p_at): every record as the latest snapshot at or
 -- before the moment p_at saw it (records gone by then left out).
 CREATE MACRO snapshot_opportunity_at(p_at) AS TABLE
-SELECT * EXCLUDE (is_present, rn) FROM (
-    SELECT *, row_number() OVER (PARTITION BY opportunity_id ORDER BY as_of DESC) AS rn
-    FROM snapshot_opportunity WHERE as_of <= p_at
-) AS latest
-WHERE rn = 1 AND is_present;
+    SELECT
+        * EXCLUDE (is_present, rn) FROM (
+        SELECT *, row_number() OVER (PARTITION BY opportunity_id ORDER BY as_of DESC) AS rn
+        FROM snapshot_opportunity WHERE as_of <= p_at
+    ) AS latest
+    WHERE rn = 1 AND is_present;
 
 CREATE MACRO snapshot_lead_at(p_at) AS TABLE
-SELECT * EXCLUDE (is_present, rn) FROM (
-    SELECT *, row_number() OVER (PARTITION BY lead_id ORDER BY as_of DESC) AS rn
-    FROM snapshot_lead WHERE as_of <= p_at
-) AS latest
-WHERE rn = 1 AND is_present;
+    SELECT
+        * EXCLUDE (is_present, rn) FROM (
+        SELECT *, row_number() OVER (PARTITION BY lead_id ORDER BY as_of DESC) AS rn
+        FROM snapshot_lead WHERE as_of <= p_at
+    ) AS latest
+    WHERE rn = 1 AND is_present;

@@ -1,6 +1,6 @@
 -- data_extent: the span of the data, in one place. data_through_at: the newest moment the export tells of
--- (export_moment, 22_snapshots.sql); it is the default as-of date. data_from: the oldest day anything selectable happened (a lead,
--- an MQL, a deal created or closed, a quota period).
+-- (export_moment, 22_snapshots.sql); it is the default as-of date. data_from: the oldest day anything
+-- selectable happened (a lead, an MQL, a deal created or closed, a quota period).
 CREATE TABLE data_extent AS
 WITH firsts AS (
     SELECT min(created_date) AS d FROM stg_opportunities

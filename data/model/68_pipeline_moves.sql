@@ -10,10 +10,12 @@
 --   'other' (gone from the export);
 --   only at the end: 'created' (created after p_from), 'pulled_in' (open then, close date was after
 --   p_close_by), or 'other' (reopened).
--- in_start, in_end: open in it at the start, at the end. change = end amount - start amount (a missing side and an amount without an exchange rate count 0;
--- is_unconverted flags them). A deal created and closed between the dates was in neither pipeline.
+-- in_start, in_end: open in it at the start, at the end. change = end amount - start amount (a missing
+-- side and an amount without an exchange rate count 0; is_unconverted flags them). A deal created and closed between the dates was in neither pipeline.
 -- close_date_moved_days: how far its close date moved (positive: later, a slip).
-CREATE MACRO pipeline_moves(p_from, p_to, p_period_start, p_close_by, p_currency, p_region, p_segment, p_owner) AS TABLE
+CREATE MACRO pipeline_moves(
+    p_from, p_to, p_period_start, p_close_by, p_currency, p_region, p_segment, p_owner
+) AS TABLE
     WITH s AS (
         SELECT * FROM open_pipeline_at(p_period_start, p_close_by, p_from, p_currency, p_region, p_segment, p_owner)
     ),
@@ -46,15 +48,27 @@ CREATE MACRO pipeline_moves(p_from, p_to, p_period_start, p_close_by, p_currency
     SELECT
         j.opportunity_id, o.opportunity_name, o.account_id, o.owner_id, o.region, o.segment,
         CASE
-            WHEN j.in_start AND j.in_end THEN
-                CASE WHEN coalesce(j.end_amount, 0) <> coalesce(j.start_amount, 0) THEN 'amount_changed' ELSE 'unchanged' END
-            WHEN j.in_start THEN
-                CASE j.to_category WHEN 'won' THEN 'won' WHEN 'lost' THEN 'lost' WHEN 'open' THEN 'pushed_out' ELSE 'other' END
+            WHEN j.in_start AND j.in_end
+                THEN
+                    CASE WHEN coalesce(j.end_amount, 0) <> coalesce(j.start_amount, 0) THEN 'amount_changed' ELSE 'unchanged' END
+            WHEN j.in_start
+                THEN
+                    CASE j.to_category
+                        WHEN 'won' THEN 'won' WHEN 'lost' THEN 'lost' WHEN 'open' THEN 'pushed_out' ELSE 'other'
+                    END
             WHEN j.from_category IS NULL THEN 'created'
             WHEN j.from_category = 'open' THEN 'pulled_in'
             ELSE 'other'
         END AS step,
-        j.in_start, j.in_end, j.from_stage, j.from_category, j.from_amount, j.from_close_date, j.to_stage, j.to_category, j.to_amount,
+        j.in_start,
+        j.in_end,
+        j.from_stage,
+        j.from_category,
+        j.from_amount,
+        j.from_close_date,
+        j.to_stage,
+        j.to_category,
+        j.to_amount,
         j.to_close_date, j.currency_code, j.start_amount, j.end_amount,
         cast(coalesce(j.end_amount, 0) - coalesce(j.start_amount, 0) AS DECIMAL(18, 2)) AS change,
         j.is_unconverted,
@@ -71,6 +85,6 @@ CASE
         (SELECT count(DISTINCT cast(as_of AS DATE)) FROM snapshot_load) >= 2
         AND cast(p_as_of AS DATE) >= (SELECT min(cast(as_of AS DATE)) FROM snapshot_load)
         THEN 'snapshots'
-    WHEN exists(SELECT 1 FROM stg_opportunity_stage_history) THEN 'stage history'
+    WHEN EXISTS (SELECT 1 FROM stg_opportunity_stage_history) THEN 'stage history'
     ELSE 'created and close dates'
 END;
