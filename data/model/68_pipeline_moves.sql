@@ -11,7 +11,8 @@
 --   only at the end: 'created' (created after p_from), 'pulled_in' (open then, close date was after
 --   p_close_by), or 'other' (reopened).
 -- in_start, in_end: open in it at the start, at the end. change = end amount - start amount (a missing
--- side and an amount without an exchange rate count 0; is_unconverted flags them). A deal created and closed between the dates was in neither pipeline.
+-- side and an amount without an exchange rate count 0; is_unconverted flags them). A deal created and
+-- closed between the dates was in neither pipeline.
 -- close_date_moved_days: how far its close date moved (positive: later, a slip).
 CREATE MACRO pipeline_moves(
     p_from, p_to, p_period_start, p_close_by, p_currency, p_region, p_segment, p_owner
