@@ -211,6 +211,20 @@ OVERRIDES: dict[str, dict[str, Col]] = {
     "definitions_settings": {"value": Col("Value")},
     "deals_stalled": {"amount": Col("Open amount", "money"), "deals": Col("Open deals", "count")},
     "brief_movers": {"event": Col("Event", "key")},
+    "drill_pipeline_changes": {
+        "step": Col("Step", "text"),
+        "region": Col("Region", "text"),
+        "from_stage": Col("Stage then"),
+        "from_close_date": Col("Close date then", "date"),
+        "start_amount": Col("Amount then", "money"),
+        "to_stage": Col("Stage now"),
+        "to_close_date": Col("Close date now", "date"),
+        "end_amount": Col("Amount now", "money"),
+        "change": Col("Change", "money"),
+        "close_date_moved_days": Col("Close date moved", "days"),
+        "currency_code": Col("Deal currency"),
+        "is_unconverted": Col("No exchange rate", "flag"),
+    },
 }
 
 _UNITS = {"money": "{currency}", "share": "0-1", "minutes": "minutes", "days": "days", "ratio": "x"}

@@ -324,7 +324,15 @@ def test_pipeline_changes_reconcile(con: duckdb.DuckDBPyConnection) -> None:
         for date, end in ((since, "open_start"), (params["as_of"], "open_end")):
             expected = con.execute(
                 "SELECT coalesce(sum(amount_rep), 0) FROM open_pipeline_at(?, ?, ?, ?, ?, ?, ?)",
-                [params["start_date"], params["end_date"], date, params["currency"], params["region"], params["segment"], params["owner"]],
+                [
+                    params["start_date"],
+                    params["end_date"],
+                    date,
+                    params["currency"],
+                    params["region"],
+                    params["segment"],
+                    params["owner"],
+                ],
             ).fetchone()[0]
             assert round(float(expected), 2) == round(float(w.loc[end, "amount"]), 2), (label, end)
         drill = run_query(con, "drill_pipeline_changes", p).groupby("step")["change"].sum()

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from data.ingest import IngestError, ingest
 from queries import run_query
 from queries.__main__ import default_params
-from tests.conftest import FIXTURES, named_rows, rows
+from tests.conftest import FIXTURES, ROOT_DIR, named_rows, rows
 
 TT = FIXTURES / "time_travel"
 DAYS = ("2026-10-07", "2026-10-14", "2026-10-21")
@@ -210,3 +211,32 @@ def test_past_exports_load_in_any_order(con: duckdb.DuckDBPyConnection, tmp_path
     assert rows(shuffled, "SELECT amount FROM stg_opportunities WHERE opportunity_id = ?", [D[1]]) == [(12000,)]
     assert rows(shuffled, "SELECT count(*) FROM stg_opportunities") == [(8,)]
     assert waterfall(shuffled, "2026-10-07", "2026-10-21") == waterfall(con, "2026-10-07", "2026-10-21")
+
+
+def test_pipeline_changes_page(in_order: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "crm.duckdb"  # a copy: this process already holds the fixture's database open
+    shutil.copytree(in_order.parent, db.parent, dirs_exist_ok=True, symlinks=True)
+    monkeypatch.setenv("CRM_DB", str(db))
+    at = AppTest.from_file(str(ROOT_DIR / "dashboard" / "app.py"), default_timeout=60)
+    for key, value in {"quarter": "2026-10-01", "as_of": "2026-10-21", "changes_from": "2026-10-07"}.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("views/pipeline_changes.py").run()
+    assert not at.exception and not at.error
+    assert {m.label: m.value for m in at.metric} == {
+        "Open at start": "USD 75.0k",
+        "Open at end": "USD 30.0k",
+        "Net change": "USD -45.0k",
+        "Won in the window": "USD 20.0k",
+    }
+    table = at.dataframe[0].value
+    assert list(zip(table["Deal"], table["Step"], table["Change"], strict=True))[:3] == [
+        ("Bolt - Migration", "Lost", -30000.0),
+        ("Bolt - Renewal", "Won", -20000.0),
+        ("Acme - Analytics", "Pushed out", -15000.0),
+    ]
+    assert len(table) == 7
+    assert any("Deal states from the snapshots of your loads" in c.value for c in at.caption)
+    at.radio(key="changes_step").set_value("slipped").run()
+    assert list(at.dataframe[0].value["Deal"]) == ["Acme - Analytics"]
+    assert at.query_params["changes_step"] == "slipped"
