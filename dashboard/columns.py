@@ -211,6 +211,7 @@ OVERRIDES: dict[str, dict[str, Col]] = {
     "definitions_settings": {"value": Col("Value")},
     "deals_stalled": {"amount": Col("Open amount", "money"), "deals": Col("Open deals", "count")},
     "brief_movers": {"event": Col("Event", "key")},
+    "pipeline_waterfall": {"step_label": Col("Step", "key"), "amount": Col("Amount", "money")},
     "drill_pipeline_changes": {
         "step": Col("Step", "text"),
         "region": Col("Region", "text"),

@@ -13,6 +13,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.brief_export import render_csv, render_html
 from data.ingest import IngestError, ingest
 from queries import run_query
 from queries.__main__ import default_params
@@ -240,3 +241,18 @@ def test_pipeline_changes_page(in_order: Path, tmp_path: Path, monkeypatch: pyte
     at.radio(key="changes_step").set_value("slipped").run()
     assert list(at.dataframe[0].value["Deal"]) == ["Acme - Analytics"]
     assert at.query_params["changes_step"] == "slipped"
+
+
+def test_brief_shows_the_waterfall_and_the_deals_that_slipped(con: duckdb.DuckDBPyConnection) -> None:
+    params = {**default_params(con), "since": dt.date(2026, 10, 7), "as_of": dt.date(2026, 10, 21)}
+    pipeline = run_query(con, "pipeline_waterfall", params)
+    slipped = run_query(con, "drill_pipeline_changes", {**params, "step": "slipped"})
+    args = ("brief", "view", dt.date(2026, 10, 7), dt.date(2026, 10, 21))
+    changes = run_query(con, "brief_changes", params)
+    movers = run_query(con, "brief_movers", params)
+    page = render_html(*args, changes, movers, "USD", pipeline, slipped)
+    assert "<h2>Deals that slipped</h2>" in page
+    assert "<td>Acme - Analytics</td><td>Ada Rep</td><td>2026-12-15</td><td>2027-01-20</td>" in page
+    assert "<td>Pushed out</td><td class=num>1</td><td class=num>USD -15,000</td>" in page
+    csv = render_csv(changes, movers, "USD", pipeline, slipped)
+    assert "Acme - Analytics,Ada Rep,2026-12-15,2027-01-20,36" in csv

@@ -6,8 +6,8 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import db
-from dashboard.brief_export import format_measure, measure_kind, render_csv, render_html
+from dashboard import charts, db
+from dashboard.brief_export import brief_slipped, format_measure, measure_kind, render_csv, render_html
 from dashboard.components import fmt_money_short, page_header, section, tile
 from dashboard.filters import current, page_date
 from dashboard.formats import fmt_delta
@@ -44,12 +44,24 @@ st.caption(
 
 section("brief_movers", movers, "brief_movers.csv", empty="No deal was created, won or lost in this window.")
 
+# The open pipeline closing by the quarter's end, from the last 1:1 to the as-of date (Pipeline changes)
+pipeline = db.query("pipeline_waterfall", **f.params(since=since))
+slipped = db.query("drill_pipeline_changes", **f.params(since=since, step="slipped"))
+st.plotly_chart(charts.waterfall(pipeline, f.currency), width="stretch", key="brief_waterfall")
+section(
+    "drill_pipeline_changes",
+    brief_slipped(slipped),
+    "brief_slipped.csv",
+    title="Deals that slipped",
+    empty="No deal's close date moved later since the last 1:1.",
+)
+
 title = f"1:1 brief {since:%Y-%m-%d} to {f.as_of:%Y-%m-%d}"
 d1, d2 = st.columns(2)
 with d1:
     st.download_button(
         "Download the brief (HTML)",
-        lambda: render_html(title, f.describe(), since, f.as_of, changes, movers, f.currency).encode("utf-8"),
+        lambda: render_html(title, f.describe(), since, f.as_of, changes, movers, f.currency, pipeline, slipped).encode("utf-8"),
         file_name=f"brief-{f.as_of:%Y-%m-%d}.html",
         mime="text/html",
         key="brief_html",
@@ -58,7 +70,7 @@ with d1:
 with d2:
     st.download_button(
         "Download the brief (CSV)",
-        lambda: render_csv(changes, movers, f.currency).encode("utf-8"),
+        lambda: render_csv(changes, movers, f.currency, pipeline, slipped).encode("utf-8"),
         file_name=f"brief-{f.as_of:%Y-%m-%d}.csv",
         mime="text/csv",
         key="brief_csv",

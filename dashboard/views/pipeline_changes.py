@@ -20,7 +20,7 @@ SOURCE_NOTE = {
 
 f = current()
 page_header("Pipeline changes", f.describe())
-left, right, _ = st.columns([1, 1, 2])
+from_box, to_box, _ = st.columns([1, 1, 2])
 to_date = page_date(
     "To the end of",
     "changes_to",
@@ -28,7 +28,7 @@ to_date = page_date(
     None,
     f.as_of,
     help="The later date (at most the as-of date). The link keeps it.",
-    container=left,
+    container=to_box,
 )
 from_date = page_date(
     "From the end of",
@@ -37,7 +37,7 @@ from_date = page_date(
     None,
     to_date - dt.timedelta(days=1),
     help="The earlier date: the pipeline as it stood at the end of this day. The link keeps it.",
-    container=right,
+    container=from_box,
 )
 params = f.params(since=from_date, as_of=to_date)
 steps = db.query("pipeline_waterfall", **params)
