@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.brief_export import render_csv, render_html
 from data.ingest import IngestError, ingest
+from data.sample.series import write_series
 from queries import run_query
 from queries.__main__ import default_params
 from tests.conftest import FIXTURES, ROOT_DIR, named_rows, rows
@@ -256,3 +257,25 @@ def test_brief_shows_the_waterfall_and_the_deals_that_slipped(con: duckdb.DuckDB
     assert "<td>Pushed out</td><td class=num>1</td><td class=num>USD -15,000</td>" in page
     csv = render_csv(changes, movers, "USD", pipeline, slipped)
     assert "Acme - Analytics,Ada Rep,2026-12-15,2027-01-20,36" in csv
+
+
+def test_the_sample_series_rewinds_one_company_week_by_week(tmp_path: Path) -> None:
+    """data.sample --snapshots: each earlier export is the company as it stood then (single_currency: see its README)."""
+    out = write_series(FIXTURES / "single_currency", tmp_path, dt.date(2026, 11, 20), 2)
+    assert [p.name for p in out] == ["2026-11-20", "2026-11-13"]
+    earlier = duckdb.connect()
+    opps = named_rows(
+        earlier,
+        f"SELECT Id, StageName, IsClosed, ForecastCategoryName FROM read_csv('{out[1]}/Opportunity.csv', all_varchar = true) "
+        "ORDER BY Id",
+    )
+    # O4 was won on 11-18 and O5 created on 11-10: on 11-13 O4 was still in Prospecting
+    assert [(r["Id"][-4:], r["StageName"], r["IsClosed"], r["ForecastCategoryName"]) for r in opps] == [
+        ("1AAA", "Closed Won", "true", "Closed"),
+        ("2AAA", "Negotiation", "false", "Pipeline"),
+        ("3AAA", "Closed Lost", "true", "Omitted"),
+        ("4AAA", "Prospecting", "false", "Pipeline"),
+        ("5AAA", "Prospecting", "false", "Pipeline"),
+    ]
+    leads = rows(earlier, f"SELECT count(*) FROM read_csv('{out[1]}/Lead.csv', all_varchar = true)")
+    assert leads == [(2,)]
