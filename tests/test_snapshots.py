@@ -279,3 +279,24 @@ def test_the_sample_series_rewinds_one_company_week_by_week(tmp_path: Path) -> N
     ]
     leads = rows(earlier, f"SELECT count(*) FROM read_csv('{out[1]}/Lead.csv', all_varchar = true)")
     assert leads == [(2,)]
+
+
+def test_same_day_last_quarter_on_overview_and_quota(in_order: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "crm.duckdb"
+    shutil.copytree(in_order.parent, db.parent, dirs_exist_ok=True, symlinks=True)
+    monkeypatch.setenv("CRM_DB", str(db))
+    at = AppTest.from_file(str(ROOT_DIR / "dashboard" / "app.py"), default_timeout=60)
+    for key, value in {"quarter": "2026-10-01", "as_of": "2026-10-21", "overview_compare": "last_quarter"}.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception and not at.error
+    # Q3 2026 to 07-21 (day 21 of that quarter): nothing was won yet; now D2 20,000 + D8 9,000
+    deltas = {m.label: (m.value, m.delta) for m in at.metric}
+    assert deltas["Bookings"] == ("USD 29.0k", "+USD 29.0k")
+    assert any("FY2026 Q3 to date, as of 2026-07-21" in c.value for c in at.caption)
+    at.query_params["quota_compare"] = "last_quarter"
+    at.switch_page("views/quota.py").run()
+    assert not at.exception and not at.error
+    quota = {m.label: (m.value, m.delta) for m in at.metric}
+    assert quota["Won"] == ("USD 29.0k", "+USD 29.0k")
+    assert quota["Attainment"] == ("29.0%", "")  # no quota was loaded for Q3: nothing to compare
