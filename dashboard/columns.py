@@ -211,6 +211,12 @@ OVERRIDES: dict[str, dict[str, Col]] = {
     "definitions_settings": {"value": Col("Value")},
     "deals_stalled": {"amount": Col("Open amount", "money"), "deals": Col("Open deals", "count")},
     "brief_movers": {"event": Col("Event", "key")},
+    "forecast_categories": {
+        "label": Col("Figure", "key"),
+        "amount": Col("Amount", "money"),
+        "amount_then": Col("Then", "money"),
+        "change": Col("Change", "money"),
+    },
     "pipeline_waterfall": {"step_label": Col("Step", "key"), "amount": Col("Amount", "money")},
     "drill_pipeline_changes": {
         "step": Col("Step", "text"),

@@ -46,6 +46,14 @@ def waterfall_step(step: str) -> Extract:
     return lambda f: float(f.loc[f["step"] == step, "amount"].iloc[0])
 
 
+def figure(name: str, col: str = "amount") -> Extract:
+    return lambda f: float(f.loc[f["figure"] == name, col].iloc[0])
+
+
+def open_figures() -> Extract:
+    return lambda f: float(f.loc[~f["figure"].isin(["won", "forecast"]), "amount"].sum())
+
+
 def brief(measure: str) -> Extract:
     return lambda f: float(f.loc[f["measure"] == measure, "current"].iloc[0])
 
@@ -74,6 +82,7 @@ CONCEPTS: dict[str, list[tuple[str, dict, Extract]]] = {
         ("deals_summary", {}, total("won_amount")),
         ("region_currency_total", {}, total("bookings_reporting")),
         ("brief_changes", {"since": "quarter_start - 1"}, brief("Bookings")),
+        ("forecast_categories", {}, figure("won")),
     ],
     "open_pipeline": [
         ("overview", {}, total("open_pipeline")),
@@ -82,6 +91,7 @@ CONCEPTS: dict[str, list[tuple[str, dict, Extract]]] = {
         ("quota_attainment", {}, level_total("rep", "open_pipeline")),
         ("quota_needed", {}, total("open_pipeline")),
         ("pipeline_waterfall", {}, waterfall_step("open_end")),
+        ("forecast_categories", {}, open_figures()),
         ("region_currency", {}, total("pipeline_reporting")),
         ("region_currency_total", {}, total("pipeline_reporting")),
     ],
@@ -137,6 +147,7 @@ CONCEPTS: dict[str, list[tuple[str, dict, Extract]]] = {
     ],
     "quota": [
         ("overview", {}, lambda f: float(f["quota"].fillna(-1).iloc[0])),
+        ("forecast_categories", {}, lambda f: float(f["quota"].fillna(-1).iloc[0])),
         ("quota_attainment", {}, lambda f: float(f.loc[f["level"] == "company", "quota"].fillna(-1).iloc[0])),
         ("quota_pacing", {}, lambda f: float(f["quota"].fillna(-1).iloc[0])),
         ("quota_needed", {}, lambda f: float(f["quota"].fillna(-1).iloc[0])),

@@ -300,3 +300,20 @@ def test_same_day_last_quarter_on_overview_and_quota(in_order: Path, tmp_path: P
     quota = {m.label: (m.value, m.delta) for m in at.metric}
     assert quota["Won"] == ("USD 29.0k", "+USD 29.0k")
     assert quota["Attainment"] == ("29.0%", "")  # no quota was loaded for Q3: nothing to compare
+    forecast = at.dataframe[-1].value
+    assert list(forecast["Figure"]) == ["Won", "Commit", "Best case", "Pipeline", "Forecast (won + commit + best case)"]
+    assert list(forecast["Amount"]) == [29000.0, 12000.0, 8000.0, 10000.0, 49000.0]
+
+
+def test_forecast_categories_and_how_they_moved(con: duckdb.DuckDBPyConnection) -> None:
+    params = {**default_params(con), "since": dt.date(2026, 10, 7), "as_of": dt.date(2026, 10, 21)}
+    frame = run_query(con, "forecast_categories", params)
+    got = {r.figure: (r.deals, float(r.amount), float(r.amount_then), float(r.change)) for r in frame.itertuples()}
+    assert got == {
+        "won": (2, 29000.0, 9000.0, 20000.0),  # D2 + D8; at 10-07 D8 only
+        "commit": (1, 12000.0, 50000.0, -38000.0),  # D1; at 10-07 D2 + D6
+        "best_case": (1, 8000.0, 0.0, 8000.0),  # D4 (pulled into the quarter)
+        "pipeline": (2, 10000.0, 25000.0, -15000.0),  # D5 + D7; at 10-07 D1 + D3
+        "forecast": (4, 49000.0, 59000.0, -10000.0),
+    }
+    assert set(frame["quota"].astype(float)) == {100000.0}

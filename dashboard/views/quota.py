@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
@@ -9,7 +11,7 @@ from dashboard import charts, db
 from dashboard.compare import CHOICES, QUARTERS_BACK, same_day
 from dashboard.components import empty_state, fmt_int, fmt_money, fmt_money_short, fmt_pct, page_header, table, tile
 from dashboard.drill import Drill
-from dashboard.filters import current, page_choice
+from dashboard.filters import current, page_choice, page_date
 from dashboard.formats import fmt_delta
 from dashboard.notes import segment_quota_note
 
@@ -175,3 +177,27 @@ else:
         st.caption(
             "MQLs needed: no MQL of the four previous quarters became an opportunity, so there is no rate to project from."
         )
+
+# Forecast categories: won + commit + best case against quota, and how each moved since a date
+st.subheader(db.title("forecast_categories"), help=db.summary("forecast_categories"))
+forecast_since = page_date(
+    "Moved since",
+    "forecast_since",
+    max(f.quarter_start - dt.timedelta(days=1), f.as_of - dt.timedelta(days=7)),
+    None,
+    f.as_of - dt.timedelta(days=1),
+    help="Each figure as the deals stood at the end of this day (their categories then, from the snapshots "
+    "of your loads when there are several). The link keeps it.",
+    container=st.columns([1, 3])[0],
+)
+forecast = db.query("forecast_categories", **f.params(since=forecast_since))
+set_groups = forecast[~forecast["figure"].isin(["won", "forecast", "not_set"])]["deals"].sum()
+if not set_groups and forecast.loc[forecast["figure"] == "not_set", "deals"].sum():
+    st.info("The export has no forecast category on its open deals (ForecastCategoryName on Opportunity).")
+total = forecast[forecast["figure"] == "forecast"].iloc[0]
+share = float(total["amount"]) / float(total["quota"]) if not pd.isna(total["quota"]) and total["quota"] else None
+st.caption(
+    f"Forecast (won + commit + best case) {fmt_money_short(total['amount'], c)}"
+    + (f", {fmt_pct(share)} of the quota of {fmt_money_short(total['quota'], c)}." if share is not None else ".")
+)
+table(forecast.drop(columns=["position", "figure", "is_forecast", "quota"]), "forecast_categories.csv", "forecast_categories")

@@ -145,6 +145,7 @@ def fill_config(con: duckdb.DuckDBPyConnection, defs: Definitions) -> None:
     )
     insert_many(con, "INSERT INTO cfg_user_region VALUES (?, ?)", list(defs.regions.users.items()))
     insert_many(con, "INSERT INTO cfg_stage VALUES (?, ?)", list(defs.stages.mapping().items()))
+    insert_many(con, "INSERT INTO cfg_forecast_category VALUES (?, ?)", list(defs.forecast_categories.mapping().items()))
     # Keywords match whole words: "CTO" must not match "Director". Stored as " word word " so that a
     # title normalised the same way contains it.
     insert_many(

@@ -9,6 +9,8 @@
 -- day on, the snapshots say how each deal stood (a snapshot's day: its last snapshot wins); before it,
 -- stage history or the close date as above. A deal first seen in a later snapshot exists from its
 -- creation (at the earliest the first snapshot's day).
+-- forecast_category: the export's ForecastCategoryName (stage history does not log it: before the snapshots,
+-- the current one); forecast_group: its group by the definitions ([forecast_categories]).
 -- state_source: 'snapshot' for a state a snapshot saw, 'history' when the export has stage history for
 -- the deal, else 'close_date'.
 CREATE TABLE opportunity_state AS
@@ -35,7 +37,7 @@ history_version AS (
         d.stage_name,
         coalesce(st.stage_category, CASE WHEN d.stage_name = o.stage_name THEN o.stage_category END, 'open')
             AS stage_category,
-        d.amount, d.close_date
+        d.amount, d.close_date, o.forecast_category
     FROM history_day d
     JOIN stg_opportunities o ON o.opportunity_id = d.opportunity_id
     LEFT JOIN cfg_stage st ON st.stage_name = d.stage_name
@@ -47,7 +49,7 @@ current_version AS (
     SELECT
         o.opportunity_id,
         coalesce(h.valid_from, o.created_date, o.close_date, DATE '1900-01-01') AS valid_from,
-        o.stage_name, o.stage_category, o.amount, o.close_date,
+        o.stage_name, o.stage_category, o.amount, o.close_date, o.forecast_category,
         h.opportunity_id IS NOT NULL AS has_history,
         h.stage_name AS logged_stage, coalesce(h.stage_category, 'open') AS logged_category
     FROM stg_opportunities o
@@ -61,19 +63,21 @@ split AS (
 ),
 
 derived AS (
-    SELECT opportunity_id, valid_from, valid_to, stage_name, stage_category, amount, close_date, 'history' AS state_source
+    SELECT
+        opportunity_id, valid_from, valid_to, stage_name, stage_category, amount, close_date, forecast_category,
+        'history' AS state_source
     FROM history_version WHERE valid_to IS NOT NULL
     UNION ALL
     SELECT
         opportunity_id, valid_from, CASE WHEN closes_later THEN close_date END,
         CASE WHEN closes_later THEN logged_stage ELSE stage_name END,
         CASE WHEN closes_later THEN 'open' ELSE stage_category END,
-        amount, close_date, CASE WHEN has_history THEN 'history' ELSE 'close_date' END
+        amount, close_date, forecast_category, CASE WHEN has_history THEN 'history' ELSE 'close_date' END
     FROM split
     UNION ALL
     SELECT
         opportunity_id, close_date AS valid_from, NULL AS valid_to, stage_name, stage_category, amount, close_date,
-        CASE WHEN has_history THEN 'history' ELSE 'close_date' END
+        forecast_category, CASE WHEN has_history THEN 'history' ELSE 'close_date' END
     FROM split WHERE closes_later
 ),
 
@@ -98,21 +102,29 @@ snapshot_version AS (
             WHEN row_number() OVER w = 1 THEN least(d.day, greatest(o.created_date, sp.first_day)) ELSE d.day
         END AS valid_from,
         lead(d.day) OVER w AS valid_to,
-        d.is_present, d.stage_name, d.stage_category, d.amount, d.close_date
+        d.is_present, d.stage_name, d.stage_category, d.amount, d.close_date, d.forecast_category
     FROM snapshot_day d
     JOIN stg_opportunities o ON o.opportunity_id = d.opportunity_id
     CROSS JOIN snapshot_span sp
     WINDOW w AS (PARTITION BY d.opportunity_id ORDER BY d.day)
+),
+
+versions AS (
+    SELECT
+        v.opportunity_id, v.valid_from,
+        CASE WHEN sp.days >= 2 AND coalesce(v.valid_to > sp.first_day, TRUE) THEN sp.first_day ELSE v.valid_to END
+            AS valid_to,
+        v.stage_name, v.stage_category, v.amount, v.close_date, v.forecast_category, v.state_source
+    FROM derived v CROSS JOIN snapshot_span sp
+    WHERE sp.days < 2 OR v.valid_from < sp.first_day
+    UNION ALL
+    SELECT
+        opportunity_id, valid_from, valid_to, stage_name, stage_category, amount, close_date, forecast_category,
+        'snapshot'
+    FROM snapshot_version WHERE is_present
 )
 
-SELECT
-    v.opportunity_id, v.valid_from,
-    CASE WHEN sp.days >= 2 AND coalesce(v.valid_to > sp.first_day, TRUE) THEN sp.first_day ELSE v.valid_to END
-        AS valid_to,
-    v.stage_name, v.stage_category, v.amount, v.close_date, v.state_source
-FROM derived v CROSS JOIN snapshot_span sp
-WHERE sp.days < 2 OR v.valid_from < sp.first_day
-UNION ALL
-SELECT opportunity_id, valid_from, valid_to, stage_name, stage_category, amount, close_date, 'snapshot'
-FROM snapshot_version WHERE is_present
-ORDER BY opportunity_id, valid_from;
+SELECT v.*, fc.forecast_group
+FROM versions v
+LEFT JOIN cfg_forecast_category fc ON fc.name_lower = lower(trim(v.forecast_category))
+ORDER BY v.opportunity_id, v.valid_from;
