@@ -217,6 +217,16 @@ OVERRIDES: dict[str, dict[str, Col]] = {
         "amount_then": Col("Then", "money"),
         "change": Col("Change", "money"),
     },
+    "data_quality_snapshots": {
+        "snapshot_at": Col("Snapshot of", "datetime"),
+        "as_of_source": Col("Time from"),
+        "source": Col("Export"),
+        "loaded_at": Col("Loaded", "datetime"),
+        "opportunities": Col("Deals", "count"),
+        "opportunity_changes": Col("Deal changes stored", "count"),
+        "leads": Col("Leads", "count"),
+        "lead_changes": Col("Lead changes stored", "count"),
+    },
     "pipeline_waterfall": {"step_label": Col("Step", "key"), "amount": Col("Amount", "money")},
     "drill_pipeline_changes": {
         "step": Col("Step", "text"),

@@ -163,6 +163,7 @@ CONCEPTS: dict[str, list[tuple[str, dict, Extract]]] = {
     ],
 }
 NOT_A_CONCEPT = {
+    "data_quality_snapshots",  # the snapshots stored, for the Data quality page
     "drill_pipeline_changes",  # the deals behind Pipeline changes; test_pipeline_changes_reconcile checks them
     # shown for what they are, with no headline concept of their own: lists, distributions, settings, reports
     "attribution_models",
