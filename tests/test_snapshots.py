@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.brief_export import render_csv, render_html
-from data.ingest import IngestError, ingest
+from data.ingest import IngestError, ingest, main
 from data.sample.series import write_series
 from queries import run_query
 from queries.__main__ import default_params
@@ -317,3 +317,11 @@ def test_forecast_categories_and_how_they_moved(con: duckdb.DuckDBPyConnection) 
         "forecast": (4, 49000.0, 59000.0, -10000.0),
     }
     assert set(frame["quota"].astype(float)) == {100000.0}
+
+
+def test_the_command_line_takes_the_exports_time(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main([str(TT / DAYS[0]), "--db", str(tmp_path / "crm.duckdb"), "--as-of-export", "last week"])
+    assert exit_.value.code == 2
+    assert "'last week' is not a date; give YYYY-MM-DD or YYYY-MM-DDTHH:MM" in capsys.readouterr().err
+    assert not (tmp_path / "crm.duckdb").exists()
