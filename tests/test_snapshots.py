@@ -325,3 +325,15 @@ def test_the_command_line_takes_the_exports_time(tmp_path: Path, capsys: pytest.
     assert exit_.value.code == 2
     assert "'last week' is not a date; give YYYY-MM-DD or YYYY-MM-DDTHH:MM" in capsys.readouterr().err
     assert not (tmp_path / "crm.duckdb").exists()
+
+
+def test_snapshots_that_cannot_be_carried_refuse_the_load(in_order: Path, tmp_path: Path) -> None:
+    db = tmp_path / "crm.duckdb"
+    shutil.copytree(in_order.parent, db.parent, dirs_exist_ok=True, symlinks=True)
+    live = db.resolve()
+    with duckdb.connect(str(live)) as w:  # as a later version of this program might have stored them
+        w.execute("ALTER TABLE snapshot_opportunity ADD COLUMN next_step VARCHAR")
+    with pytest.raises(IngestError, match="the live database's snapshots cannot be carried into this version"):
+        load_day(DAYS[2], db)
+    assert db.resolve() == live
+    assert rows(duckdb.connect(str(db), read_only=True), "SELECT count(*) FROM snapshot_opportunity") == [(15,)]
