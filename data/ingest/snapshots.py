@@ -26,6 +26,7 @@ import duckdb
 
 from data.ingest.context import LoadWarning
 from data.ingest.read import IngestError, Problem
+from data.store import SCHEMA_VERSION, schema_version
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,8 @@ def backfill_live(built: Path, live_db: Path, work: Path, state_sql: str) -> Pat
     The live tables stay the newer export's; only the snapshots and the deal states read from them
     (opportunity_state: `state_sql`, data/model/33) are replaced. Returns the copy's path (in `work`).
     """
+    if (found := schema_version(live_db)) != SCHEMA_VERSION:
+        raise IngestError([_backfill_problem(live_db, f"the live database was built by another version (schema {found})")])
     copy = work / "backfill.duckdb"
     shutil.copyfile(live_db, copy)
     con = duckdb.connect(str(copy))
@@ -236,6 +239,16 @@ def backfill_live(built: Path, live_db: Path, work: Path, state_sql: str) -> Pat
         con.execute("DETACH built")
         con.execute(state_sql.replace("CREATE TABLE opportunity_state", "CREATE OR REPLACE TABLE opportunity_state", 1))
         con.execute("CHECKPOINT")
+    except duckdb.Error as exc:
+        raise IngestError([_backfill_problem(live_db, str(exc).splitlines()[0])]) from exc
     finally:
         con.close()
     return copy
+
+
+def _backfill_problem(live_db: Path, why: str) -> Problem:
+    return Problem(
+        str(live_db),
+        f"this export is older than the live data, and its snapshot cannot be added to the live database: {why}",
+        "Load the newest export first with this version of the program, then the older ones; nothing was changed",
+    )
