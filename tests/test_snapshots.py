@@ -337,3 +337,14 @@ def test_snapshots_that_cannot_be_carried_refuse_the_load(in_order: Path, tmp_pa
         load_day(DAYS[2], db)
     assert db.resolve() == live
     assert rows(duckdb.connect(str(db), read_only=True), "SELECT count(*) FROM snapshot_opportunity") == [(15,)]
+
+
+def test_before_the_first_snapshot_a_deal_without_history_is_as_first_seen(con: duckdb.DuckDBPyConnection) -> None:
+    # no stage history in these exports: on 09-20 D1 and D3 read as the 10-07 snapshot saw them, not as now
+    got = rows(
+        con,
+        "SELECT opportunity_id, stage_name, amount, close_date FROM deals_at(DATE '2026-09-20', NULL, NULL, NULL) "
+        "WHERE opportunity_id IN (?, ?) ORDER BY 1",
+        [D[1], D[3]],
+    )
+    assert got == [(D[1], "Prospecting", 10000, dt.date(2026, 11, 30)), (D[3], "Qualification", 15000, dt.date(2026, 12, 15))]

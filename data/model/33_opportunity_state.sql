@@ -7,14 +7,42 @@
 -- Either way, a deal closed now whose last known state was open counts as open until its close date.
 -- With two or more snapshots (22_snapshots.sql, several loads of dated exports): from the first snapshot's
 -- day on, the snapshots say how each deal stood (a snapshot's day: its last snapshot wins); before it,
--- stage history or the close date as above. A deal first seen in a later snapshot exists from its
--- creation (at the earliest the first snapshot's day).
+-- stage history, else the deal as the first snapshot saw it (not as it is now), by the close-date rule
+-- above. A deal first seen in a later snapshot exists from its creation (at the earliest the first
+-- snapshot's day).
 -- forecast_category: the export's ForecastCategoryName (stage history does not log it: before the snapshots,
--- the current one); forecast_group: its group by the definitions ([forecast_categories]).
+-- as first seen, else the current one); forecast_group: its group by the definitions ([forecast_categories]).
 -- state_source: 'snapshot' for a state a snapshot saw, 'history' when the export has stage history for
 -- the deal, else 'close_date'.
 CREATE TABLE opportunity_state AS
-WITH history_day AS (
+WITH snapshot_span AS (
+    SELECT min(cast(as_of AS DATE)) AS first_day, count(DISTINCT cast(as_of AS DATE)) AS days FROM snapshot_load
+),
+
+first_seen AS (
+    -- with several snapshots, a deal without stage history as the first snapshot saw it
+    SELECT * EXCLUDE (rn) FROM (
+        SELECT s.*, row_number() OVER (PARTITION BY s.opportunity_id ORDER BY s.as_of) AS rn
+        FROM snapshot_opportunity s
+        WHERE (SELECT days FROM snapshot_span) >= 2
+            AND s.opportunity_id NOT IN (SELECT opportunity_id FROM stg_opportunity_stage_history)
+    ) AS ranked WHERE rn = 1 AND is_present
+),
+
+record AS (
+    -- the record the versions before the snapshots start from: as first seen, else as exported now
+    SELECT
+        o.opportunity_id, o.created_date,
+        CASE WHEN f.opportunity_id IS NULL THEN o.stage_name ELSE f.stage_name END AS stage_name,
+        CASE WHEN f.opportunity_id IS NULL THEN o.stage_category ELSE f.stage_category END AS stage_category,
+        CASE WHEN f.opportunity_id IS NULL THEN o.amount ELSE f.amount END AS amount,
+        CASE WHEN f.opportunity_id IS NULL THEN o.close_date ELSE f.close_date END AS close_date,
+        CASE WHEN f.opportunity_id IS NULL THEN o.forecast_category ELSE f.forecast_category END AS forecast_category
+    FROM stg_opportunities o
+    LEFT JOIN first_seen f ON f.opportunity_id = o.opportunity_id
+),
+
+history_day AS (
     SELECT * EXCLUDE (rn) FROM (
         SELECT
             h.opportunity_id, greatest(cast(h.changed_at AS DATE), o.created_date) AS day, h.stage_name,
@@ -52,7 +80,7 @@ current_version AS (
         o.stage_name, o.stage_category, o.amount, o.close_date, o.forecast_category,
         h.opportunity_id IS NOT NULL AS has_history,
         h.stage_name AS logged_stage, coalesce(h.stage_category, 'open') AS logged_category
-    FROM stg_opportunities o
+    FROM record o
     LEFT JOIN history_version h ON h.opportunity_id = o.opportunity_id AND h.valid_to IS NULL
 ),
 
@@ -79,10 +107,6 @@ derived AS (
         opportunity_id, close_date AS valid_from, NULL AS valid_to, stage_name, stage_category, amount, close_date,
         forecast_category, CASE WHEN has_history THEN 'history' ELSE 'close_date' END
     FROM split WHERE closes_later
-),
-
-snapshot_span AS (
-    SELECT min(cast(as_of AS DATE)) AS first_day, count(DISTINCT cast(as_of AS DATE)) AS days FROM snapshot_load
 ),
 
 snapshot_day AS (

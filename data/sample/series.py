@@ -49,8 +49,9 @@ def write_series(full: Path, out_dir: Path, as_of: date, snapshots: int) -> list
 def rewind(full: Path, target: Path, day: date, weeks_back: int) -> None:
     """Write into `target` the export `full` as it stood at the end of `day` (`weeks_back` weeks before the last)."""
     end = f"{day.isoformat()}T23:59:59.999Z"
-    con = duckdb.connect(config={"enable_progress_bar": False})
+    con = duckdb.connect()
     try:
+        con.execute("SET enable_progress_bar = false")
         history = sorted(full.glob("OpportunityHistory*.csv"))
         _view(con, "history", history)
         for f in sorted(full.glob("*.csv")):
