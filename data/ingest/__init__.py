@@ -10,6 +10,8 @@ canonical layout (README, "Loading your own export"). One load, in steps, one mo
 * read, objects: every file into `raw_<object>` as text, columns mapped to canonical fields;
 * typed, validate, check: every value typed once, value and Id rules, refusals or tolerated rejects;
 * build: the model of data/model/*.sql in order (config, staging `stg_*`, macros, derived tables);
+* snapshots: the live database's dated snapshots carried over and this export's added as change rows
+  (`--as-of-export DATE`: when the export was taken; an older export adds only its snapshot);
 * report: warnings and the `ingest_*` tables for the Data quality page;
 * switch: the built file checked and published atomically (data/store.py).
 
