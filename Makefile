@@ -43,8 +43,13 @@ db: install
 
 sample: install
 	rm -rf build/sample-export
+ifeq ($(SNAPSHOTS),)
 	$(PY) -m data.sample build/sample-export --scale $(SCALE) $(if $(AS_OF),--as-of $(AS_OF))
 	$(PY) -m data.ingest build/sample-export --db $(DB)
+else
+	$(PY) -m data.sample build/sample-export --scale $(SCALE) $(if $(AS_OF),--as-of $(AS_OF)) --snapshots $(SNAPSHOTS)
+	for d in build/sample-export/*/; do $(PY) -m data.ingest $$d --db $(DB) --as-of-export $$(basename $$d) || exit 1; done
+endif
 
 run: db
 	CRM_DB=$(DB) $(VENV)/bin/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true

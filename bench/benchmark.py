@@ -58,7 +58,19 @@ from dashboard.db import connect as connect_ro  # noqa: E402  (the app's locked-
 from data.sample import SCALES  # noqa: E402
 from queries import run_query  # noqa: E402
 
-PAGES = ["overview", "leads", "pipeline", "quota", "sla", "regions", "deals", "brief", "definitions", "data_quality"]
+PAGES = [
+    "overview",
+    "leads",
+    "pipeline",
+    "pipeline_changes",
+    "quota",
+    "sla",
+    "regions",
+    "deals",
+    "brief",
+    "definitions",
+    "data_quality",
+]
 # medium: the original targets. large: the targets on this machine (cold median per page, ingest ratio,
 # peak memory of generator and ingest).
 TARGETS = {

@@ -43,7 +43,7 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PAGES = ["", "leads", "pipeline", "quota", "sla", "regions", "deals", "brief", "definitions", "data-quality"]
+PAGES = ["", "leads", "pipeline", "pipeline-changes", "quota", "sla", "regions", "deals", "brief", "definitions", "data-quality"]
 ERROR_WORDS = ("cannot read its database", "Something went wrong")
 
 

@@ -32,6 +32,7 @@ PAGES = [
     ("views/overview.py", "Overview", ":material/dashboard:", None),
     ("views/leads.py", "Leads & handoff", ":material/group_add:", "leads"),
     ("views/pipeline.py", "Pipeline & attribution", ":material/account_tree:", "pipeline"),
+    ("views/pipeline_changes.py", "Pipeline changes", ":material/waterfall_chart:", "pipeline-changes"),
     ("views/quota.py", "Quota & pacing", ":material/flag:", "quota"),
     ("views/sla.py", "Follow-up SLA", ":material/timer:", "sla"),
     ("views/regions.py", "Regions & currency", ":material/public:", "regions"),

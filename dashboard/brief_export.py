@@ -22,6 +22,7 @@ table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding
 th{background:#f3f3f3}td.num{text-align:right}.up{color:#17803d}.down{color:#b42318}"""
 
 CHANGES, MOVERS = "brief_changes", "brief_movers"  # the queries, for their column configuration
+WATERFALL, SLIPPED = "pipeline_waterfall", "drill_pipeline_changes"
 _PERCENT = {"SLA compliance", "Attainment to date"}
 _COUNTS = {"MQLs handed off"}
 
@@ -52,10 +53,43 @@ def change_text(measure: str, change: Any, currency: str) -> str:
     return sign + format_measure(measure, abs(float(change)), currency)
 
 
+def _table_html(frame: pd.DataFrame, query: str, currency: str) -> str:
+    """One table of the brief read as on the page (dashboard/columns.py); CRM text escaped and neutralised."""
+    e = html.escape
+    cols = columns.order(frame, query)
+    specs = [columns.spec(c, query) for c in cols]
+    numeric = [columns.number_format(s.kind, currency) is not None or s.kind == "minutes" for s in specs]
+    head = "".join(f"<th>{e(s.header)}</th>" for s in specs)
+    body = []
+    for _, m in frame.iterrows():
+        cells = []
+        for c, s, num in zip(cols, specs, numeric, strict=True):
+            shown = columns.text(m[c], s.kind, currency)
+            # numbers and dates are formatted here; text comes from the CRM
+            cells.append(
+                f"<td class=num>{e(shown)}</td>"
+                if num
+                else f"<td>{e(shown) if s.kind in ('date', 'datetime') else html.escape(str(neutralise(str(shown))))}</td>"
+            )
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return f"<table><tr>{head}</tr>\n{''.join(body)}</table>"
+
+
 def render_html(
-    title: str, view: str, since: dt.date, as_of: dt.date, changes: pd.DataFrame, movers: pd.DataFrame, currency: str
+    title: str,
+    view: str,
+    since: dt.date,
+    as_of: dt.date,
+    changes: pd.DataFrame,
+    movers: pd.DataFrame,
+    currency: str,
+    pipeline: pd.DataFrame | None = None,
+    slipped: pd.DataFrame | None = None,
 ) -> str:
-    """The brief as HTML; every CRM value is escaped and neutralised, so names and subjects stay text."""
+    """The brief as HTML; every CRM value is escaped and neutralised, so names and subjects stay text.
+
+    `pipeline` (the Pipeline changes steps) and `slipped` (the deals whose close date moved later) add their
+    sections when given."""
 
     e = html.escape  # for the brief's own formatted numbers ("-5.0%" is a number, not a formula)
 
@@ -71,22 +105,6 @@ def render_html(
             f"<td class=num>{e(format_measure(r.measure, r.current, currency))}</td>"
             f"<td class='num {cls}'>{e(change_text(r.measure, change, currency))}</td></tr>"
         )
-    cols = columns.order(movers, MOVERS)
-    specs = [columns.spec(c, MOVERS) for c in cols]
-    numeric = [columns.number_format(s.kind, currency) is not None or s.kind == "minutes" for s in specs]
-    mover_head = "".join(f"<th>{e(s.header)}</th>" for s in specs)
-    mover_rows = []
-    for _, m in movers.iterrows():
-        cells = []
-        for c, s, num in zip(cols, specs, numeric, strict=True):
-            shown = columns.text(m[c], s.kind, currency)
-            # numbers and dates are formatted here; text comes from the CRM
-            cells.append(
-                f"<td class=num>{e(shown)}</td>"
-                if num
-                else f"<td>{e(shown) if s.kind in ('date', 'datetime') else t(shown)}</td>"
-            )
-        mover_rows.append(f"<tr>{''.join(cells)}</tr>")
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{t(title)}</title><style>{_CSS}</style></head>
 <body><h1>{t(title)}</h1>
@@ -94,19 +112,51 @@ def render_html(
 window of the same length before.</p>
 <table><tr><th>Measure</th><th>Previous window</th><th>This window</th><th>Change</th></tr>{"".join(rows)}</table>
 <h2>Largest movers</h2>
-<table><tr>{mover_head}</tr>
-{"".join(mover_rows)}</table>
+{_table_html(movers, MOVERS, currency)}{_pipeline_html(pipeline, slipped, currency)}
 </body></html>
 """
 
 
-def render_csv(changes: pd.DataFrame, movers: pd.DataFrame, currency: str) -> str:
-    """Both tables in one CSV file, one section after the other, raw values (shares 0-1, amounts with cents):
+def _pipeline_html(pipeline: pd.DataFrame | None, slipped: pd.DataFrame | None, currency: str) -> str:
+    out = ""
+    if pipeline is not None:
+        out += "\n<h2>How the open pipeline moved</h2>\n" + _table_html(brief_steps(pipeline), WATERFALL, currency)
+    if slipped is not None:
+        out += "\n<h2>Deals that slipped</h2>\n"
+        out += _table_html(brief_slipped(slipped), SLIPPED, currency) if len(slipped) else "<p>No deal slipped.</p>"
+    return out
+
+
+def brief_steps(pipeline: pd.DataFrame) -> pd.DataFrame:
+    """The waterfall's rows as the brief lists them: every step with its deals and amount."""
+    return pipeline[["step_label", "deals", "amount"]]
+
+
+def brief_slipped(slipped: pd.DataFrame) -> pd.DataFrame:
+    """The slipped deals as the brief lists them: who, when it was due, when it is due now, how much."""
+    return slipped[
+        ["opportunity_name", "owner", "from_close_date", "to_close_date", "close_date_moved_days", "end_amount", "change"]
+    ]
+
+
+def render_csv(
+    changes: pd.DataFrame,
+    movers: pd.DataFrame,
+    currency: str,
+    pipeline: pd.DataFrame | None = None,
+    slipped: pd.DataFrame | None = None,
+) -> str:
+    """The tables in one CSV file, one section after the other, raw values (shares 0-1, amounts with cents):
     the changes with each measure's unit in a last column, the movers under the headers of the column
-    configuration with their units."""
+    configuration with their units, then (when given) the pipeline's steps and the slipped deals."""
     units = changes.assign(
         unit=changes["measure"].map(lambda m: {"share": "0-1", "count": "count"}.get(measure_kind(m), currency))
     )
     changes_out = columns.export(units, currency, CHANGES)
     movers_out = columns.export(movers, currency, MOVERS)
-    return neutralise_frame(changes_out).to_csv(index=False) + "\n" + neutralise_frame(movers_out).to_csv(index=False)
+    parts = [changes_out, movers_out]
+    if pipeline is not None:
+        parts.append(columns.export(brief_steps(pipeline), currency, WATERFALL))
+    if slipped is not None:
+        parts.append(columns.export(brief_slipped(slipped), currency, SLIPPED))
+    return "\n".join(neutralise_frame(p).to_csv(index=False) for p in parts)

@@ -241,3 +241,32 @@ def bridge(steps: list[tuple[str, float, str]], currency: str) -> go.Figure:
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title_text=currency)
     return _style(_units(fig.update_layout(title="How the pipeline figures relate", showlegend=False), currency, "x"), 300)
+
+
+@_cache
+def waterfall(frame: pd.DataFrame, currency: str) -> go.Figure:
+    """Pipeline changes: the open pipeline at the start, each step up or down, the open pipeline at the end.
+
+    Steps without any deal are left out (a bar of 0 says nothing); the start and end bars always show."""
+    shown = frame[(frame["kind"] != "step") | (frame["deals"] > 0)]
+    measure = {"start": "absolute", "step": "relative", "end": "total"}
+    amounts = [float(a) for a in shown["amount"]]
+    fig = go.Figure(
+        go.Waterfall(
+            x=[plot_text(s) for s in shown["step_label"]],
+            y=amounts,
+            measure=[measure[k] for k in shown["kind"]],
+            text=[
+                f"{a / 1000:+,.1f}k" if k == "step" else f"{a / 1000:,.1f}k" for a, k in zip(amounts, shown["kind"], strict=True)
+            ],
+            textposition="outside",
+            customdata=list(shown["deals"]),
+            hovertemplate="%{x}: %{y:,.0f} " + currency + " (%{customdata} deals)<extra></extra>",
+            increasing={"marker": {"color": "#54a24b"}},
+            decreasing={"marker": {"color": "#e4572e"}},
+            totals={"marker": {"color": "#4c78a8"}},
+            connector={"line": {"width": 1, "dash": "dot"}},
+        )
+    )
+    fig.update_yaxes(title_text=currency)
+    return _style(_units(fig.update_layout(title="How the open pipeline moved", showlegend=False), currency), 380)

@@ -213,6 +213,37 @@ OVERRIDES: dict[str, dict[str, Col]] = {
     "definitions_settings": {"value": Col("Value")},
     "deals_stalled": {"amount": Col("Open amount", "money"), "deals": Col("Open deals", "count")},
     "brief_movers": {"event": Col("Event", "key")},
+    "forecast_categories": {
+        "label": Col("Figure", "key"),
+        "amount": Col("Amount", "money"),
+        "amount_then": Col("Then", "money"),
+        "change": Col("Change", "money"),
+    },
+    "data_quality_snapshots": {
+        "snapshot_at": Col("Snapshot of", "datetime"),
+        "as_of_source": Col("Time from"),
+        "source": Col("Export"),
+        "loaded_at": Col("Loaded", "datetime"),
+        "opportunities": Col("Deals", "count"),
+        "opportunity_changes": Col("Deal changes stored", "count"),
+        "leads": Col("Leads", "count"),
+        "lead_changes": Col("Lead changes stored", "count"),
+    },
+    "pipeline_waterfall": {"step_label": Col("Step", "key"), "amount": Col("Amount", "money")},
+    "drill_pipeline_changes": {
+        "step": Col("Step", "text"),
+        "region": Col("Region", "text"),
+        "from_stage": Col("Stage then"),
+        "from_close_date": Col("Close date then", "date"),
+        "start_amount": Col("Amount then", "money"),
+        "to_stage": Col("Stage now"),
+        "to_close_date": Col("Close date now", "date"),
+        "end_amount": Col("Amount now", "money"),
+        "change": Col("Change", "money"),
+        "close_date_moved_days": Col("Close date moved", "days"),
+        "currency_code": Col("Deal currency"),
+        "is_unconverted": Col("No exchange rate", "flag"),
+    },
 }
 
 _UNITS = {"money": "{currency}", "share": "0-1", "minutes": "minutes", "days": "days", "ratio": "x"}

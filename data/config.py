@@ -147,6 +147,33 @@ class Stages(_Strict):
         return {s: c for c in ("open", "won", "lost") for s in getattr(self, c)}
 
 
+class ForecastCategories(_Strict):
+    """Salesforce's ForecastCategoryName values -> the forecast's groups (a value may be listed once)."""
+
+    commit: list[str] = ["Commit"]
+    best_case: list[str] = ["Best Case", "BestCase"]
+    pipeline: list[str] = ["Pipeline"]
+    omitted: list[str] = ["Omitted"]
+    closed: list[str] = ["Closed"]
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> ForecastCategories:
+        seen: dict[str, str] = {}
+        for group in GROUPS:
+            for name in getattr(self, group):
+                if name.strip().lower() in seen:
+                    raise ValueError(f"forecast category {name!r} is listed under both {seen[name.strip().lower()]} and {group}")
+                seen[name.strip().lower()] = group
+        return self
+
+    def mapping(self) -> dict[str, str]:
+        """Forecast category name (lower case, trimmed) -> 'commit' | 'best_case' | 'pipeline' | 'omitted' | 'closed'."""
+        return {n.strip().lower(): g for g in GROUPS for n in getattr(self, g)}
+
+
+GROUPS = ("commit", "best_case", "pipeline", "omitted", "closed")
+
+
 class Mql(_Strict):
     rule: Literal["hand_raise", "date_field"] = "hand_raise"
     hand_raise_campaign_types: list[str] = []
@@ -340,6 +367,7 @@ class Definitions(_Strict):
         Segment(name="Enterprise", max_employees=10**9),
     ]
     stages: Stages = Stages()
+    forecast_categories: ForecastCategories = ForecastCategories()
     mql: Mql = Mql(hand_raise_campaign_types=["Demo Request", "Contact Us", "Pricing Request"])
     sla: Sla = Sla()
     activities: Activities = Activities()

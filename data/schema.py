@@ -223,6 +223,7 @@ OBJECTS: tuple[SourceObject, ...] = (
             _f("campaign_id", "ref", "CampaignId"),
             _f("opportunity_type", "text", "Type"),
             _f("probability", "decimal", "Probability"),
+            _f("forecast_category", "text", "ForecastCategoryName", "ForecastCategory"),
             _f("is_deleted", "bool", "IsDeleted"),
         ),
     ),

@@ -40,6 +40,7 @@ def default_params(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "model": "linear",
         "dimension": "source",
         "since": start,
+        "step": None,  # Pipeline changes drill: every step
         # drill-downs: every record of the measure, the first thousand rows
         "measure": "pipeline",
         "slice_kind": None,

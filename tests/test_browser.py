@@ -36,6 +36,7 @@ PAGES = [
     "Overview",
     "Leads & handoff",
     "Pipeline & attribution",
+    "Pipeline changes",
     "Quota & pacing",
     "Follow-up SLA",
     "Regions & currency",

@@ -32,6 +32,7 @@ PAGES = [
     ("", "Overview", "overview"),
     ("leads", "Leads & handoff", "leads-handoff"),
     ("pipeline", "Pipeline & attribution", "pipeline-attribution"),
+    ("pipeline-changes", "Pipeline changes", "pipeline-changes"),
     ("quota", "Quota & pacing", "quota-pacing"),
     ("sla", "Follow-up SLA", "follow-up-sla"),
     ("regions", "Regions & currency", "regions-currency"),

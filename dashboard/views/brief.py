@@ -6,9 +6,9 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import db
+from dashboard import charts, db
 from dashboard.auth import exported
-from dashboard.brief_export import format_measure, measure_kind, render_csv, render_html
+from dashboard.brief_export import brief_slipped, format_measure, measure_kind, render_csv, render_html
 from dashboard.components import fmt_money_short, page_header, section, tile
 from dashboard.filters import current, page_date
 from dashboard.formats import fmt_delta
@@ -45,13 +45,27 @@ st.caption(
 
 section("brief_movers", movers, "brief_movers.csv", empty="No deal was created, won or lost in this window.")
 
+# The open pipeline closing by the quarter's end, from the last 1:1 to the as-of date (Pipeline changes)
+pipeline = db.query("pipeline_waterfall", **f.params(since=since))
+slipped = db.query("drill_pipeline_changes", **f.params(since=since, step="slipped"))
+st.plotly_chart(charts.waterfall(pipeline, f.currency), width="stretch", key="brief_waterfall")
+section(
+    "drill_pipeline_changes",
+    brief_slipped(slipped),
+    "brief_slipped.csv",
+    title="Deals that slipped",
+    empty="No deal's close date moved later since the last 1:1.",
+)
+
 title = f"1:1 brief {since:%Y-%m-%d} to {f.as_of:%Y-%m-%d}"
 html_name, csv_name = f"brief-{f.as_of:%Y-%m-%d}.html", f"brief-{f.as_of:%Y-%m-%d}.csv"
 view = f"{f.describe()} · since {since:%Y-%m-%d}"
 html = exported(
-    html_name, lambda: render_html(title, f.describe(), since, f.as_of, changes, movers, f.currency).encode("utf-8"), view
+    html_name,
+    lambda: render_html(title, f.describe(), since, f.as_of, changes, movers, f.currency, pipeline, slipped).encode("utf-8"),
+    view,
 )
-csv = exported(csv_name, lambda: render_csv(changes, movers, f.currency).encode("utf-8"), view)
+csv = exported(csv_name, lambda: render_csv(changes, movers, f.currency, pipeline, slipped).encode("utf-8"), view)
 if html is not None and csv is not None:
     d1, d2 = st.columns(2)
     with d1:

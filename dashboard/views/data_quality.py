@@ -74,6 +74,8 @@ if not rejects.empty:
     section("data_quality_rejects", rejects, "rejected_records.csv")
 with st.expander(db.title("data_quality_files")):
     table(db.query("data_quality_files"), "files.csv", "data_quality_files")
+with st.expander(db.title("data_quality_snapshots")):
+    table(db.query("data_quality_snapshots"), "snapshots.csv", "data_quality_snapshots")
 
 st.caption(
     md(

@@ -8,9 +8,10 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import charts, db
+from dashboard.compare import CHOICES, same_day
 from dashboard.components import fmt_int, fmt_money_short, fmt_pct, page_header, tile
 from dashboard.drill import Drill
-from dashboard.filters import NO_TOUCHES, current, has_touches, page_date
+from dashboard.filters import NO_TOUCHES, current, has_touches, page_choice, page_date
 from dashboard.formats import fmt_delta
 from dashboard.kpis import against_pace, against_target, attainment_pace, elapsed_share, overview
 from dashboard.notes import segment_quota_note
@@ -21,19 +22,32 @@ page_header("Overview", f.describe())
 goals = targets()
 c = f.currency
 
-default_since = max(f.quarter_start - dt.timedelta(days=1), f.as_of - dt.timedelta(days=14))
-since = page_date(
-    "Changes since",
-    "overview_since",
-    default_since,
-    f.quarter_start - dt.timedelta(days=1),
-    f.as_of,
-    help="Each tile's change (under its number) is since the end of this day, quarter to date at both "
-    "dates. A typed date applies on Enter or when you leave the box; the link keeps it.",
-    container=st.columns([1, 3])[0],
-)
+date_box, compare_box = st.columns([1, 3])
+with compare_box:
+    compare = page_choice("Compare with", list(CHOICES), "overview_compare", format_func=CHOICES.get)
 now = overview(f, f.as_of)
-then = overview(f, since) if since >= f.quarter_start else None
+if compare == "date":
+    default_since = max(f.quarter_start - dt.timedelta(days=1), f.as_of - dt.timedelta(days=14))
+    since = page_date(
+        "Changes since",
+        "overview_since",
+        default_since,
+        f.quarter_start - dt.timedelta(days=1),
+        f.as_of,
+        help="Each tile's change (under its number) is since the end of this day, quarter to date at both "
+        "dates. A typed date applies on Enter or when you leave the box; the link keeps it.",
+        container=date_box,
+    )
+    then = overview(f, since) if since >= f.quarter_start else None
+else:
+    earlier = same_day(f, compare)
+    then = overview(earlier, earlier.as_of) if earlier else None
+    date_box.caption(
+        f"Changes against {earlier.quarter_label} to date, as of {earlier.as_of:%Y-%m-%d} (the same day of that "
+        "quarter), as the deals stood then."
+        if earlier
+        else "The data does not reach that quarter: no change is shown."
+    )
 
 
 def delta(kind: str, a: float | None, b: float | None) -> str | None:
@@ -41,7 +55,7 @@ def delta(kind: str, a: float | None, b: float | None) -> str | None:
     since" box above the tiles: in each tile it made the change too long for a third of half the page."""
     if a is None or b is None:
         return None
-    if then is None:  # compared with the day before the quarter: everything is new this quarter
+    if then is None and compare == "date":  # compared with the day before the quarter: everything is new this quarter
         b = 0.0 if kind in ("count", "money") else None
         if b is None:
             return None

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
 from dashboard import charts, db
+from dashboard.compare import CHOICES, QUARTERS_BACK, same_day
 from dashboard.components import empty_state, fmt_int, fmt_money, fmt_money_short, fmt_pct, page_header, table, tile
 from dashboard.drill import Drill
-from dashboard.filters import current, page_choice
+from dashboard.filters import current, page_choice, page_date
+from dashboard.formats import fmt_delta
 from dashboard.notes import segment_quota_note
 
 f = current()
@@ -24,6 +28,26 @@ def value(col: str) -> object:
     return company[col] if company is not None else None
 
 
+compare = page_choice(
+    "Compare with", ["none", *QUARTERS_BACK], "quota_compare", format_func=lambda k: {"none": "Nothing", **CHOICES}[k]
+)
+earlier = same_day(f, compare) if compare != "none" else None
+before = db.query("quota_attainment", **earlier.params()) if earlier else None
+then = before[before["level"] == "company"].iloc[0] if before is not None and (before["level"] == "company").any() else None
+if earlier:
+    st.caption(f"Changes against {earlier.quarter_label} as of {earlier.as_of:%Y-%m-%d}, the same day of that quarter.")
+elif compare != "none":
+    st.caption("The data does not reach that quarter: no change is shown.")
+
+
+def change(col: str, kind: str) -> str | None:
+    """The change of the company's figure against the compared quarter (None when there is nothing to compare)."""
+    a, b = value(col), then[col] if then is not None else None
+    if a is None or b is None or pd.isna(a) or pd.isna(b):
+        return None
+    return fmt_delta(kind, float(a) - float(b), c) or "no change"  # type: ignore[arg-type]
+
+
 segment_quota_note(f)
 if not f.segment and (company is None or pd.isna(company["quota"]) or company["quota"] == 0):
     empty_state(
@@ -34,9 +58,23 @@ if not f.segment and (company is None or pd.isna(company["quota"]) or company["q
 r1 = st.columns(3)
 r2 = st.columns(3)
 with r1[0]:
-    tile("Attainment", fmt_pct(value("attainment")), "quota_attainment", drill=Drill("drill_deals", "won"), total=value("won"))
+    tile(
+        "Attainment",
+        fmt_pct(value("attainment")),
+        "quota_attainment",
+        change("attainment", "share"),
+        drill=Drill("drill_deals", "won"),
+        total=value("won"),
+    )
 with r1[1]:
-    tile("Won", fmt_money_short(value("won") or 0, c), "quota_attainment", drill=Drill("drill_deals", "won"), total=value("won"))
+    tile(
+        "Won",
+        fmt_money_short(value("won") or 0, c),
+        "quota_attainment",
+        change("won", "money"),
+        drill=Drill("drill_deals", "won"),
+        total=value("won"),
+    )
 with r1[2]:
     tile("Gap", fmt_money_short(value("gap"), c), "quota_attainment", drill=Drill("drill_quota"), total=value("quota"))
 with r2[0]:
@@ -45,6 +83,7 @@ with r2[0]:
         "Coverage",
         f"{coverage:.2f}x" if coverage is not None and not pd.isna(coverage) else "–",
         "quota_attainment",
+        change("coverage", "ratio"),
         drill=Drill("drill_deals", "open"),
         total=value("open_pipeline"),
     )
@@ -138,3 +177,27 @@ else:
         st.caption(
             "MQLs needed: no MQL of the four previous quarters became an opportunity, so there is no rate to project from."
         )
+
+# Forecast categories: won + commit + best case against quota, and how each moved since a date
+st.subheader(db.title("forecast_categories"), help=db.summary("forecast_categories"))
+forecast_since = page_date(
+    "Moved since",
+    "forecast_since",
+    max(f.quarter_start - dt.timedelta(days=1), f.as_of - dt.timedelta(days=7)),
+    None,
+    f.as_of - dt.timedelta(days=1),
+    help="Each figure as the deals stood at the end of this day (their categories then, from the snapshots "
+    "of your loads when there are several). The link keeps it.",
+    container=st.columns([1, 3])[0],
+)
+forecast = db.query("forecast_categories", **f.params(since=forecast_since))
+set_groups = forecast[~forecast["figure"].isin(["won", "forecast", "not_set"])]["deals"].sum()
+if not set_groups and forecast.loc[forecast["figure"] == "not_set", "deals"].sum():
+    st.info("The export has no forecast category on its open deals (ForecastCategoryName on Opportunity).")
+total = forecast[forecast["figure"] == "forecast"].iloc[0]
+share = float(total["amount"]) / float(total["quota"]) if not pd.isna(total["quota"]) and total["quota"] else None
+st.caption(
+    f"Forecast (won + commit + best case) {fmt_money_short(total['amount'], c)}"
+    + (f", {fmt_pct(share)} of the quota of {fmt_money_short(total['quota'], c)}." if share is not None else ".")
+)
+table(forecast.drop(columns=["position", "figure", "is_forecast", "quota"]), "forecast_categories.csv", "forecast_categories")

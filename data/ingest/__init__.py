@@ -1,7 +1,7 @@
 """Load a CRM export into a new DuckDB version and make it live only when every check passed.
 
     python -m data.ingest EXPORT_PATH [--db PATH] [--config PATH] [--encoding ENC] [--allow-shrink]
-                                      [--source auto|salesforce|hubspot]
+                                      [--source auto|salesforce|hubspot] [--as-of-export DATE]
 
 EXPORT_PATH is a folder or a .zip of CSV files, one per Salesforce object (`Lead.csv`,
 `Opportunity_1.csv` ...) with API field names, the snake_case names sync tools write, or our own
@@ -13,6 +13,8 @@ HubSpot export"). One load, in steps, one module each:
 * read, objects: every file into `raw_<object>` as text, columns mapped to canonical fields;
 * typed, validate, check: every value typed once, value and Id rules, refusals or tolerated rejects;
 * build: the model of data/model/*.sql in order (config, staging `stg_*`, macros, derived tables);
+* snapshots: the live database's dated snapshots carried over and this export's added as change rows
+  (`--as-of-export DATE`: when the export was taken; an older export adds only its snapshot);
 * report: warnings and the `ingest_*` tables for the Data quality page;
 * switch: the built file checked and published atomically (data/store.py).
 

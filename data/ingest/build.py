@@ -19,6 +19,7 @@ from data.config import Definitions
 from data.ingest.calendar import build_work_calendar
 from data.ingest.context import LoadContext
 from data.ingest.rates import add_ecb_rates
+from data.ingest.snapshots import store_snapshot
 from data.ingest.sql import insert_many, sql_literal
 from data.store import SCHEMA_VERSION
 
@@ -42,6 +43,7 @@ def build_model(ctx: LoadContext) -> None:
     after: dict[str, Callable[[LoadContext], None]] = {
         "00_config": _config,
         "21_stg_exchange_rates": _ecb_rates,
+        "22_snapshots": _snapshots,
         "31_macros": _work_calendar,
     }
     for sql_file in model_files():
@@ -85,6 +87,20 @@ def _config(ctx: LoadContext) -> None:
     fill_config(ctx.con, ctx.defs)
     # Before staging: every amount without its own currency code is in the corporate currency.
     ctx.corporate = corporate_currency(ctx.con, ctx.defs)
+    if ctx.as_of_export is not None:
+        ctx.con.execute("INSERT INTO cfg_setting VALUES ('export_as_of_given', ?)", [ctx.as_of_export.isoformat()])
+
+
+def _snapshots(ctx: LoadContext) -> None:
+    ctx.snapshot_at, ctx.live_at, notices = store_snapshot(
+        ctx.con, ctx.as_of_export, ctx.started.replace(tzinfo=None), str(ctx.export_path), ctx.live_db
+    )
+    ctx.warnings.extend(notices)
+
+
+def is_backfill(ctx: LoadContext) -> bool:
+    """True when this export is older than the live data: only its snapshot is kept (snapshots.py)."""
+    return ctx.live_at is not None and ctx.snapshot_at is not None and ctx.snapshot_at < ctx.live_at
 
 
 def _ecb_rates(ctx: LoadContext) -> None:
@@ -129,6 +145,7 @@ def fill_config(con: duckdb.DuckDBPyConnection, defs: Definitions) -> None:
     )
     insert_many(con, "INSERT INTO cfg_user_region VALUES (?, ?)", list(defs.regions.users.items()))
     insert_many(con, "INSERT INTO cfg_stage VALUES (?, ?)", list(defs.stages.mapping().items()))
+    insert_many(con, "INSERT INTO cfg_forecast_category VALUES (?, ?)", list(defs.forecast_categories.mapping().items()))
     # Keywords match whole words: "CTO" must not match "Director". Stored as " word word " so that a
     # title normalised the same way contains it.
     insert_many(

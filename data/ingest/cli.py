@@ -7,6 +7,7 @@ import os
 import sys
 import tempfile
 import traceback
+from datetime import datetime
 from pathlib import Path
 
 from data.config import ConfigError
@@ -26,6 +27,14 @@ def _check_schema(argv: list[str]) -> int:
     state = "missing" if not path.exists() else f"built by another version (schema {found})"
     print(f"{path}: {state}; load the export again", file=sys.stderr)
     return 4
+
+
+def _export_time(text: str) -> datetime:
+    """--as-of-export's value: an ISO date or date-time (a date alone is that day's start)."""
+    try:
+        return datetime.fromisoformat(text.strip()).replace(tzinfo=None)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; give YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,9 +63,26 @@ def main(argv: list[str] | None = None) -> int:
         default="auto",
         help="export layout (default auto: HubSpot when a file's name or header is HubSpot's)",
     )
+    parser.add_argument(
+        "--as-of-export",
+        type=_export_time,
+        default=None,
+        metavar="DATE",
+        help="when the export was taken (YYYY-MM-DD or YYYY-MM-DDTHH:MM), the time its snapshot is stored at "
+        "(default: the newest moment in the export); past exports may be loaded in any order",
+    )
     args = parser.parse_args(argv)
     try:
-        summary = ingest(args.export_path, args.db, args.config, args.encoding, args.quiet, args.allow_shrink, args.source)
+        summary = ingest(
+            args.export_path,
+            args.db,
+            args.config,
+            args.encoding,
+            args.quiet,
+            args.allow_shrink,
+            args.source,
+            args.as_of_export,
+        )
     except IngestError as exc:
         print(f"Ingest refused; the live database was not changed. {exc.total} problem(s):\n{exc.render()}", file=sys.stderr)
         return 1

@@ -110,3 +110,8 @@ class LoadContext:
     no_rate: list[str] = field(default_factory=list)
     source: str = "auto"  # "auto" (found by file names and headers), "salesforce" or "hubspot"
     remap: Callable[[Problem], Problem] | None = None  # names a converted export's problems by its own files
+    as_of_export: datetime | None = None  # the export's time when given (--as-of-export)
+    live_db: Path | None = None  # the live version when the load started (its snapshots are carried)
+    snapshot_at: datetime | None = None  # this export's snapshot time
+    live_at: datetime | None = None  # the live data's snapshot time
+    tables: dict[str, int] = field(default_factory=dict)  # staging tables' row counts, once built

@@ -6,6 +6,7 @@ this one runs them in order over one LoadContext.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from data.config import ConfigError, load_definitions
-from data.ingest.build import build_model
+from data.ingest.build import MODEL_DIR, build_model, is_backfill
 from data.ingest.check import decide, drop_excluded, mark_rejected, problem_order
 from data.ingest.context import IngestSummary, LoadContext, LoadWarning, Progress
 from data.ingest.discover import discover
@@ -22,6 +23,7 @@ from data.ingest.hubspot import convert_export, hubspot_definitions, is_hubspot_
 from data.ingest.objects import is_salesforce_layout, load_object
 from data.ingest.preflight import StorageError, check_db_path, export_read_error, is_storage_failure, storage_error
 from data.ingest.read import IngestError, Problem
+from data.ingest.snapshots import backfill_live
 from data.ingest.report import collect_warnings, currency_warnings, staging_tables, write_report
 from data.ingest.switch import build_and_publish
 from data.ingest.typed import create_typed_table, create_typing_macros, duplicate_problems, type_problems
@@ -40,6 +42,7 @@ def ingest(
     quiet: bool = False,
     allow_shrink: bool = False,
     source: str = "auto",
+    as_of_export: datetime | None = None,
 ) -> IngestSummary:
     """Load an export into a new database version and switch the live path to it atomically.
 
@@ -48,7 +51,9 @@ def ingest(
     StorageError (the database or temporary folder cannot be written); in every failure the live
     database is left exactly as it was and no half-built version is left behind. `source` is
     "salesforce" (or our canonical layout), "hubspot", or "auto" (HubSpot when a file's name or
-    header is HubSpot's).
+    header is HubSpot's). The export's snapshot is stored at `as_of_export` (else its newest moment)
+    beside the live database's snapshots; an export older than the live data adds only its snapshot
+    (data/ingest/snapshots.py).
     """
     progress = Progress(quiet)
     started = datetime.now(UTC)
@@ -63,9 +68,17 @@ def ingest(
     check_db_path(store)
 
     def build(db_file: Path) -> tuple[dict[str, int], list[LoadWarning]]:
+        live = store.live_version()
         with tempfile.TemporaryDirectory(prefix="crm-ingest-") as work:
             ctx = LoadContext(None, defs, export_path, Path(work), config_file, encoding, started, progress, source=source)  # type: ignore[arg-type]
-            return _build(db_file, ctx)
+            ctx.as_of_export, ctx.live_db = as_of_export, live
+            _build(db_file, ctx)
+            if live is None or not is_backfill(ctx):
+                return ctx.tables, ctx.warnings
+            progress("an older export: keeping the live tables, adding its snapshot to the history")
+            state_sql = (MODEL_DIR / "33_opportunity_state.sql").read_text(encoding="utf-8")
+            shutil.move(backfill_live(db_file, live, Path(work), state_sql), db_file)
+            return _staging_counts(db_file), [w for w in ctx.warnings if w.code == "snapshot"]
 
     try:
         with IngestLock(store, str(export_path)):
@@ -83,10 +96,10 @@ def ingest(
     return IngestSummary(store.live, final, tables, warnings, seconds)
 
 
-def _build(db_file: Path, ctx: LoadContext) -> tuple[dict[str, int], list[LoadWarning]]:
-    """Build a complete database at db_file; return its staging tables' row counts and the warnings."""
+def _build(db_file: Path, ctx: LoadContext) -> None:
+    """Build a complete database at db_file; the load's staging row counts, warnings and snapshot times go to ctx."""
     try:
-        return _build_in(db_file, ctx)
+        _build_in(db_file, ctx)
     except IngestError as exc:
         if ctx.remap is None:
             raise
@@ -97,7 +110,7 @@ def _build(db_file: Path, ctx: LoadContext) -> tuple[dict[str, int], list[LoadWa
         raise IngestError(kept, exc.total - (len(remapped) - len(kept))) from None
 
 
-def _build_in(db_file: Path, ctx: LoadContext) -> tuple[dict[str, int], list[LoadWarning]]:
+def _build_in(db_file: Path, ctx: LoadContext) -> None:
     defs, progress = ctx.defs, ctx.progress
     con = ctx.con = duckdb.connect(str(db_file))
     try:
@@ -115,10 +128,18 @@ def _build_in(db_file: Path, ctx: LoadContext) -> tuple[dict[str, int], list[Loa
         build_model(ctx)
         progress("checking references, stages and currencies")
         ctx.warnings = collect_warnings(con, ctx.loaded, ctx.no_rate, ctx.warnings + currency_warnings(ctx.loaded, ctx.corporate))
-        tables = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in staging_tables(con)}
+        ctx.tables = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in staging_tables(con)}
         write_report(ctx)
         con.execute("CHECKPOINT")
-        return tables, ctx.warnings
+    finally:
+        con.close()
+
+
+def _staging_counts(db_file: Path) -> dict[str, int]:
+    """Rows per staging table of a built database (what check_built checks)."""
+    con = duckdb.connect(str(db_file), read_only=True)
+    try:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in staging_tables(con)}
     finally:
         con.close()
 

@@ -8,6 +8,7 @@ CREATE TABLE cfg_country_region (country_key VARCHAR PRIMARY KEY, region VARCHAR
 CREATE TABLE cfg_role_region (role_id VARCHAR PRIMARY KEY, region VARCHAR);
 CREATE TABLE cfg_user_region (user_id VARCHAR PRIMARY KEY, region VARCHAR);
 CREATE TABLE cfg_stage (stage_name VARCHAR PRIMARY KEY, stage_category VARCHAR);
+CREATE TABLE cfg_forecast_category (name_lower VARCHAR PRIMARY KEY, forecast_group VARCHAR);
 CREATE TABLE cfg_persona (keyword_lower VARCHAR, persona VARCHAR, priority INTEGER);
 CREATE TABLE cfg_channel (campaign_type VARCHAR PRIMARY KEY, channel VARCHAR);
 CREATE TABLE cfg_segment (segment VARCHAR, max_employees BIGINT, position INTEGER);

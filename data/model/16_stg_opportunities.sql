@@ -26,6 +26,7 @@ SELECT
     o.campaign_id,
     o.opportunity_type,
     o.probability,
+    o.forecast_category,
     coalesce(u.region, a.region, (SELECT value FROM cfg_setting WHERE key = 'unknown_region')) AS region,
     a.segment
 FROM typed_opportunity o

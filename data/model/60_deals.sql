@@ -10,7 +10,8 @@ CREATE MACRO deals_at(p_as_of, p_region, p_segment, p_owner) AS TABLE
     SELECT
         o.opportunity_id, o.opportunity_name, o.account_id, o.owner_id, o.region, o.segment, o.created_at,
         o.created_date, o.lead_source, o.is_marketing_lead_source, o.campaign_id, o.opportunity_type, o.probability,
-        o.currency_code, s.stage_name, s.stage_category, s.amount, s.close_date, s.state_source
+        o.currency_code, s.stage_name, s.stage_category, s.amount, s.close_date, s.state_source, s.forecast_category,
+        s.forecast_group
     FROM stg_opportunities o
     JOIN opportunity_state s
         ON s.opportunity_id = o.opportunity_id

@@ -1,24 +1,8 @@
 -- data_extent: the span of the data, in one place. data_through_at: the newest moment the export tells of
--- (a record created, a touch, an activity, a logged stage change, or a deal closed, up to the day of the
--- load); it is the default as-of date. data_from: the oldest day anything selectable happened (a lead,
--- an MQL, a deal created or closed, a quota period).
+-- (export_moment, 22_snapshots.sql); it is the default as-of date. data_from: the oldest day anything
+-- selectable happened (a lead, an MQL, a deal created or closed, a quota period).
 CREATE TABLE data_extent AS
-WITH moments AS (
-    SELECT max(created_at) AS t FROM stg_opportunities
-    UNION ALL
-    SELECT max(created_at) FROM stg_leads
-    UNION ALL
-    SELECT max(touched_at) FROM stg_campaign_members
-    UNION ALL
-    SELECT max(activity_at) FROM stg_activities
-    UNION ALL
-    SELECT max(changed_at) FROM stg_opportunity_stage_history WHERE changed_at <= now()::TIMESTAMP
-    UNION ALL
-    SELECT cast(max(close_date) AS TIMESTAMP) FROM stg_opportunities
-    WHERE stage_category <> 'open' AND close_date <= current_date
-),
-
-firsts AS (
+WITH firsts AS (
     SELECT min(created_date) AS d FROM stg_opportunities
     UNION ALL
     SELECT min(close_date) FROM stg_opportunities WHERE stage_category <> 'open'
@@ -31,8 +15,8 @@ firsts AS (
 )
 
 SELECT
-    (SELECT max(t) FROM moments) AS data_through_at,
-    least((SELECT min(d) FROM firsts), cast((SELECT max(t) FROM moments) AS DATE)) AS data_from;
+    (SELECT data_through_at FROM export_moment) AS data_through_at,
+    least((SELECT min(d) FROM firsts), cast((SELECT data_through_at FROM export_moment) AS DATE)) AS data_from;
 
 -- filter_quarter, filter_choice: the choices the dashboard's global filters offer, computed once per load
 -- (every page needs them; they do not change until the next load). Quarters: every fiscal quarter from

@@ -2,6 +2,7 @@
 
     python -m data.sample OUT_DIR [--scale small|medium|medium3x|large] [--as-of YYYY-MM-DD] [--seed N]
                                   [--layout salesforce|hubspot]
+    python -m data.sample OUT_DIR --snapshots 13 ...   # a weekly series of exports (data/sample/series.py)
 
 Four regions (AMER, EMEA, APAC, LATAM) that differ in follow-up speed and win rate; accounts in
 USD, CAD, EUR, GBP, JPY, AUD, BRL (and a few Argentine deals in ARS, which has no rate anywhere);

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 from datetime import date
@@ -21,6 +22,7 @@ from data.sample.members import draw_touches, write_members
 from data.sample.opportunities import build_opportunities, write_contact_roles
 from data.sample.quotas import write_quotas
 from data.sample.rates import build_rates, write_rates
+from data.sample.series import write_series
 from data.sample.users import build_users
 
 
@@ -93,12 +95,35 @@ def main(argv: list[str] | None = None) -> int:
         default="salesforce",
         help="salesforce: object exports (default); hubspot: the same company as HubSpot's UI export",
     )
+    parser.add_argument(
+        "--snapshots",
+        type=int,
+        default=0,
+        metavar="N",
+        help="write a weekly series of N exports, OUT_DIR/<date>/ for the as-of date and each week before it (Salesforce layout)",
+    )
     args = parser.parse_args(argv)
+    if args.snapshots > 0:
+        if args.layout != "salesforce":
+            parser.error("--snapshots writes the Salesforce layout only")
+        return _series(args)
     if args.layout == "hubspot":
         counts = generate_hubspot(args.out_dir, args.scale, args.as_of, args.seed, args.config, args.quiet)
     else:
         counts = generate(args.out_dir, args.scale, args.as_of, args.seed, args.config, args.quiet)
     print(", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    return 0
+
+
+def _series(args: argparse.Namespace) -> int:
+    """--snapshots N: the company generated once, then rewound week by week (data/sample/series.py)."""
+    out = Path(args.out_dir)
+    full = out / ".full-export"
+    as_of = args.as_of or date.today()
+    generate(full, args.scale, as_of, args.seed, args.config, args.quiet)
+    folders = write_series(full, out, as_of, args.snapshots)
+    shutil.rmtree(full)
+    print(f"{len(folders)} weekly exports in {out}: {folders[-1].name} to {folders[0].name}")
     return 0
 
 
