@@ -60,11 +60,13 @@ section(
 title = f"1:1 brief {since:%Y-%m-%d} to {f.as_of:%Y-%m-%d}"
 html_name, csv_name = f"brief-{f.as_of:%Y-%m-%d}.html", f"brief-{f.as_of:%Y-%m-%d}.csv"
 view = f"{f.describe()} · since {since:%Y-%m-%d}"
-html = exported(
-    html_name,
-    lambda: render_html(title, f.describe(), since, f.as_of, changes, movers, f.currency, pipeline, slipped).encode("utf-8"),
-    view,
-)
+
+
+def _html() -> bytes:
+    return render_html(title, f.describe(), since, f.as_of, changes, movers, f.currency, pipeline, slipped).encode("utf-8")
+
+
+html = exported(html_name, _html, view)
 csv = exported(csv_name, lambda: render_csv(changes, movers, f.currency, pipeline, slipped).encode("utf-8"), view)
 if html is not None and csv is not None:
     d1, d2 = st.columns(2)

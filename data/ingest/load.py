@@ -23,8 +23,8 @@ from data.ingest.hubspot import convert_export, hubspot_definitions, is_hubspot_
 from data.ingest.objects import is_salesforce_layout, load_object
 from data.ingest.preflight import StorageError, check_db_path, export_read_error, is_storage_failure, storage_error
 from data.ingest.read import IngestError, Problem
-from data.ingest.snapshots import backfill_live
 from data.ingest.report import collect_warnings, currency_warnings, staging_tables, write_report
+from data.ingest.snapshots import backfill_live
 from data.ingest.switch import build_and_publish
 from data.ingest.typed import create_typed_table, create_typing_macros, duplicate_problems, type_problems
 from data.ingest.validate import check_values
