@@ -33,6 +33,7 @@ SCOPE_FREE: dict[str, str] = {
 UNSCOPABLE: dict[str, str] = {
     "data_quality_files": "per export file record counts, over every region",
     "data_quality_rejects": "rejected records with their values, which carry no region",
+    "data_quality_snapshots": "the stored snapshots with their deal and lead counts over every region",
     "data_quality_summary": "load totals over every region",
     "data_quality_tables": "per CRM object record counts, over every region",
     "data_quality_warnings": "problem counts and example record Ids over every region",
