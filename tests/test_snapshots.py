@@ -199,6 +199,28 @@ def test_another_export_at_a_stored_time_is_refused_and_nothing_is_lost(in_order
     assert rows(duckdb.connect(str(db), read_only=True), "SELECT count(*) FROM snapshot_load") == [(3,)]
 
 
+def test_a_corrected_export_of_the_same_moment_replaces_its_snapshot(tmp_path: Path) -> None:
+    """No --as-of-export: an export whose newest moment is stored with other content is a corrected copy of it."""
+    db = tmp_path / "crm.duckdb"
+    load_day(DAYS[1], db, given=False)
+    first = rows(duckdb.connect(str(db), read_only=True), "SELECT as_of FROM snapshot_load")
+    fixed = tmp_path / "fixed"
+    shutil.copytree(TT / DAYS[1], fixed)
+    opps = fixed / "Opportunity.csv"
+    opps.write_text(
+        opps.read_text().replace(
+            "Acme - Platform,001000000000001AAA,005000000000001AAA,10000.00",
+            "Acme - Platform,001000000000001AAA,005000000000001AAA,11000.00",
+        )
+    )
+    summary = ingest(fixed, db, quiet=True)
+    notices = [w.message for w in summary.warnings if w.code == "snapshot"]
+    assert len(notices) == 1 and "replaced that snapshot" in notices[0] and "1 opportunity record(s) differ" in notices[0]
+    con = duckdb.connect(str(db), read_only=True)
+    assert rows(con, "SELECT as_of FROM snapshot_load") == first  # still one snapshot, at the same moment
+    assert rows(con, "SELECT amount FROM snapshot_opportunity WHERE opportunity_id = '006000000000001AAA'") == [(11000,)]
+
+
 def test_past_exports_load_in_any_order(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     db = tmp_path / "crm.duckdb"
     assert load_day(DAYS[2], db) == []

@@ -9,7 +9,9 @@ against it, so every record's state at every stored time stays what its export s
 
 What a load does with its snapshot:
 * a time already stored with the same content (the same export loaded twice): accepted, nothing added;
-* a time already stored with other content: refused (two exports claim the same moment);
+* a time already stored with other content: when the time was read from the export (its newest moment), the
+  export is a corrected copy of that moment and replaces the stored snapshot (said in a notice); when it was
+  given with --as-of-export, refused (two exports claim the same moment);
 * a time older than the live data (a past export loaded late): accepted as history only; the live
   tables stay those of the newer export (load.py publishes a copy of the live version with the
   longer history, see `backfill_live`).
@@ -160,17 +162,32 @@ def store_snapshot(
 ) -> tuple[datetime, datetime | None, list[LoadWarning]]:
     """Carry the live snapshots, add this export's; return its time, the live data's time and notices.
 
-    Raises IngestError when a stored snapshot has the same time and other content.
+    Raises IngestError when a snapshot given with --as-of-export has the time of a stored one with other content.
     """
     at, at_source = export_time(con, given, fallback)
     live_at = carry_live(con, live_db)
     notices: list[LoadWarning] = []
-    if con.execute("SELECT count(*) FROM snapshot_load WHERE as_of = ?", [at]).fetchall()[0][0]:
+    stored = con.execute("SELECT count(*) FROM snapshot_load WHERE as_of = ?", [at]).fetchall()[0][0]
+    if stored:
         differ = {k.table: _differences(con, k, at) for k in KINDS}
-        if any(differ.values()):
+        if any(differ.values()) and at_source == "setting":
             raise IngestError([_same_time_problem(source, at, differ)])
-        notices.append(_notice(f"this export's snapshot ({at:%Y-%m-%d %H:%M}) is already stored; nothing was added", []))
-    else:
+        if any(differ.values()):
+            # the export's own newest moment again with other content: a corrected copy of the same moment
+            _drop_snapshot(con, at)
+            counts = ", ".join(f"{n:,} {t.removeprefix('snapshot_')} record(s)" for t, n in differ.items() if n)
+            notices.append(
+                _notice(
+                    f"this export has the same newest moment ({at:%Y-%m-%d %H:%M}) as a stored snapshot but other "
+                    f"content ({counts} differ): it replaced that snapshot. If both were real, load them with "
+                    "--as-of-export DATE",
+                    [],
+                )
+            )
+            stored = 0
+        else:
+            notices.append(_notice(f"this export's snapshot ({at:%Y-%m-%d %H:%M}) is already stored; nothing was added", []))
+    if not stored:
         for kind in KINDS:
             _merge(con, kind, at)
         con.execute(
@@ -190,6 +207,20 @@ def store_snapshot(
         )
     con.execute("INSERT INTO cfg_setting VALUES ('export_as_of', ?)", [at.isoformat()])
     return at, live_at, notices
+
+
+def _drop_snapshot(con: duckdb.DuckDBPyConnection, at: datetime) -> None:
+    """Remove the stored snapshot at `at`, re-telling the one after it against the one before (states unchanged)."""
+    before, after = _neighbours(con, at)
+    for kind in KINDS:
+        _state_at(con, kind, before, "_before")
+        if after is not None:
+            _state_at(con, kind, after, "_after")
+            con.execute(f"DELETE FROM {kind.table} WHERE as_of = ?", [after])
+        con.execute(f"DELETE FROM {kind.table} WHERE as_of = ?", [at])
+        if after is not None:
+            _insert_changes(con, kind, "_before", "_after", after)
+    con.execute("DELETE FROM snapshot_load WHERE as_of = ?", [at])
 
 
 def _count_changes(con: duckdb.DuckDBPyConnection) -> None:
