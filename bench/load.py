@@ -304,6 +304,9 @@ def summarise(result: Result, swaps: list[dict], seconds: float, args: argparse.
         return {"p50": round(_pct(values, 50), 3), "p95": round(_pct(values, 95), 3), "max": round(max(values, default=0), 3)}
 
     pages = sorted({r["page"] for r in result.runs})
+    # runs that finished while a swap's ingest was running (it competes for the same cores) and the others
+    during = [r for r in result.runs if any(s["at"] - s["seconds"] <= r["at"] <= s["at"] for s in swaps)]
+    outside = [r for r in result.runs if r not in during]
     return {
         "sessions": args.sessions,
         "steps_per_session": args.steps,
@@ -314,6 +317,8 @@ def summarise(result: Result, swaps: list[dict], seconds: float, args: argparse.
         "run_s": stats(result.runs, "run_s"),
         "wait_s": stats(result.runs, "wait_s"),
         "by_page": {p: stats([r for r in result.runs if r["page"] == p], "run_s") for p in pages},
+        "wait_s_during_swaps": {"runs": len(during), **stats(during, "wait_s")},
+        "wait_s_outside_swaps": {"runs": len(outside), **stats(outside, "wait_s")},
         "errors": len(result.errors),
         "error_samples": result.errors[:10],
         "swaps": [{k: v for k, v in s.items() if k != "at"} for s in swaps],

@@ -268,7 +268,7 @@ def _dates(series: pd.Series) -> pd.Series:
 
 def display(frame: pd.DataFrame, query: str | None = None) -> pd.DataFrame:
     """The frame as the page shows it: key column first, human headers; numbers stay numbers (shares in %),
-    dates without a time, durations in words."""
+    dates without a time, durations in words, missing text as a dash."""
     out = pd.DataFrame(index=frame.index)
     for col in order(frame, query):
         s = spec(col, query)
@@ -281,6 +281,8 @@ def display(frame: pd.DataFrame, query: str | None = None) -> pd.DataFrame:
             values = values.map(fmt_duration)
         elif s.kind == "flag":
             values = values.map(lambda v: "–" if is_missing(v) else ("yes" if v else "no"))
+        elif s.kind in ("text", "key") and not pd.api.types.is_numeric_dtype(values):
+            values = values.astype(object).where(values.notna(), "–")  # a dash, not a grey "None"
         out[s.header] = values
     return out.reset_index(drop=True)
 

@@ -135,10 +135,18 @@ def _tile(page: Page, label: str) -> str:
     return metric.get_by_test_id("stMetricValue").inner_text()
 
 
+# The page is drawn: the script is not running, nothing is a placeholder or stale from the run before.
+DRAWN = """() => !document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSkeleton"], '
+  + '[data-testid="stAppSkeleton"], [data-stale="true"]')"""
+
+
 def _settle(page: Page) -> None:
+    """Wait until the page is drawn, twice over: the status widget shows only after a moment, so one check alone can
+    pass before the run has begun (on a busy machine)."""
     page.wait_for_load_state("networkidle")
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
-    page.wait_for_timeout(500)
+    for _ in range(2):
+        page.wait_for_timeout(500)
+        page.wait_for_function(DRAWN, timeout=60_000)
 
 
 def test_overview_region_filter_changes_url_and_tiles(server: str, page: Page) -> None:

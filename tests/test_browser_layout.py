@@ -23,7 +23,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.conftest import ROOT_DIR
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, dashboard_server  # skips this module too when Chromium is missing
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, DRAWN, dashboard_server  # skips this module too when Chromium is missing
 
 pytestmark = pytest.mark.slow
 
@@ -95,10 +95,6 @@ def browser() -> Iterator[Browser]:
         yield b
         b.close()
 
-
-# The page is drawn: the script is not running, nothing is a placeholder or stale from the run before.
-DRAWN = """() => !document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSkeleton"], '
-  + '[data-testid="stAppSkeleton"], [data-stale="true"]')"""
 
 # Chart titles (Plotly does not wrap them) that run past their chart's right edge.
 CHART_TITLES_CUT = """() => [...document.querySelectorAll(".js-plotly-plot")].flatMap(plot => {

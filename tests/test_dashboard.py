@@ -271,7 +271,15 @@ MORE_FIRST_ROWS: dict[str, dict[int, dict]] = {
         2: {"Campaign": "Newsletter", "Channel": "Email", "Campaign Id": "C3", "Credit": 35000.0},
     },
     "sla": {
-        1: {"Owner": "(queue)", "Region": "AMER", "MQLs": 1, "Touched": 0, "Untouched past target": 1, "Median response": "–"},
+        1: {
+            "Owner": "(queue)",
+            "Region": "AMER",
+            "MQLs": 1,
+            "Touched": 0,
+            "Untouched past target": 1,
+            "Median response": "–",
+            "Owner Id": "–",
+        },
         2: {"Region": "AMER", "Week of": dt.date(2026, 9, 28), "MQLs": 1, "Share within SLA": 100.0, "Median response": "10 min"},
     },
     "deals": {

@@ -53,7 +53,12 @@ if int(totals["won_deals"]) == 0:
         "and at constant rates; the table below shows the open pipeline by region and currency."
     )
 else:
-    by_region = frame[frame["bookings_reporting"] != 0][["region", "bookings_reporting", "bookings_constant"]]
+    # one bar per region: the table's rows are per region and currency (stacked, they would draw a seam per currency)
+    by_region = (
+        frame[frame["bookings_reporting"] != 0]
+        .groupby("region", as_index=False)[["bookings_reporting", "bookings_constant"]]
+        .sum()
+    )
     event = st.plotly_chart(
         charts.region_multiples(by_region, c), width="stretch", on_select="rerun", selection_mode="points", key="regions_chart"
     )
