@@ -48,7 +48,8 @@ def _environment(touches: list[tuple[int, str, bool]], amount: Decimal, stage: s
         CREATE TABLE stg_opportunities (opportunity_id VARCHAR, account_id VARCHAR, owner_id VARCHAR, created_at TIMESTAMP,
             created_date DATE, close_date DATE, stage_category VARCHAR, amount DECIMAL(18,2), currency_code VARCHAR,
             region VARCHAR, segment VARCHAR, opportunity_name VARCHAR, stage_name VARCHAR, lead_source VARCHAR,
-            is_marketing_lead_source BOOLEAN, campaign_id VARCHAR, opportunity_type VARCHAR, probability DOUBLE);
+            is_marketing_lead_source BOOLEAN, campaign_id VARCHAR, opportunity_type VARCHAR, probability DOUBLE,
+            forecast_category VARCHAR);
         CREATE TABLE stg_opportunity_stage_history (opportunity_history_id VARCHAR, opportunity_id VARCHAR,
             stage_name VARCHAR, amount DECIMAL(18,2), close_date DATE, changed_at TIMESTAMP);
         CREATE TABLE stg_opportunity_contact_roles (opportunity_id VARCHAR, contact_id VARCHAR);
@@ -67,10 +68,18 @@ def _environment(touches: list[tuple[int, str, bool]], amount: Decimal, stage: s
             currency_code VARCHAR);
     """)
     con.execute(render((MODEL / "31_macros.sql").read_text(), macro_values(con, load_definitions())))
+    # the deal snapshots' tables, empty (one load: deal states come from stage history or the close date)
+    sql = "\n".join(line for line in (MODEL / "22_snapshots.sql").read_text().splitlines() if not line.startswith("--"))
+    for statement in sql.split(";"):
+        if any(
+            f"CREATE {what}" in statement
+            for what in ("VIEW export_opportunity_snapshot", "TABLE snapshot_load", "TABLE snapshot_opportunity")
+        ):
+            con.execute(statement)
     close = CREATED.date() + dt.timedelta(days=30)
     con.execute(
         "INSERT INTO stg_opportunities VALUES ('O', 'A', 'U', ?, ?, ?, ?, ?, 'USD', 'AMER', 'SMB', 'Deal', ?, "
-        "NULL, false, NULL, NULL, NULL)",
+        "NULL, false, NULL, NULL, NULL, NULL)",
         [CREATED, CREATED.date(), close, stage, amount, stage],
     )
     for i, (hours, channel, hand_raise) in enumerate(touches):
