@@ -13,6 +13,7 @@ from data.config import ConfigError
 from data.ingest.load import ingest
 from data.ingest.preflight import StorageError
 from data.ingest.read import IngestError
+from data.lake import LakeError
 from data.store import DEFAULT_DB, SCHEMA_VERSION, IngestBusy, schema_version
 
 
@@ -48,9 +49,15 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="load even when an object lost more than ingest.max_shrink_share of its records",
     )
+    parser.add_argument(
+        "--lake",
+        default=None,
+        metavar="DIR",
+        help="also write the loaded data as Iceberg tables in DIR (data/lake.py), once the load is live",
+    )
     args = parser.parse_args(argv)
     try:
-        summary = ingest(args.export_path, args.db, args.config, args.encoding, args.quiet, args.allow_shrink)
+        summary = ingest(args.export_path, args.db, args.config, args.encoding, args.quiet, args.allow_shrink, args.lake)
     except IngestError as exc:
         print(f"Ingest refused; the live database was not changed. {exc.total} problem(s):\n{exc.render()}", file=sys.stderr)
         return 1
@@ -63,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     except StorageError as exc:
         print(f"Ingest failed; the live database was not changed. {exc}", file=sys.stderr)
         return 5
+    except LakeError as exc:
+        print(f"{exc}. Run the ingest again with --lake once the cause is fixed.", file=sys.stderr)
+        return 6
     except KeyboardInterrupt:
         print("Ingest interrupted; the live database was not changed.", file=sys.stderr)
         return 130

@@ -6,6 +6,7 @@ this one runs them in order over one LoadContext.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -25,6 +26,7 @@ from data.ingest.report import collect_warnings, currency_warnings, staging_tabl
 from data.ingest.switch import build_and_publish
 from data.ingest.typed import create_typed_table, create_typing_macros, duplicate_problems, type_problems
 from data.ingest.validate import check_values
+from data.lake import stash_typed
 from data.schema import OBJECTS
 from data.store import DEFAULT_DB, IngestBusy, IngestLock, Store, project_root
 
@@ -38,13 +40,15 @@ def ingest(
     encoding: str | None = None,
     quiet: bool = False,
     allow_shrink: bool = False,
+    lake: str | Path | None = None,
 ) -> IngestSummary:
     """Load an export into a new database version and switch the live path to it atomically.
 
     Raises IngestError (bad input, or an object shrinking by more than `ingest.max_shrink_share`
     without `allow_shrink`), ConfigError (bad definitions), IngestBusy (another ingest runs) or
     StorageError (the database or temporary folder cannot be written); in every failure the live
-    database is left exactly as it was and no half-built version is left behind.
+    database is left exactly as it was and no half-built version is left behind. With `lake`, the loaded
+    data is also written as Iceberg tables in that folder once the new version is live (data/lake.py).
     """
     progress = Progress(quiet)
     started = datetime.now(UTC)
@@ -58,13 +62,17 @@ def ingest(
     store = Store(Path(db_path))
     check_db_path(store)
 
+    stash = Path(tempfile.mkdtemp(prefix="crm-lake-")) if lake else None  # the typed export, kept for the lake
+
     def build(db_file: Path) -> tuple[dict[str, int], list[LoadWarning]]:
         with tempfile.TemporaryDirectory(prefix="crm-ingest-") as work:
-            return _build(db_file, export_path, Path(work), defs, config_file, encoding, started, progress)
+            return _build(db_file, export_path, Path(work), defs, config_file, encoding, started, progress, stash)
 
     try:
         with IngestLock(store, str(export_path)):
             final, tables, warnings = build_and_publish(store, build, defs, progress, allow_shrink)
+            if lake:
+                _write_lake(final, Path(lake), stash, progress)
     except (IngestError, ConfigError, IngestBusy, StorageError):
         raise
     except (OSError, duckdb.Error) as exc:
@@ -73,6 +81,9 @@ def ingest(
         if is_storage_failure(exc):
             raise storage_error(exc, store) from exc
         raise
+    finally:
+        if stash is not None:
+            shutil.rmtree(stash, ignore_errors=True)
     seconds = time.monotonic() - progress.start
     progress(f"done: {store.live} -> {final.name} in {seconds:.1f}s")
     return IngestSummary(store.live, final, tables, warnings, seconds)
@@ -87,8 +98,10 @@ def _build(
     encoding: str | None,
     started: datetime,
     progress: Progress,
+    lake_stash: Path | None = None,
 ) -> tuple[dict[str, int], list[LoadWarning]]:
-    """Build a complete database at db_file; return its staging tables' row counts and the warnings."""
+    """Build a complete database at db_file; return its staging tables' row counts and the warnings.
+    With lake_stash, the typed export (temporary tables) is kept there as Parquet for the lake."""
     con = duckdb.connect(str(db_file))
     try:
         # Naive date-times in the export are in the configured zone; everything is stored in UTC, so
@@ -109,9 +122,22 @@ def _build(
         tables = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in staging_tables(con)}
         write_report(ctx)
         con.execute("CHECKPOINT")
+        if lake_stash is not None:
+            stash_typed(con, lake_stash)
         return tables, ctx.warnings
     finally:
         con.close()
+
+
+def _write_lake(live: Path, lake: Path, stash: Path | None, progress: Progress) -> None:
+    """The lake (Iceberg tables) from the version just made live; the database is live whatever happens here."""
+    from data.lake import LakeError, write_lake
+
+    try:
+        written = write_lake(live, lake, stash)
+    except Exception as exc:  # the database is live already: say so, whatever the lake's failure
+        raise LakeError(f"the database {live.name} is loaded and live, but the lake {lake} was not written: {exc}") from exc
+    progress(f"lake: wrote {len(written)} Iceberg tables into {lake}")
 
 
 def _read(ctx: LoadContext) -> None:
