@@ -12,10 +12,14 @@ CREATE TABLE mql AS
 WITH rule AS (SELECT value AS rule FROM cfg_setting WHERE key = 'mql_rule'),
 
 hand_raise AS (
-    SELECT person_id, lead_id, contact_id, campaign_id, touched_at AS mql_at, campaign_member_id
-    FROM stg_campaign_members
-    WHERE is_hand_raise AND (SELECT rule FROM rule) = 'hand_raise'
-    QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY touched_at, campaign_member_id) = 1
+    -- the first hand-raise per person (a filtered row_number, not QUALIFY: Spark has none)
+    SELECT person_id, lead_id, contact_id, campaign_id, mql_at, campaign_member_id FROM (
+        SELECT
+            person_id, lead_id, contact_id, campaign_id, touched_at AS mql_at, campaign_member_id,
+            row_number() OVER (PARTITION BY person_id ORDER BY touched_at, campaign_member_id) AS rn
+        FROM stg_campaign_members
+        WHERE is_hand_raise AND (SELECT rule FROM rule) = 'hand_raise'
+    ) AS first_hand_raise WHERE rn = 1
 ),
 
 by_field AS (
@@ -31,7 +35,10 @@ by_field AS (
 people AS (
     SELECT * FROM hand_raise
     UNION ALL
-    SELECT * FROM by_field QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY mql_at) = 1
+    SELECT person_id, lead_id, contact_id, campaign_id, mql_at, campaign_member_id FROM (
+        -- a converted lead and its contact may both carry a date: the earliest, the lead's on a tie
+        SELECT *, row_number() OVER (PARTITION BY person_id ORDER BY mql_at, lead_id NULLS LAST) AS rn FROM by_field
+    ) AS first_date WHERE rn = 1
 ),
 
 with_lead AS (
