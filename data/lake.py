@@ -124,6 +124,11 @@ def data_files(cat: Any, namespace: str, name: str) -> list[str]:
     return [t.file.file_path for t in tasks]
 
 
+def table_bytes(cat: Any, namespace: str, name: str) -> int:
+    """The size of a table's current data files."""
+    return sum(int(t.file.file_size_in_bytes) for t in cat.load_table(f"{namespace}.{name}").scan().plan_files())
+
+
 def table_names(cat: Any, namespace: str) -> list[str]:
     """The tables of a namespace (none when it does not exist)."""
     if (namespace,) not in [tuple(n) for n in cat.list_namespaces()]:
