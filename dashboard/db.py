@@ -20,6 +20,7 @@ import streamlit as st
 
 from data.store import SCHEMA_VERSION, Store, default_db_path
 from queries import load_query, run_query
+from queries.engine import run_on_spark, spark_lake
 
 
 def live_db_path() -> Path:
@@ -77,6 +78,8 @@ def _is_damage(exc: BaseException) -> bool:
 def _cached(version: str, name: str, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
     # A cursor per call: Streamlit may run sessions in parallel threads. Concurrent calls with the same
     # key wait for the first one (Streamlit's per-key compute lock), so each result is computed once.
+    if lake_dir := spark_lake():  # the setting CRM_ENGINE=spark: the same query, compiled, on Spark over the lake
+        return run_on_spark(lake_dir, name, dict(params))
     try:
         return run_query(_connection(version).cursor(), name, dict(params))
     except duckdb.Error as exc:

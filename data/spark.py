@@ -80,7 +80,7 @@ def _frame(spark: Any, cat: Any, namespace: str, name: str) -> Any:
     return spark.createDataFrame(lake.read_table(cat, namespace, name))
 
 
-def register(spark: Any, name: str, df: Any, cache: bool) -> None:
+def register(name: str, df: Any, cache: bool) -> None:
     """df as the temporary view `name`; with cache, materialised in memory now and cut from the query that made
     it (a local checkpoint): later queries plan against a leaf, not the whole chain of model SQL behind it."""
     if cache:
@@ -88,11 +88,13 @@ def register(spark: Any, name: str, df: Any, cache: bool) -> None:
     df.createOrReplaceTempView(name)
 
 
-def register_lake(spark: Any, cat: Any, namespace: str, cache: bool = False, only: Callable[[str], bool] | None = None) -> list[str]:
+def register_lake(
+    spark: Any, cat: Any, namespace: str, cache: bool = False, only: Callable[[str], bool] | None = None
+) -> list[str]:
     """Every table of a lake namespace (or those `only` accepts) as a Spark temporary view of the same name."""
     names = [n for n in lake.table_names(cat, namespace) if only is None or only(n)]
     for name in names:
-        register(spark, name, _frame(spark, cat, namespace, name), cache)
+        register(name, _frame(spark, cat, namespace, name), cache)
     return names
 
 
@@ -112,7 +114,11 @@ def _args(st: Statement, values: dict[str, Any]) -> dict[str, Any]:
 def model_tables(compiled: list[CompiledFile]) -> list[Statement]:
     """The model's CREATE TABLE ... AS statements Spark builds, in order (the load-filled tables left out)."""
     return [
-        st for cf in compiled if cf.layer == "model" for st in cf.statements if st.kind == "table" and not lake.is_from_load(st.name)
+        st
+        for cf in compiled
+        if cf.layer == "model"
+        for st in cf.statements
+        if st.kind == "table" and not lake.is_from_load(st.name)
     ]
 
 
@@ -138,9 +144,9 @@ def build(
         df = spark.sql(st.sql, args=_args(st, params))
         if out_ns and cat is not None:
             rows = lake.write_spark_frame(cat, out_ns, st.name, df)
-            register(spark, st.name, _frame(spark, cat, out_ns, st.name), cache)
+            register(st.name, _frame(spark, cat, out_ns, st.name), cache)
         else:
-            register(spark, st.name, df, cache=True)  # in memory, cut from the SQL that made it
+            register(st.name, df, cache=True)  # in memory, cut from the SQL that made it
             rows = -1
         timings[st.name] = time.perf_counter() - t0
         progress(f"built {st.name} ({rows:,} rows) in {timings[st.name]:.1f}s" if rows >= 0 else f"built {st.name}")

@@ -55,7 +55,7 @@ class Macro:
 
     name: str
     params: list[str]
-    body: exp.Expression
+    body: exp.Expr
     is_table: bool
     source: str
 
@@ -99,7 +99,7 @@ class CompiledFile:
 
 def sql_files() -> list[tuple[str, Path]]:
     """(layer, path) of every SQL file compiled, in build order."""
-    files = []
+    files: list[tuple[str, Path]] = []
     for layer, folder in SQL_FOLDERS:
         found = sorted((ROOT / folder).glob("*.sql"))
         if not found:
@@ -124,7 +124,7 @@ def placeholder_values(config_path: str | Path | None = None) -> dict[str, str]:
     return {"fx_first_day": "$fx_lo", "fx_last_day": "$fx_hi", **setting_values(load_definitions(config_path))}
 
 
-def _parse(text: str, where: str) -> list[exp.Expression]:
+def _parse(text: str, where: str) -> list[exp.Expr]:
     try:
         # an empty statement (a comment after the last `;`) is no SQL to compile
         return [e for e in sqlglot.parse(text, read="duckdb") if e is not None and not isinstance(e, exp.Semicolon)]
@@ -132,11 +132,11 @@ def _parse(text: str, where: str) -> list[exp.Expression]:
         raise CompileError(f"{where}: SQLGlot cannot parse it: {exc}") from exc
 
 
-def _create_kind(e: exp.Expression) -> str:
+def _create_kind(e: exp.Expr) -> str:
     return str(e.args.get("kind", "")).upper() if isinstance(e, exp.Create) else ""
 
 
-def _macro_of(e: exp.Expression, source: str) -> Macro | None:
+def _macro_of(e: exp.Expr, source: str) -> Macro | None:
     if _create_kind(e) != "MACRO":
         return None
     udf = e.this
@@ -163,7 +163,7 @@ def collect_macros(files: list[tuple[str, Path, str]]) -> dict[str, Macro]:
 _KEEP_AS_IS = (exp.Column, exp.Literal, exp.Null, exp.Placeholder, exp.Paren)
 
 
-def _substitute(body: exp.Expression, params: list[str], args: list[exp.Expression], where: str, name: str) -> exp.Expression:
+def _substitute(body: exp.Expr, params: list[str], args: list[exp.Expr], where: str, name: str) -> exp.Expr:
     if len(args) != len(params):
         raise CompileError(f"{where}: {name}() takes {len(params)} argument(s), got {len(args)}")
     values = dict(zip(params, args, strict=True))
@@ -177,7 +177,7 @@ def _substitute(body: exp.Expression, params: list[str], args: list[exp.Expressi
 _EXPANSIONS = itertools.count(1)
 
 
-def _rename_ctes(body: exp.Expression, suffix: str) -> None:
+def _rename_ctes(body: exp.Expr, suffix: str) -> None:
     """Give the CTEs of an expanded table macro names of their own: Spark refuses two CTEs of one name in a
     statement (SQLGlot lifts nested CTEs to the top for Spark), and one macro may be expanded twice."""
     for cte in list(body.ctes) if isinstance(body, exp.Query) else []:
@@ -191,7 +191,7 @@ def _rename_ctes(body: exp.Expression, suffix: str) -> None:
                 t.set("this", exp.to_identifier(new))
 
 
-def _expand_tables(tree: exp.Expression, macros: dict[str, Macro], where: str) -> bool:
+def _expand_tables(tree: exp.Expr, macros: dict[str, Macro], where: str) -> bool:
     """One round: every table macro call in FROM/JOIN becomes its body as a subquery."""
     changed = False
     for table in list(tree.find_all(exp.Table)):
@@ -209,7 +209,7 @@ def _expand_tables(tree: exp.Expression, macros: dict[str, Macro], where: str) -
     return changed
 
 
-def _expand_scalars(tree: exp.Expression, macros: dict[str, Macro], where: str) -> bool:
+def _expand_scalars(tree: exp.Expr, macros: dict[str, Macro], where: str) -> bool:
     """One round: every scalar macro call becomes its body (in parentheses)."""
     changed = False
     for node in list(tree.find_all(exp.Anonymous)):
@@ -225,7 +225,7 @@ def _expand_scalars(tree: exp.Expression, macros: dict[str, Macro], where: str) 
     return changed
 
 
-def expand(tree: exp.Expression, macros: dict[str, Macro], where: str) -> exp.Expression:
+def expand(tree: exp.Expr, macros: dict[str, Macro], where: str) -> exp.Expr:
     """Expand every macro call in tree (table macros in FROM/JOIN, scalar macros anywhere), recursively."""
     for _ in range(MAX_DEPTH):
         changed = _expand_tables(tree, macros, where)
@@ -235,11 +235,11 @@ def expand(tree: exp.Expression, macros: dict[str, Macro], where: str) -> exp.Ex
     raise CompileError(f"{where}: macros nest deeper than {MAX_DEPTH} levels (a macro calling itself?)")
 
 
-def _unbound(tree: exp.Expression) -> tuple[str, ...]:
+def _unbound(tree: exp.Expr) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p.name for p in tree.find_all(exp.Placeholder)))
 
 
-def to_spark(tree: exp.Expression, macros: dict[str, Macro], where: str) -> tuple[str, tuple[str, ...]]:
+def to_spark(tree: exp.Expr, macros: dict[str, Macro], where: str) -> tuple[str, tuple[str, ...]]:
     """Spark SQL text of one statement (macros expanded) and the parameters it takes."""
     tree = expand(tree.copy(), macros, where)
     left = sorted({n for n in (call_name(a) for a in tree.find_all(exp.Anonymous)) if n in macros})
@@ -253,14 +253,14 @@ def to_spark(tree: exp.Expression, macros: dict[str, Macro], where: str) -> tupl
     return sql, _unbound(tree)
 
 
-def _table_name(e: exp.Expression) -> str:
+def _table_name(e: exp.Expr) -> str:
     target = e.this
     while not isinstance(target, exp.Table) and target is not None and "this" in target.args:
         target = target.this
     return target.name if isinstance(target, exp.Table) else str(target)
 
 
-def _ddl(e: exp.Create, where: str) -> str:
+def _ddl(e: exp.Expr, where: str) -> str:
     """A CREATE TABLE with columns as Spark DDL (constraints left out: Spark does not enforce them)."""
     e = e.copy()
     for c in list(e.find_all(exp.ColumnConstraint)):
@@ -271,7 +271,7 @@ def _ddl(e: exp.Create, where: str) -> str:
         raise CompileError(f"{where}: no Spark form: {exc}") from exc
 
 
-def compile_statement(e: exp.Expression, at: str, stem: str, macros: dict[str, Macro]) -> Statement:
+def compile_statement(e: exp.Expr, at: str, stem: str, macros: dict[str, Macro]) -> Statement:
     """One parsed statement as a compiled Statement; CompileError for a kind we do not compile."""
     m = _macro_of(e, at)
     if m:

@@ -9,21 +9,21 @@ from collections.abc import Callable
 
 from sqlglot import exp
 
-Fix = Callable[[exp.Expression, str, type[Exception]], exp.Expression]
+Fix = Callable[[exp.Expr, str, type[Exception]], exp.Expr]
 
 
-def call_name(node: exp.Expression | None) -> str | None:
+def call_name(node: exp.Expr | None) -> str | None:
     """The lower-case name of a function SQLGlot does not know (ours or DuckDB's), else None."""
     if isinstance(node, exp.Anonymous):
         return str(node.this).lower()
     return None
 
 
-def _fn(name: str, *args: exp.Expression) -> exp.Expression:
+def _fn(name: str, *args: exp.Expr) -> exp.Expr:
     return exp.Anonymous(this=name, expressions=list(args))
 
 
-def _timezone(node: exp.Expression, where: str, error: type[Exception]) -> exp.Expression:
+def _timezone(node: exp.Expr, where: str, error: type[Exception]) -> exp.Expr:
     # timezone(zone, timezone('UTC', ts)): a UTC timestamp as local time in zone
     if call_name(node):
         zone, inner = node.expressions
@@ -36,15 +36,15 @@ def _timezone(node: exp.Expression, where: str, error: type[Exception]) -> exp.E
     raise error(f"{where}: timezone() is only portable as timezone(zone, timezone('UTC', ts))")
 
 
-def _to_months(node: exp.Expression, _where: str, _error: type[Exception]) -> exp.Expression:
+def _to_months(node: exp.Expr, _where: str, _error: type[Exception]) -> exp.Expr:
     return _fn("make_ym_interval", exp.Literal.number(0), node.expressions[0])
 
 
-def _to_days(node: exp.Expression, _where: str, _error: type[Exception]) -> exp.Expression:
+def _to_days(node: exp.Expr, _where: str, _error: type[Exception]) -> exp.Expr:
     return _fn("make_dt_interval", node.expressions[0] if call_name(node) else node.this)
 
 
-def _list_position(node: exp.Expression, _where: str, _error: type[Exception]) -> exp.Expression:
+def _list_position(node: exp.Expr, _where: str, _error: type[Exception]) -> exp.Expr:
     # DuckDB answers NULL when absent, Spark's array_position 0
     return exp.Nullif(this=_fn("array_position", *node.expressions), expression=exp.Literal.number(0))
 
@@ -55,13 +55,13 @@ _BY_NAME: dict[str, Fix] = {
     "to_days": _to_days,
     "list_position": _list_position,
 }
-_BY_TYPE: tuple[tuple[type[exp.Expression], Fix], ...] = (
+_BY_TYPE: tuple[tuple[type[exp.Expr], Fix], ...] = (
     (exp.ConvertTimezone, _timezone),
     (exp.ToDays, _to_days),
 )
 
 
-def _fix(node: exp.Expression, where: str, error: type[Exception]) -> exp.Expression:
+def _fix(node: exp.Expr, where: str, error: type[Exception]) -> exp.Expr:
     fix = _BY_NAME.get(call_name(node) or "")
     if fix is None:
         fix = next((f for t, f in _BY_TYPE if isinstance(node, t)), None)
@@ -70,6 +70,6 @@ def _fix(node: exp.Expression, where: str, error: type[Exception]) -> exp.Expres
     return fix(node, where, error) if fix else node
 
 
-def spark_fixes(tree: exp.Expression, where: str, error: type[Exception]) -> exp.Expression:
+def spark_fixes(tree: exp.Expr, where: str, error: type[Exception]) -> exp.Expr:
     """The tree with the DuckDB-only functions SQLGlot does not map rewritten for Spark; error for one with no form."""
     return tree.transform(lambda node: _fix(node, where, error))

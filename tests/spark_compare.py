@@ -15,6 +15,12 @@ def _norm(v: Any) -> Any:
     """One cell in a form both engines agree on: None for every missing value, Decimal for money, Timestamp for dates."""
     if v is None or v is pd.NaT:
         return None
+    if isinstance(v, np.ndarray | list | tuple):
+        return tuple(_norm(x) for x in v)
+    return _scalar(v)
+
+
+def _scalar(v: Any) -> Any:
     if isinstance(v, float | np.floating):
         return None if math.isnan(v) else float(v)
     if isinstance(v, np.bool_ | bool):
@@ -27,8 +33,6 @@ def _norm(v: Any) -> Any:
         return pd.Timestamp(v).tz_localize(None) if pd.Timestamp(v).tzinfo else pd.Timestamp(v)
     if isinstance(v, dt.date):
         return pd.Timestamp(v)
-    if isinstance(v, np.ndarray | list | tuple):
-        return tuple(_norm(x) for x in v)
     try:
         if pd.isna(v):
             return None
@@ -61,8 +65,12 @@ def same(a: Any, b: Any) -> bool:
     if a is None or b is None:
         return a is None and b is None
     if isinstance(a, Decimal) or isinstance(b, Decimal):
-        return isinstance(a, Decimal | int | float) and isinstance(b, Decimal | int | float) and \
-            round(Decimal(str(a)), 2) == round(Decimal(str(b)), 2) and abs(float(a) - float(b)) < 0.005
+        return (
+            isinstance(a, Decimal | int | float)
+            and isinstance(b, Decimal | int | float)
+            and round(Decimal(str(a)), 2) == round(Decimal(str(b)), 2)
+            and abs(float(a) - float(b)) < 0.005
+        )
     if isinstance(a, bool) or isinstance(b, bool):
         return a == b
     if isinstance(a, int | float) and isinstance(b, int | float):

@@ -8,7 +8,7 @@ import pytest
 
 pytest.importorskip("sqlglot", reason="sqlglot is in requirements-spark.txt (make install-dev)")
 
-from queries.compile import KINDS, ROOT, SQL_FOLDERS, CompileError, compile_all, main  # noqa: E402
+from queries.compile import KINDS, ROOT, SQL_FOLDERS, CompileError, compile_all, main
 
 
 @pytest.fixture(scope="module")
@@ -44,5 +44,5 @@ def test_unknown_table_function_is_an_error_naming_the_file() -> None:
     from queries.compile import to_spark
 
     tree = sqlglot.parse_one("SELECT * FROM no_such_macro(1)", read="duckdb")
-    with pytest.raises(CompileError, match="x.sql: table function no_such_macro"):
+    with pytest.raises(CompileError, match=r"x\.sql: table function no_such_macro"):
         to_spark(tree, {}, "x.sql")

@@ -84,7 +84,9 @@ def _spark_side(spark: Any, compiled: list, lake_dir: Path, through_lake: bool) 
     return SparkQueries(spark, compiled)
 
 
-def _compare(spark: Any, compiled: list, db: Path, lake_dir: Path, param_sets: list[dict[str, Any]], through_lake: bool) -> list[str]:
+def _compare(
+    spark: Any, compiled: list, db: Path, lake_dir: Path, param_sets: list[dict[str, Any]], through_lake: bool
+) -> list[str]:
     """Build on Spark, run every query with every filter set on both engines; the differences."""
     on_spark = _spark_side(spark, compiled, lake_dir, through_lake)
     queries = all_queries()
@@ -165,4 +167,3 @@ def test_small_sample_equal_on_spark(spark: Any, compiled: list, small_export: P
     }
     problems = _compare(spark, compiled, db, lake_dir, [base, {**base, **narrow}], through_lake=False)
     assert not problems, f"{len(problems)} difference(s) between DuckDB and Spark:\n" + "\n".join(problems[:40])
-

@@ -16,7 +16,8 @@ canonical layout (README, "Loading your own export"). One load, in steps, one mo
 Refusals (exit 1) name the file, record, column and value and say what to do; the live database
 is not touched. Other exit codes: 2 invalid definitions, 3 another ingest is running, 4 (`--check`)
 the database must be reloaded, 5 the database or temporary folder cannot be written (disk full,
-read-only, a bad `--db` path), 6 (`--lake`) loaded but the lake not written, 70 an unexpected error (details in a log file, never a traceback),
+read-only, a bad `--db` path), 6 (`--lake`) loaded but the lake not written,
+70 an unexpected error (details in a log file, never a traceback),
 130 interrupted. Warnings load the data and are recorded in `ingest_warning`.
 """
 

@@ -58,26 +58,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         summary = ingest(args.export_path, args.db, args.config, args.encoding, args.quiet, args.allow_shrink, args.lake)
-    except IngestError as exc:
-        print(f"Ingest refused; the live database was not changed. {exc.total} problem(s):\n{exc.render()}", file=sys.stderr)
-        return 1
-    except ConfigError as exc:
-        print(f"Ingest refused; the live database was not changed.\n{exc}", file=sys.stderr)
-        return 2
-    except IngestBusy as exc:
-        print(f"Ingest refused: {exc}", file=sys.stderr)
-        return 3
-    except StorageError as exc:
-        print(f"Ingest failed; the live database was not changed. {exc}", file=sys.stderr)
-        return 5
-    except LakeError as exc:
-        print(f"{exc}. Run the ingest again with --lake once the cause is fixed.", file=sys.stderr)
-        return 6
     except KeyboardInterrupt:
         print("Ingest interrupted; the live database was not changed.", file=sys.stderr)
         return 130
-    except Exception as exc:  # the last resort: a message and a log file, never a traceback
-        return _unexpected(exc)
+    except Exception as exc:  # every failure: a message and its exit code, never a traceback
+        return _failed(exc)
     counts = ", ".join(f"{t} {n:,}" for t, n in summary.tables.items())
     print(f"Loaded {summary.db_path} ({summary.version_path.name}): {counts}")
     for code, obj, message, count, sample, _ in summary.warnings:
@@ -87,6 +72,24 @@ def main(argv: list[str] | None = None) -> int:
             + (f" e.g. {', '.join(sample[:3])}" if sample else "")
         )
     return 0
+
+
+def _failed(exc: Exception) -> int:
+    """The message and exit code of a failed ingest (a log file with the details for an unexpected one)."""
+    if isinstance(exc, IngestError):
+        message, code = f"Ingest refused; the live database was not changed. {exc.total} problem(s):\n{exc.render()}", 1
+    elif isinstance(exc, ConfigError):
+        message, code = f"Ingest refused; the live database was not changed.\n{exc}", 2
+    elif isinstance(exc, IngestBusy):
+        message, code = f"Ingest refused: {exc}", 3
+    elif isinstance(exc, StorageError):
+        message, code = f"Ingest failed; the live database was not changed. {exc}", 5
+    elif isinstance(exc, LakeError):
+        message, code = f"{exc}. Run the ingest again with --lake once the cause is fixed.", 6
+    else:
+        return _unexpected(exc)
+    print(message, file=sys.stderr)
+    return code
 
 
 def _unexpected(exc: Exception) -> int:

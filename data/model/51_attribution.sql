@@ -63,7 +63,9 @@ FROM (
         CASE WHEN pos_pre = n_pre THEN 1.0 ELSE 0.0 END
     FROM pre
     UNION ALL
-    SELECT opportunity_id, opportunity_created_date, 'linear', campaign_member_id, campaign_id, channel, touched_at, cast(1 AS DOUBLE) / n_pre
+    SELECT
+        opportunity_id, opportunity_created_date, 'linear', campaign_member_id, campaign_id, channel, touched_at,
+        cast(1 AS DOUBLE) / n_pre
     FROM pre
     UNION ALL
     SELECT
