@@ -91,5 +91,7 @@ LEFT JOIN stg_users u ON u.user_id = coalesce(l.owner_id, c.owner_id)
 LEFT JOIN stg_campaigns cp ON cp.campaign_id = w.campaign_id
 LEFT JOIN lead_touch lt ON lt.person_id = w.person_id
 LEFT JOIN contact_touch ct ON ct.person_id = w.person_id
-WHERE (w.the_lead_id IS NULL OR w.the_lead_id NOT IN (SELECT record_id FROM deleted_record WHERE object = 'Lead'))
-    AND (w.contact_id IS NULL OR w.contact_id NOT IN (SELECT record_id FROM deleted_record WHERE object = 'Contact'));
+-- NOT EXISTS, not `x IS NULL OR x NOT IN (...)`: Spark plans that NOT IN inside an OR as a nested-loop join
+-- (every MQL against every deleted record), which stalled the build at medium scale; this is a hash anti join
+WHERE NOT EXISTS (SELECT 1 FROM deleted_record d WHERE d.object = 'Lead' AND d.record_id = w.the_lead_id)
+    AND NOT EXISTS (SELECT 1 FROM deleted_record d WHERE d.object = 'Contact' AND d.record_id = w.contact_id);
