@@ -6,8 +6,8 @@ the lake's source tables (the compiled CREATE TABLE statements of data/model), a
 queries/ runs with two filter sets on both engines. Results must match row for row (order-free), money to
 the cent, other numbers to 1e-9 relative. Spark reads only what Spark built (and the tables the load fills
 in Python), so the build is checked as well as the queries. The metrics fixture goes the whole way through
-the lake (python -m data.build's path: Spark's tables written as Iceberg and read back); the small sample
-keeps Spark's tables in memory.
+the lake (python -m data.build's path: each table Spark builds written as Iceberg and read back from it);
+the small sample keeps Spark's tables in memory.
 
 Speed (the budget is two minutes): one Spark session for the module, one shuffle partition, no UI, every
 built table a local checkpoint, the compiled SQL compiled once. Needs Java (Debian's default-jre-headless,
@@ -69,16 +69,15 @@ def _load(export: Path, where: Path) -> tuple[Path, Path]:
 def _spark_side(spark: Any, compiled: list, lake_dir: Path, through_lake: bool) -> Any:
     """Spark's model from the lake's source tables; the compiled metric queries over it."""
     from data import lake
-    from data.spark import SparkQueries, build, register_lake
+    from data.spark import SparkQueries, build
 
     cat = lake.catalog(lake_dir)
     for view in spark.catalog.listTables():  # nothing left from another data set
         spark.catalog.dropTempView(view.name)
     if through_lake:
-        build(spark, cat, lake.SOURCE_NS, lake.SPARK_NS, compiled)
-        for view in spark.catalog.listTables():
-            spark.catalog.dropTempView(view.name)
-        register_lake(spark, cat, lake.SPARK_NS, cache=True)  # the queries read what Spark wrote, nothing else
+        # each table Spark builds is written to Iceberg and read back from there by the steps and queries after it
+        build(spark, cat, lake.SOURCE_NS, lake.SPARK_NS, compiled, cache=True)
+        assert set(lake.table_names(cat, lake.SPARK_NS)) >= {"mql", "attribution_share", "cfg_setting"}
     else:
         build(spark, cat, lake.SOURCE_NS, None, compiled)
     return SparkQueries(spark, compiled)
@@ -102,7 +101,8 @@ def _compare(
         try:
             return name, i, on_spark.run(name, bound), None
         except Exception as exc:  # a Spark error is a difference, reported with the others
-            return name, i, None, (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+            lines = [line for line in str(exc).strip().splitlines() if line.strip()] or [type(exc).__name__]
+            return name, i, None, " ".join(lines[:2])[:400]  # a Java error's cause is on its second line
 
     # two queries at a time: Spark plans each on one driver thread, the machine has two cores
     with ThreadPoolExecutor(max_workers=2) as pool:
