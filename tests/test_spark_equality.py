@@ -8,10 +8,10 @@ the cent, other numbers to 1e-9 relative. Spark reads only what Spark built (and
 in Python), so the build is checked as well as the queries. Spark's tables stay in memory (local checkpoints);
 for the metrics fixture one of them (mql) also makes python -m data.build's round trip through Iceberg.
 
-Speed (the budget is two minutes; 197 s measured on a shared 2-core machine, README "Scaling out"): one Spark session for the module, one shuffle partition, no UI, every
-built table a local checkpoint, the compiled SQL compiled once. Needs Java (Debian's default-jre-headless,
-installed by `make test`). Without Java the module is skipped, except in CI (CI set), where it fails.
-"""
+Speed (the budget is two minutes; 197 s measured on a shared 2-core machine, README "Scaling out"): one Spark
+session for the module, one shuffle partition, no UI, every built table a local checkpoint, the compiled SQL
+compiled once. Needs Java (Debian's default-jre-headless, installed by `make test`). Without Java the module
+is skipped, except in CI (CI set), where it fails. """
 
 from __future__ import annotations
 
