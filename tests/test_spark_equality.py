@@ -11,7 +11,8 @@ for the metrics fixture one of them (mql) also makes python -m data.build's roun
 Speed (the budget is two minutes; 197 s measured on a shared 2-core machine, README "Scaling out"): one Spark
 session for the module, one shuffle partition, no UI, every built table a local checkpoint, the compiled SQL
 compiled once. Needs Java (Debian's default-jre-headless, installed by `make test`). Without Java the module
-is skipped, except in CI (CI set), where it fails. """
+is skipped, except in CI (CI set), where it fails.
+"""
 
 from __future__ import annotations
 
