@@ -11,7 +11,7 @@ SESSIONS ?= 25
 LOAD_ARGS ?=
 PORT   ?= 8501
 
-.PHONY: run test test-fast install install-dev browser sample db lint bench load clean screenshots
+.PHONY: run test test-fast install install-dev browser java sample db lint bench load clean screenshots
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ $(VENV)/.installed: requirements.txt | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
+$(VENV)/.installed-dev: requirements-dev.txt requirements-spark.txt requirements.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
@@ -61,13 +61,20 @@ browser:
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# Java for Spark (the equality test runs Spark in local mode): Debian's default-jre-headless when `java` is missing.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+		echo "Installing Debian's default-jre-headless for the Spark tests"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless >/dev/null; }
+
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/sqlfluff lint --disable-progress-bar data/model queries
 
-test: install-dev browser
+test: install-dev browser java
 	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest -q
 

@@ -29,6 +29,7 @@ import streamlit as st
 from dashboard.auth import current_scope
 from data.store import SCHEMA_VERSION, Store, default_db_path
 from queries import Scope, load_query, run_query
+from queries.engine import run_on_spark, spark_lake
 
 
 def live_db_path() -> Path:
@@ -156,6 +157,9 @@ RESULTS = ResultCache()
 def _compute(version: str, name: str, params: tuple[tuple[str, Any], ...], regions: tuple[str, ...] | None) -> pd.DataFrame:
     """Run one query on the version's shared connection (a cursor per call: sessions run in parallel threads) for a
     reader limited to `regions` (None: every region), which the runner binds itself."""
+    if lake_dir := spark_lake():  # the setting CRM_ENGINE=spark: the same query, compiled, on Spark over the lake
+        # the same scope rule as the DuckDB runner: the region forced, an unscopable query refused
+        return run_on_spark(lake_dir, name, Scope(regions).bind(name, load_query(name).params, dict(params)))
     try:
         return run_query(_connection(version).cursor(), name, dict(params), Scope(regions))
     except duckdb.Error as exc:

@@ -35,9 +35,9 @@ SELECT
     c.campaign_id IS NOT NULL AS ran_in_period,
     coalesce(b.pipeline, 0) AS pipeline,
     coalesce(b.won, 0) AS won,
-    coalesce(b.pipeline, 0) / nullif(c.cost, 0) AS pipeline_per_cost,
-    c.cost / nullif(b.pipeline, 0) AS cost_per_pipeline,
-    coalesce(b.won, 0) / nullif(c.cost, 0) AS won_per_cost
+    cast(coalesce(b.pipeline, 0) AS DOUBLE) / nullif(c.cost, 0) AS pipeline_per_cost,
+    cast(c.cost AS DOUBLE) / nullif(b.pipeline, 0) AS cost_per_pipeline,
+    cast(coalesce(b.won, 0) AS DOUBLE) / nullif(c.cost, 0) AS won_per_cost
 FROM cost c FULL OUTER JOIN by_campaign b ON b.campaign_id = c.campaign_id
 LEFT JOIN stg_campaigns cp ON cp.campaign_id = b.campaign_id
 ORDER BY pipeline DESC, campaign_id

@@ -9,7 +9,7 @@
 SELECT
     object,
     -- the warning's code in words ("lead_without_owner" -> "Lead without owner"); the code stays in ingest_warning
-    upper(code[1]) || replace(code[2:], '_', ' ') AS code,
+    upper(substr(code, 1, 1)) || replace(substr(code, 2), '_', ' ') AS code,
     message,
     count AS records,
     array_to_string(sample_ids, ', ') AS example_ids,

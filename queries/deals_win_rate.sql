@@ -21,7 +21,7 @@ SELECT
     count(*) FILTER (WHERE stage_category = 'won') / count(*) AS win_rate,
     coalesce(sum(amount_rep) FILTER (WHERE stage_category = 'won'), 0) AS won_amount,
     coalesce(sum(amount_rep) FILTER (WHERE stage_category = 'lost'), 0) AS lost_amount,
-    sum(amount_rep) FILTER (WHERE stage_category = 'won') / nullif(sum(amount_rep), 0) AS win_rate_amount,
+    cast(sum(amount_rep) FILTER (WHERE stage_category = 'won') AS DOUBLE) / nullif(sum(amount_rep), 0) AS win_rate_amount,
     avg(date_diff('day', created_date, close_date)) FILTER (WHERE stage_category = 'won') AS avg_cycle_days,
     count(*) FILTER (WHERE amount_rep IS NULL) AS unconverted_deals
 FROM closed

@@ -10,7 +10,8 @@
 -- amount. Grain: one row per deal, largest first, at most `limit` rows from `offset`; rows_total and
 -- amount_total are those of every row. Filters: region, segment, owner or team (NULL = all).
 WITH created AS (
-    SELECT p.*, s.sourced_by, s.channel AS source_channel, p.is_influenced AS influenced
+    -- the three measures' rows share one column order (UNION ALL by position: Spark has no UNION BY NAME)
+    SELECT p.* EXCLUDE (is_influenced), s.sourced_by, s.channel AS source_channel, p.is_influenced AS influenced
     FROM pipeline_with_influence($start_date, $end_date, $as_of, $currency, $region, $segment, $owner) p
     JOIN opportunity_source s ON s.opportunity_id = p.opportunity_id
     WHERE $measure IN ('pipeline', 'marketing_sourced', 'influenced')
@@ -37,9 +38,9 @@ open_deals AS (
 
 picked AS (
     SELECT * FROM created
-    UNION ALL BY NAME
+    UNION ALL
     SELECT * FROM closed
-    UNION ALL BY NAME
+    UNION ALL
     SELECT * FROM open_deals
 ),
 

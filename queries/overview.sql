@@ -53,7 +53,7 @@ SELECT
     f.mqls, f.handed_off, f.accepted,
     s.within_target / nullif(s.judged, 0) AS sla_compliance,
     p.pipeline, p.marketing_pipeline, p.influenced_pipeline,
-    x.won, x.quota, x.won / nullif(x.quota, 0) AS attainment, x.open_pipeline,
-    x.open_pipeline / nullif(greatest(x.quota - x.won, 0), 0) AS coverage,
+    x.won, x.quota, cast(x.won AS DOUBLE) / nullif(x.quota, 0) AS attainment, x.open_pipeline,
+    cast(x.open_pipeline AS DOUBLE) / nullif(greatest(x.quota - x.won, 0), 0) AS coverage,
     p.unconverted
 FROM funnel f CROSS JOIN sla s CROSS JOIN pipeline p CROSS JOIN sales x

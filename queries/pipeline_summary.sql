@@ -12,7 +12,8 @@ SELECT
     coalesce(sum(p.amount_rep), 0) AS pipeline,
     coalesce(sum(p.amount_rep) FILTER (WHERE s.is_marketing_sourced), 0) AS marketing_pipeline,
     coalesce(sum(p.amount_rep) FILTER (WHERE p.is_influenced), 0) AS influenced_pipeline,
-    coalesce(sum(p.amount_rep) FILTER (WHERE p.is_influenced), 0) / nullif(sum(p.amount_rep), 0) AS influenced_share,
+    cast(coalesce(sum(p.amount_rep) FILTER (WHERE p.is_influenced), 0) AS DOUBLE) / nullif(sum(p.amount_rep), 0)
+        AS influenced_share,
     count(*) FILTER (WHERE p.factor IS NULL) AS unconverted_opportunities
 FROM pipeline_with_influence($start_date, $end_date, $as_of, $currency, $region, $segment, $owner) p
 JOIN opportunity_source s ON s.opportunity_id = p.opportunity_id

@@ -73,11 +73,11 @@ shaped AS (
 
 SELECT
     s.level, s.name, s.region, s.quota, s.won,
-    s.won / nullif(s.quota, 0) AS attainment,
+    cast(s.won AS DOUBLE) / nullif(s.quota, 0) AS attainment,
     (date_diff('day', p.q_start, p.as_of) + 1) / (date_diff('day', p.q_start, p.q_end) + 1) AS elapsed_share,
     s.quota - s.won AS gap,
     s.open_pipeline,
-    s.open_pipeline / nullif(greatest(s.quota - s.won, 0), 0) AS coverage,
+    cast(s.open_pipeline AS DOUBLE) / nullif(greatest(s.quota - s.won, 0), 0) AS coverage,
     s.unconverted_deals,
     p.q_start AS quarter_start, p.q_end AS quarter_end,
     s.key

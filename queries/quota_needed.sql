@@ -11,9 +11,9 @@
 -- Exchange-rate dates named here are the defaults; the currency policy in the definitions decides.
 WITH history AS (
     SELECT
-        sum(amount_rep) FILTER (WHERE stage_category = 'won')
+        cast(sum(amount_rep) FILTER (WHERE stage_category = 'won') AS DOUBLE)
         / nullif(sum(amount_rep) FILTER (WHERE stage_category IN ('won', 'lost')), 0) AS win_rate_amount,
-        avg(amount_rep) FILTER (WHERE stage_category = 'won') AS avg_deal_size,
+        avg(cast(amount_rep AS DOUBLE)) FILTER (WHERE stage_category = 'won') AS avg_deal_size,
         avg(date_diff('day', created_date, close_date)) FILTER (WHERE stage_category = 'won') AS avg_cycle_days
     FROM closed_in_period(
             fiscal_quarter_back($as_of, 4), fiscal_quarter_of($as_of) - 1, $as_of, $currency, $region,

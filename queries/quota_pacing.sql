@@ -54,7 +54,9 @@ past_totals AS (SELECT k, sum(amount) AS total FROM won_day WHERE k > 0 GROUP BY
 
 typical AS (
     SELECT
-        d.day, avg(coalesce((SELECT sum(w.amount) FROM won_day w WHERE w.k = p.k AND w.day <= d.day), 0) / p.total)
+        d.day, avg(
+            cast(coalesce((SELECT sum(w.amount) FROM won_day w WHERE w.k = p.k AND w.day <= d.day), 0) AS DOUBLE) / p.total
+        )
             AS share
     FROM days d CROSS JOIN past_totals p
     GROUP BY d.day
@@ -70,7 +72,7 @@ series AS (
         d.day,
         cast((SELECT q_start FROM cur) + to_days(cast(d.day - 1 AS INTEGER)) AS DATE) AS date,
         (SELECT quota FROM quota) AS quota,
-        (SELECT quota FROM quota) * d.day / (SELECT days FROM cur) AS linear_target,
+        cast((SELECT quota FROM quota) AS DOUBLE) * d.day / (SELECT days FROM cur) AS linear_target,
         (SELECT quota FROM quota) * t.share AS typical_target,
         coalesce((SELECT sum(w.amount) FROM won_day w WHERE w.k = 0 AND w.day <= d.day), 0) AS won_to_date
     FROM days d LEFT JOIN typical t USING (day)
@@ -79,7 +81,7 @@ series AS (
 SELECT
     day, date, quota, linear_target, typical_target,
     CASE WHEN date <= $as_of THEN won_to_date END AS won_to_date,
-    CASE WHEN date = $as_of THEN won_to_date / nullif(linear_target, 0) END AS pacing_linear,
-    CASE WHEN date = $as_of THEN won_to_date / nullif(typical_target, 0) END AS pacing_typical
+    CASE WHEN date = $as_of THEN cast(won_to_date AS DOUBLE) / nullif(linear_target, 0) END AS pacing_linear,
+    CASE WHEN date = $as_of THEN cast(won_to_date AS DOUBLE) / nullif(typical_target, 0) END AS pacing_typical
 FROM series
 ORDER BY day

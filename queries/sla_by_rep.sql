@@ -12,7 +12,7 @@ WITH m AS (
 
 SELECT
     CASE WHEN m.owner_key IS NULL THEN '(queue)' ELSE coalesce(any_value(u.user_name), m.owner_key) END AS owner,
-    any_value(m.region) AS region,
+    min(m.region) AS region,  -- one value on every engine: the queue row may hold MQLs of several regions
     count(*) AS mqls,
     count(wall) AS touched,
     count(*) FILTER (WHERE wall_ok) AS within_target,

@@ -1,7 +1,7 @@
 """Load a CRM export into a new DuckDB version and make it live only when every check passed.
 
     python -m data.ingest EXPORT_PATH [--db PATH] [--config PATH] [--encoding ENC] [--allow-shrink]
-                                      [--source auto|salesforce|hubspot] [--as-of-export DATE]
+                                      [--source auto|salesforce|hubspot] [--as-of-export DATE] [--lake DIR]
 
 EXPORT_PATH is a folder or a .zip of CSV files, one per Salesforce object (`Lead.csv`,
 `Opportunity_1.csv` ...) with API field names, the snake_case names sync tools write, or our own
@@ -21,7 +21,8 @@ HubSpot export"). One load, in steps, one module each:
 Refusals (exit 1) name the file, record, column and value and say what to do; the live database
 is not touched. Other exit codes: 2 invalid definitions, 3 another ingest is running, 4 (`--check`)
 the database must be reloaded, 5 the database or temporary folder cannot be written (disk full,
-read-only, a bad `--db` path), 70 an unexpected error (details in a log file, never a traceback),
+read-only, a bad `--db` path), 6 (`--lake`) loaded but the lake not written,
+70 an unexpected error (details in a log file, never a traceback),
 130 interrupted. Warnings load the data and are recorded in `ingest_warning`.
 """
 

@@ -70,10 +70,18 @@ def macro_values(con: duckdb.DuckDBPyConnection, defs: Definitions) -> dict[str,
     The currency policy is folded into plain columns this way, so joins on a rate date stay hash joins.
     """
     lo, hi = con.execute("SELECT min(rate_date), max(rate_date) FROM fx_daily").fetchall()[0]
-    policy = defs.currency.model_dump()
     return {
         "fx_first_day": f"DATE '{(lo or date(2000, 1, 1)).isoformat()}'",
         "fx_last_day": f"DATE '{(hi or date(2000, 1, 1)).isoformat()}'",
+        **setting_values(defs),
+    }
+
+
+def setting_values(defs: Definitions) -> dict[str, str]:
+    """The placeholders of data/model/31_macros.sql that come from the definitions alone (no database needed):
+    shared with the Spark compiler (queries/compile.py), which binds the exchange-rate range as parameters."""
+    policy = defs.currency.model_dump()
+    return {
         **{
             f"{measure}_date": _POLICY_DATE[policy[measure]]
             for measure in ("won_lost", "pipeline_generated", "open_pipeline", "constant_currency")

@@ -14,6 +14,7 @@ from data.config import ConfigError
 from data.ingest.load import ingest
 from data.ingest.preflight import StorageError
 from data.ingest.read import IngestError
+from data.lake import LakeError
 from data.store import DEFAULT_DB, SCHEMA_VERSION, IngestBusy, schema_version
 
 
@@ -71,6 +72,12 @@ def main(argv: list[str] | None = None) -> int:
         help="when the export was taken (YYYY-MM-DD or YYYY-MM-DDTHH:MM), the time its snapshot is stored at "
         "(default: the newest moment in the export); past exports may be loaded in any order",
     )
+    parser.add_argument(
+        "--lake",
+        default=None,
+        metavar="DIR",
+        help="also write the loaded data as Iceberg tables in DIR (data/lake.py), once the load is live",
+    )
     args = parser.parse_args(argv)
     try:
         summary = ingest(
@@ -82,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             args.allow_shrink,
             args.source,
             args.as_of_export,
+            args.lake,
         )
     except IngestError as exc:
         print(f"Ingest refused; the live database was not changed. {exc.total} problem(s):\n{exc.render()}", file=sys.stderr)
@@ -98,8 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Ingest interrupted; the live database was not changed.", file=sys.stderr)
         return 130
-    except Exception as exc:  # the last resort: a message and a log file, never a traceback
-        return _unexpected(exc)
+    except Exception as exc:  # every failure: a message and its exit code, never a traceback
+        return _failed(exc)
     counts = ", ".join(f"{t} {n:,}" for t, n in summary.tables.items())
     print(f"Loaded {summary.db_path} ({summary.version_path.name}): {counts}")
     for code, obj, message, count, sample, _ in summary.warnings:
@@ -109,6 +117,24 @@ def main(argv: list[str] | None = None) -> int:
             + (f" e.g. {', '.join(sample[:3])}" if sample else "")
         )
     return 0
+
+
+def _failed(exc: Exception) -> int:
+    """The message and exit code of a failed ingest (a log file with the details for an unexpected one)."""
+    if isinstance(exc, IngestError):
+        message, code = f"Ingest refused; the live database was not changed. {exc.total} problem(s):\n{exc.render()}", 1
+    elif isinstance(exc, ConfigError):
+        message, code = f"Ingest refused; the live database was not changed.\n{exc}", 2
+    elif isinstance(exc, IngestBusy):
+        message, code = f"Ingest refused: {exc}", 3
+    elif isinstance(exc, StorageError):
+        message, code = f"Ingest failed; the live database was not changed. {exc}", 5
+    elif isinstance(exc, LakeError):
+        message, code = f"{exc}. Run the ingest again with --lake once the cause is fixed.", 6
+    else:
+        return _unexpected(exc)
+    print(message, file=sys.stderr)
+    return code
 
 
 def _unexpected(exc: Exception) -> int:

@@ -115,3 +115,4 @@ class LoadContext:
     snapshot_at: datetime | None = None  # this export's snapshot time
     live_at: datetime | None = None  # the live data's snapshot time
     tables: dict[str, int] = field(default_factory=dict)  # staging tables' row counts, once built
+    lake_stash: Path | None = None  # with --lake: where the typed export is kept as Parquet for the lake

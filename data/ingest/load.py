@@ -28,6 +28,7 @@ from data.ingest.snapshots import backfill_live
 from data.ingest.switch import build_and_publish
 from data.ingest.typed import create_typed_table, create_typing_macros, duplicate_problems, type_problems
 from data.ingest.validate import check_values
+from data.lake import stash_typed
 from data.schema import OBJECTS
 from data.store import DEFAULT_DB, IngestBusy, IngestLock, Store, project_root
 
@@ -43,6 +44,7 @@ def ingest(
     allow_shrink: bool = False,
     source: str = "auto",
     as_of_export: datetime | None = None,
+    lake: str | Path | None = None,
 ) -> IngestSummary:
     """Load an export into a new database version and switch the live path to it atomically.
 
@@ -54,6 +56,8 @@ def ingest(
     header is HubSpot's). The export's snapshot is stored at `as_of_export` (else its newest moment)
     beside the live database's snapshots; an export older than the live data adds only its snapshot
     (data/ingest/snapshots.py).
+    With `lake`, the loaded data is also written as Iceberg tables in that folder once the new version
+    is live (data/lake.py).
     """
     progress = Progress(quiet)
     started = datetime.now(UTC)
@@ -67,11 +71,13 @@ def ingest(
     store = Store(Path(db_path))
     check_db_path(store)
 
+    stash = Path(tempfile.mkdtemp(prefix="crm-lake-")) if lake else None  # the typed export, kept for the lake
+
     def build(db_file: Path) -> tuple[dict[str, int], list[LoadWarning]]:
         live = store.live_version()
         with tempfile.TemporaryDirectory(prefix="crm-ingest-") as work:
             ctx = LoadContext(None, defs, export_path, Path(work), config_file, encoding, started, progress, source=source)  # type: ignore[arg-type]
-            ctx.as_of_export, ctx.live_db = as_of_export, live
+            ctx.as_of_export, ctx.live_db, ctx.lake_stash = as_of_export, live, stash
             _build(db_file, ctx)
             if live is None or not is_backfill(ctx):
                 return ctx.tables, ctx.warnings
@@ -83,6 +89,8 @@ def ingest(
     try:
         with IngestLock(store, str(export_path)):
             final, tables, warnings = build_and_publish(store, build, defs, progress, allow_shrink)
+            if lake:
+                _write_lake(final, Path(lake), stash, progress)
     except (IngestError, ConfigError, IngestBusy, StorageError):
         raise
     except (OSError, duckdb.Error) as exc:
@@ -91,6 +99,9 @@ def ingest(
         if is_storage_failure(exc):
             raise storage_error(exc, store) from exc
         raise
+    finally:
+        if stash is not None:
+            shutil.rmtree(stash, ignore_errors=True)
     seconds = time.monotonic() - progress.start
     progress(f"done: {store.live} -> {final.name} in {seconds:.1f}s")
     return IngestSummary(store.live, final, tables, warnings, seconds)
@@ -131,6 +142,8 @@ def _build_in(db_file: Path, ctx: LoadContext) -> None:
         ctx.tables = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in staging_tables(con)}
         write_report(ctx)
         con.execute("CHECKPOINT")
+        if ctx.lake_stash is not None:
+            stash_typed(con, ctx.lake_stash)
     finally:
         con.close()
 
@@ -154,6 +167,17 @@ def _hubspot(ctx: LoadContext) -> Path:
     ctx.remap = converted.origins.remap
     ctx.warnings.extend(converted.warnings)
     return converted.folder
+
+
+def _write_lake(live: Path, lake: Path, stash: Path | None, progress: Progress) -> None:
+    """The lake (Iceberg tables) from the version just made live; the database is live whatever happens here."""
+    from data.lake import LakeError, write_lake
+
+    try:
+        written = write_lake(live, lake, stash)
+    except Exception as exc:  # the database is live already: say so, whatever the lake's failure
+        raise LakeError(f"the database {live.name} is loaded and live, but the lake {lake} was not written: {exc}") from exc
+    progress(f"lake: wrote {len(written)} Iceberg tables into {lake}")
 
 
 def _read(ctx: LoadContext) -> None:

@@ -17,6 +17,15 @@ WITH unioned AS (
     FROM typed_event
 ),
 
+prefix_hit AS (
+    -- activities whose subject starts with a configured automated prefix: a join, not a correlated EXISTS
+    -- (Spark 4 fails to plan that EXISTS here); Ids are unique per source, the ingest checks it
+    SELECT DISTINCT a.activity_source, a.activity_id
+    FROM unioned a
+    JOIN cfg_value p
+        ON p.list_name = 'automated_subject_prefix' AND starts_with(lower(coalesce(a.subject, '')), p.value_lower)
+),
+
 classified AS (
     SELECT
         a.*,
@@ -28,13 +37,10 @@ classified AS (
         END AS touch_type,
         (
             a.activity_subtype IN (SELECT value FROM cfg_value WHERE list_name = 'automated_subtype')
-            OR EXISTS (
-                SELECT
-                    1 FROM cfg_value p WHERE p.list_name = 'automated_subject_prefix'
-                    AND starts_with(lower(coalesce(a.subject, '')), p.value_lower)
-            )
+            OR h.activity_id IS NOT NULL
         ) AS is_automated
     FROM unioned a
+    LEFT JOIN prefix_hit h ON h.activity_source = a.activity_source AND h.activity_id = a.activity_id
 )
 
 SELECT

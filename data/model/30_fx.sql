@@ -18,7 +18,8 @@ WITH bounds AS (
 ),
 
 days AS (
-    SELECT cast(unnest(generate_series(lo, hi, INTERVAL 1 DAY)) AS DATE) AS rate_date FROM bounds
+    -- unnest alone in its select (Spark allows no generator inside an expression)
+    SELECT cast(d AS DATE) AS rate_date FROM (SELECT unnest(generate_series(lo, hi, INTERVAL 1 DAY)) AS d FROM bounds) AS g
 ),
 
 ranked AS (

@@ -5,11 +5,12 @@
 -- fx_day(d): the day whose rate converts an amount dated d: d itself within the range of known rates,
 -- else the nearest end of it (a future close date takes the latest rate).
 CREATE MACRO fx_day(d) AS least(greatest(cast(d AS DATE), {{fx_first_day}}), {{fx_last_day}});
--- to_money(x): a number rounded to the cent, as money.
-CREATE MACRO to_money(x) AS cast(round(x, 2) AS DECIMAL(18, 2));
+-- to_money(x): a number rounded to the cent, as money: half a cent away from zero, rounded from a DECIMAL
+-- (rounding a DOUBLE at a half cent differs between engines: DuckDB and Spark split credits a cent apart).
+CREATE MACRO to_money(x) AS cast(round(cast(x AS DECIMAL(38, 9)), 2) AS DECIMAL(18, 2));
 -- convert_money(amount, factor): an amount converted with a factor from fx_conversion, rounded to the cent
 -- (NULL when there is no factor: such amounts are never summed as if converted).
-CREATE MACRO convert_money(amount, factor) AS cast(round(cast(amount AS DOUBLE) * factor, 2) AS DECIMAL(18, 2));
+CREATE MACRO convert_money(amount, factor) AS to_money(cast(amount AS DOUBLE) * factor);
 -- rate_date(measure, created, closed, as_of, period_start): the currency policy ([currency] in the
 -- definitions): which date's rate converts each measure.
 CREATE MACRO rate_date(measure, created, closed, as_of, period_start) AS

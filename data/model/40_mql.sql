@@ -15,10 +15,14 @@ CREATE TABLE mql AS
 WITH rule AS (SELECT value AS rule FROM cfg_setting WHERE key = 'mql_rule'),
 
 hand_raise AS (
-    SELECT person_id, lead_id, contact_id, campaign_id, touched_at AS mql_at, campaign_member_id
-    FROM stg_campaign_members
-    WHERE is_hand_raise AND (SELECT rule FROM rule) = 'hand_raise'
-    QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY touched_at, campaign_member_id) = 1
+    -- the first hand-raise per person (a filtered row_number, not QUALIFY: Spark has none)
+    SELECT person_id, lead_id, contact_id, campaign_id, mql_at, campaign_member_id FROM (
+        SELECT
+            person_id, lead_id, contact_id, campaign_id, touched_at AS mql_at, campaign_member_id,
+            row_number() OVER (PARTITION BY person_id ORDER BY touched_at, campaign_member_id) AS rn
+        FROM stg_campaign_members
+        WHERE is_hand_raise AND (SELECT rule FROM rule) = 'hand_raise'
+    ) AS first_hand_raise WHERE rn = 1
 ),
 
 by_field AS (
@@ -34,7 +38,10 @@ by_field AS (
 people AS (
     SELECT * FROM hand_raise
     UNION ALL
-    SELECT * FROM by_field QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY mql_at) = 1
+    SELECT person_id, lead_id, contact_id, campaign_id, mql_at, campaign_member_id FROM (
+        -- a converted lead and its contact may both carry a date: the earliest, the lead's on a tie
+        SELECT *, row_number() OVER (PARTITION BY person_id ORDER BY mql_at, lead_id NULLS LAST) AS rn FROM by_field
+    ) AS first_date WHERE rn = 1
 ),
 
 with_lead AS (
@@ -90,5 +97,7 @@ LEFT JOIN cfg_channel sc
     ON w.campaign_id IS NULL AND sc.campaign_type = lower(trim(coalesce(l.lead_source, c.lead_source)))
 LEFT JOIN lead_touch lt ON lt.person_id = w.person_id
 LEFT JOIN contact_touch ct ON ct.person_id = w.person_id
-WHERE (w.the_lead_id IS NULL OR w.the_lead_id NOT IN (SELECT record_id FROM deleted_record WHERE object = 'Lead'))
-    AND (w.contact_id IS NULL OR w.contact_id NOT IN (SELECT record_id FROM deleted_record WHERE object = 'Contact'));
+-- NOT EXISTS, not `x IS NULL OR x NOT IN (...)`: Spark plans that NOT IN inside an OR as a nested-loop join
+-- (every MQL against every deleted record), which stalled the build at medium scale; this is a hash anti join
+WHERE NOT EXISTS (SELECT 1 FROM deleted_record d WHERE d.object = 'Lead' AND d.record_id = w.the_lead_id)
+    AND NOT EXISTS (SELECT 1 FROM deleted_record d WHERE d.object = 'Contact' AND d.record_id = w.contact_id);

@@ -13,16 +13,16 @@ WITH clocked AS (
 
 SELECT
     c.* EXCLUDE (mql_local_date, touch_local_date),
-    date_diff('second', c.mql_at, c.first_touch_at) / 60.0 AS response_minutes,
+    cast(date_diff('second', c.mql_at, c.first_touch_at) AS DOUBLE) / 60 AS response_minutes,
     (t.cum_minutes_before + CASE WHEN t.open_utc IS NULL THEN 0
-        ELSE date_diff('second', t.open_utc, least(greatest(c.first_touch_at, t.open_utc), t.close_utc)) / 60.0
+        ELSE cast(date_diff('second', t.open_utc, least(greatest(c.first_touch_at, t.open_utc), t.close_utc)) AS DOUBLE) / 60
     END)
     - (s.cum_minutes_before + CASE WHEN s.open_utc IS NULL THEN 0
-        ELSE date_diff('second', s.open_utc, least(greatest(c.mql_at, s.open_utc), s.close_utc)) / 60.0
+        ELSE cast(date_diff('second', s.open_utc, least(greatest(c.mql_at, s.open_utc), s.close_utc)) AS DOUBLE) / 60
     END)
         AS response_business_minutes,
     s.cum_minutes_before + CASE WHEN s.open_utc IS NULL THEN 0
-        ELSE date_diff('second', s.open_utc, least(greatest(c.mql_at, s.open_utc), s.close_utc)) / 60.0 END
+        ELSE cast(date_diff('second', s.open_utc, least(greatest(c.mql_at, s.open_utc), s.close_utc)) AS DOUBLE) / 60 END
         AS mql_business_clock
 FROM clocked c
 LEFT JOIN work_day s ON s.region = c.region AND s.local_date = c.mql_local_date

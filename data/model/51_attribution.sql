@@ -43,7 +43,7 @@ half_life AS (
 decay AS (
     SELECT
         *, pow(
-            0.5, date_diff('second', touched_at, opportunity_created_at) / 86400.0
+            0.5, cast(date_diff('second', touched_at, opportunity_created_at) AS DOUBLE) / 86400
             / (SELECT days FROM half_life)
         ) AS weight
     FROM pre
@@ -63,40 +63,40 @@ FROM (
         CASE WHEN pos_pre = n_pre THEN 1.0 ELSE 0.0 END
     FROM pre
     UNION ALL
-    SELECT opportunity_id, opportunity_created_date, 'linear', campaign_member_id, campaign_id, channel, touched_at, 1.0 / n_pre
+    SELECT
+        opportunity_id, opportunity_created_date, 'linear', campaign_member_id, campaign_id, channel, touched_at,
+        cast(1 AS DOUBLE) / n_pre
     FROM pre
     UNION ALL
     SELECT
         opportunity_id, opportunity_created_date, 'u_shaped', campaign_member_id, campaign_id, channel, touched_at,
-        CASE WHEN n_pre <= 2 THEN 1.0 / n_pre
+        CASE WHEN n_pre <= 2 THEN cast(1 AS DOUBLE) / n_pre
             WHEN pos_pre IN (1, n_pre) THEN 0.4
-            ELSE 0.2 / (n_pre - 2)
+            ELSE cast(0.2 AS DOUBLE) / (n_pre - 2)
         END
     FROM pre
     UNION ALL
     SELECT
         opportunity_id, opportunity_created_date, 'w_shaped', campaign_member_id, campaign_id, channel, touched_at,
-        CASE WHEN n_pre <= 2 THEN 1.0 / n_pre
-            WHEN n_pre = 3 THEN 1.0 / 3
+        CASE WHEN n_pre <= 2 THEN cast(1 AS DOUBLE) / n_pre
+            WHEN n_pre = 3 THEN cast(1 AS DOUBLE) / 3
             WHEN pos_pre IN (1, mid, n_pre) THEN 0.3
-            ELSE 0.1 / (n_pre - 3)
+            ELSE cast(0.1 AS DOUBLE) / (n_pre - 3)
         END
     FROM pre
     UNION ALL
     SELECT
         opportunity_id, opportunity_created_date, 'full_path', campaign_member_id, campaign_id, channel, touched_at,
-        CASE WHEN n_all <= 2 THEN 1.0 / n_all
+        CASE WHEN n_all <= 2 THEN cast(1 AS DOUBLE) / n_all
             ELSE 0.225 * (
                     cast(pos_all = 1 AS INTEGER) + cast(pos_all = mid AS INTEGER)
                     + cast(pos_all = creation_pos AS INTEGER) + cast(pos_all = n_all AS INTEGER)
                 )
-                + CASE WHEN n_all > len(
-                            keys
-                        )
+                + CASE WHEN n_all > array_length(keys)
                         THEN (CASE WHEN list_contains(keys, pos_all) THEN 0.0
-                            ELSE 0.1 / (n_all - len(keys))
+                            ELSE cast(0.1 AS DOUBLE) / (n_all - array_length(keys))
                         END)
-                    ELSE 0.1 / len(keys)
+                    ELSE cast(0.1 AS DOUBLE) / array_length(keys)
                 END
         END
     FROM journey_keys

@@ -15,7 +15,8 @@ CREATE MACRO mqls_judged(p_start, p_end, p_as_of, p_region, p_segment, p_owner) 
             CASE WHEN f.first_touch_at < cast(cast(p_as_of AS DATE) + INTERVAL 1 DAY AS TIMESTAMP)
                     THEN f.response_business_minutes
             END AS business,
-            date_diff('second', f.mql_at, cast(cast(p_as_of AS DATE) + INTERVAL 1 DAY AS TIMESTAMP)) / 60.0 AS open_minutes,
+            cast(date_diff('second', f.mql_at, cast(cast(p_as_of AS DATE) + INTERVAL 1 DAY AS TIMESTAMP)) AS DOUBLE)
+            / 60 AS open_minutes,
             cast((SELECT value FROM cfg_setting WHERE key = 'ignored_after_days') AS INTEGER) * 1440 AS ignored_minutes
         FROM mql_followup f
         WHERE f.mql_date BETWEEN p_start AND least(cast(p_end AS DATE), cast(p_as_of AS DATE))
