@@ -10,7 +10,7 @@ Layout of DIR:
   object, values typed, rejected and deleted rows removed; what a connector landing Salesforce tables
   would provide) and the tables the load fills in Python (FROM_LOAD: `cfg_*` from the definitions,
   `deleted_record`, `stg_exchange_rates` with the ECB fallback, the work calendar `work_day` and
-  `region_clock`, the `ingest_*` report);
+  `region_clock`, the `ingest_*` report, the dated snapshots `snapshot_*` kept across loads);
 * namespace `crm`: the canonical model as DuckDB built it: every table of the live database file;
 * namespace `crm_spark`: written by `python -m data.build --engine spark` (the same model SQL, run on Spark).
 
@@ -35,7 +35,7 @@ MODEL_NS = "crm"
 SPARK_NS = "crm_spark"
 # Tables the load fills in Python (not by a CREATE TABLE ... AS of data/model): inputs of the model on any engine.
 FROM_LOAD = ("deleted_record", "stg_exchange_rates", "work_day", "region_clock")
-FROM_LOAD_PREFIXES = ("cfg_", "ingest_")
+FROM_LOAD_PREFIXES = ("cfg_", "ingest_", "snapshot_")
 
 
 class LakeError(RuntimeError):

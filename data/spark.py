@@ -122,7 +122,7 @@ def model_tables(compiled: list[CompiledFile]) -> list[Statement]:
         for cf in compiled
         if cf.layer == "model"
         for st in cf.statements
-        if st.kind == "table" and not lake.is_from_load(st.name)
+        if st.kind in ("table", "view") and not lake.is_from_load(st.name)
     ]
 
 

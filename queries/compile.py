@@ -42,7 +42,7 @@ SQL_FOLDERS: tuple[tuple[str, str], ...] = (("model", "data/model"), ("metrics",
 # Parameters of the load-time layer, bound by the runner from the built tables (not from the user).
 LOAD_PARAMS = ("fx_lo", "fx_hi")
 MAX_DEPTH = 30
-KINDS = ("table", "ddl", "insert", "macro", "query")
+KINDS = ("table", "view", "ddl", "insert", "macro", "query")
 
 
 class CompileError(RuntimeError):
@@ -90,6 +90,8 @@ class CompiledFile:
                 out.append(f"-- macro {st.name}: expanded at every call site (Spark has no macros)")
             elif st.kind == "table":
                 out.append(f"CREATE TABLE {st.name} AS\n{st.sql};")
+            elif st.kind == "view":
+                out.append(f"CREATE OR REPLACE TEMPORARY VIEW {st.name} AS\n{st.sql};")
             elif st.kind == "insert":
                 out.append(f"-- filled by the load; on Spark read from the lake\nINSERT INTO {st.name}\n{st.sql};")
             else:
@@ -282,13 +284,18 @@ def compile_statement(e: exp.Expr, at: str, stem: str, macros: dict[str, Macro])
             sql, params = to_spark(e.expression, macros, f"{at}, table {name}")
             return Statement("table", name, sql, params)
         return Statement("ddl", name, _ddl(e, at))
+    if _create_kind(e) == "VIEW" and isinstance(e.expression, exp.Query):
+        # a view (what one snapshot holds, read by the load's snapshot step): on Spark a temporary view
+        name = _table_name(e)
+        sql, params = to_spark(e.expression, macros, f"{at}, view {name}")
+        return Statement("view", name, sql, params)
     if isinstance(e, exp.Insert) and isinstance(e.expression, exp.Query):
         sql, params = to_spark(e.expression, macros, f"{at}, insert")
         return Statement("insert", _table_name(e), sql, params)
     if isinstance(e, exp.Query):
         sql, params = to_spark(e, macros, at)
         return Statement("query", stem, sql, params)
-    raise CompileError(f"{at}: only CREATE TABLE, INSERT ... SELECT, CREATE MACRO and queries compile; got {e.key}")
+    raise CompileError(f"{at}: only CREATE TABLE, CREATE VIEW, INSERT ... SELECT, CREATE MACRO and queries compile; got {e.key}")
 
 
 def compile_file(layer: str, path: Path, text: str, macros: dict[str, Macro]) -> CompiledFile:
