@@ -41,7 +41,7 @@ if not _JAVA and not os.environ.get("CI"):
     )
 pytest.importorskip("pyspark", reason="pyspark is in requirements-spark.txt (make install-dev)")
 
-DRILL = {"measure": "pipeline", "slice_kind": None, "slice_value": None, "limit": 1000, "offset": 0}
+DRILL = {"measure": "pipeline", "slice_kind": None, "slice_value": None, "limit": 1000, "offset": 0, "step": None}
 
 
 @pytest.fixture(scope="module")
