@@ -238,7 +238,7 @@ def fmt_money(amount: Any, currency: str) -> str:
     """Money with its currency: 'USD 1,234,567' (whole units; cents are kept in the tables)."""
     if amount is None or pd.isna(amount):
         return "–"
-    value = float(amount)
+    value = float(amount) + 0.0  # + 0.0 turns -0.0 (a negated zero step) into 0: never 'USD -0'
     return f"{currency} {value:,.0f}" if abs(value) >= 100 or value == 0 else f"{currency} {value:,.2f}"
 
 
@@ -246,7 +246,7 @@ def fmt_money_short(amount: Any, currency: str) -> str:
     """Money for a tile: 'USD 36.7k', 'USD 1.25M'; under 10,000 in full. Tables keep every cent."""
     if amount is None or pd.isna(amount):
         return "–"
-    value = float(amount)
+    value = float(amount) + 0.0  # + 0.0 turns -0.0 (a negated zero step) into 0: never 'USD -0'
     if abs(value) >= 1_000_000:
         return f"{currency} {value / 1_000_000:.2f}M"
     if abs(value) >= 10_000:

@@ -14,7 +14,7 @@ def fmt_money_short(amount: object, currency: str) -> str:
     """Money for a tile: 'USD 36.7k', 'USD 1.25M'; under 10,000 in full. Tables keep every cent."""
     if is_missing(amount):
         return "–"
-    value = float(amount)  # type: ignore[arg-type]
+    value = float(amount) + 0.0  # type: ignore[arg-type]  # -0.0 (a negated zero) becomes 0: never 'USD -0'
     if abs(value) >= 1_000_000:
         return f"{currency} {value / 1_000_000:.2f}M"
     if abs(value) >= 10_000:

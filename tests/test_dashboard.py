@@ -503,3 +503,13 @@ def test_the_dashboard_depends_on_queries_the_store_and_access_only() -> None:
             for name in names:
                 # data.access: who is reading and the audit log (sign-in, dashboard/auth.py)
                 assert name.split(".")[0] != "data" or name in ("data.store", "data.access"), f"{path.name} imports {name}"
+
+
+def test_a_zero_step_never_reads_minus_zero() -> None:
+    """A negated zero (no deal won in the window: -0.0) is 'USD 0' in tiles and tables, never 'USD -0'."""
+    from dashboard.components import fmt_money
+    from dashboard.components import fmt_money_short as short_in_components
+    from dashboard.formats import fmt_money_short
+
+    assert [fmt_money_short(-0.0, "USD"), short_in_components(-0.0, "USD"), fmt_money(-0.0, "USD")] == ["USD 0"] * 3
+    assert fmt_money_short(-55_200.0, "USD") == "USD -55.2k"
