@@ -96,6 +96,7 @@ COLUMNS: dict[str, Col] = {
     "won_amount": Col("Won", "money"),
     "lost_amount": Col("Lost amount", "money"),
     "quota": Col("Quota", "money"),
+    "won": Col("Won", "money"),  # quota_attainment; the funnels count won deals (OVERRIDES)
     "gap": Col("Gap", "money"),
     "open_pipeline": Col("Open pipeline", "money"),
     "cost": Col("Cost", "money"),
@@ -201,6 +202,8 @@ OVERRIDES: dict[str, dict[str, Col]] = {
     "lead_funnel": {"won": Col("Won", "count")},
     "lead_funnel_by": {"won": Col("Won", "count"), "value": Col("Split", "key")},
     "campaign_return": {"won": Col("Won", "money")},
+    "lead_funnel_total": {"won": Col("Won", "count")},
+    "deals_summary": {"won": Col("Won", "count")},
     "deals_win_rate": {
         "won": Col("Won", "count"),
         "lost": Col("Lost", "count"),
