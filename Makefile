@@ -28,9 +28,12 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements-spark.txt requirements
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# Build the sample company's export and load it, only when no live database exists yet.
-# An existing database of an older schema is rebuilt when it came from the sample; your own export
-# must be loaded again by you (the dashboard says so).
+# Build the sample company's export and load it, only when no live database exists yet: at small scale as
+# 13 weekly exports loaded in order (about a minute), so Pipeline changes shows what moved week by week from
+# the first run. An existing database of an older schema is rebuilt when it came from the sample (it is
+# removed first: its snapshots cannot be carried across schemas); your own export must be loaded again by
+# you (the dashboard says so).
+FIRST_RUN_SNAPSHOTS ?= $(if $(filter small,$(SCALE)),13,)
 db: install
 	@if [ -e "$(DB)" ] && $(PY) -m data.ingest --check $(DB) >/dev/null 2>&1; then \
 		echo "Using existing database $(DB) (run 'make sample' to rebuild the sample company)"; \
@@ -38,7 +41,8 @@ db: install
 		sys.exit(0 if 'sample-export' in c.execute('select source from ingest_run').fetchone()[0] else 1)" 2>/dev/null; then \
 		echo "$(DB) was built by an older version from your own export: load it again with python -m data.ingest"; \
 	else \
-		$(MAKE) --no-print-directory sample; \
+		rm -rf "$(DB)" "$(DB).versions" "$(DB).lock"; \
+		$(MAKE) --no-print-directory sample SNAPSHOTS=$(FIRST_RUN_SNAPSHOTS); \
 	fi
 
 sample: install
