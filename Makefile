@@ -87,13 +87,13 @@ test-fast: install-dev
 	$(PY) -m pytest -q -m "not slow"
 
 # Regenerate the README's screenshots (docs/screenshots/) from the sample company as `make run AS_OF=2026-11-22`
-# shows it: every page at 1440 px (light) and the Overview on a phone (390 px, dark), by the layout browser test,
-# which also checks every page at 1440, 1280 and 390 px in both themes (all its pictures: build/screenshots/layout).
+# shows it (the same 13 weekly exports): every page at 1440 px (light) and the Overview on a phone (390 px, dark), by
+# the layout browser test, which also checks every page at 1440, 1280 and 390 px in both themes (all its pictures:
+# build/screenshots/layout).
 SHOTS_AS_OF := 2026-11-22
 screenshots: install-dev browser
-	rm -rf build/screenshots-export
-	$(PY) -m data.sample build/screenshots-export --scale small --as-of $(SHOTS_AS_OF) --quiet
-	$(PY) -m data.ingest build/screenshots-export --db build/screenshots.duckdb
+	rm -rf build/screenshots-export build/screenshots.duckdb build/screenshots.duckdb.versions
+	$(MAKE) --no-print-directory sample AS_OF=$(SHOTS_AS_OF) SCALE=small SNAPSHOTS=13 DB=build/screenshots.duckdb
 	LAYOUT_DB=build/screenshots.duckdb README_SCREENSHOTS=docs/screenshots $(PY) -m pytest -q tests/test_browser_layout.py
 
 # Speed at a large company's size (not part of `make test`): medium by default, BENCH_SCALE=small for a quick
