@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import columns, db
 from dashboard.auth import exported
+from dashboard.formats import fmt_money_short  # one definition; pages import it from here too
 from dashboard.safe import code, csv_bytes, md
 
 # Tiles never cut their text short ("USD 3.…", "Followed up withi…"): Streamlit's metric puts label, value and
@@ -240,18 +241,6 @@ def fmt_money(amount: Any, currency: str) -> str:
         return "–"
     value = float(amount) + 0.0  # + 0.0 turns -0.0 (a negated zero step) into 0: never 'USD -0'
     return f"{currency} {value:,.0f}" if abs(value) >= 100 or value == 0 else f"{currency} {value:,.2f}"
-
-
-def fmt_money_short(amount: Any, currency: str) -> str:
-    """Money for a tile: 'USD 36.7k', 'USD 1.25M'; under 10,000 in full. Tables keep every cent."""
-    if amount is None or pd.isna(amount):
-        return "–"
-    value = float(amount) + 0.0  # + 0.0 turns -0.0 (a negated zero step) into 0: never 'USD -0'
-    if abs(value) >= 1_000_000:
-        return f"{currency} {value / 1_000_000:.2f}M"
-    if abs(value) >= 10_000:
-        return f"{currency} {value / 1_000:.1f}k"
-    return fmt_money(value, currency)
 
 
 def fmt_pct(share: Any) -> str:
