@@ -7,6 +7,7 @@
 -- attainment at each end (the quarter of the as-of date; the same bookings and quota as Quota attainment).
 -- Grain: one row per measure. Filters: region, segment, owner or team (NULL = all); no quota applies to a
 -- segment, so attainment is empty with a segment filter.
+-- The window before starts at window_before(since, as_of) and ends on `since`.
 -- Exchange-rate dates named here are the defaults; the currency policy in the definitions decides.
 WITH measures AS (
     SELECT
@@ -16,14 +17,7 @@ WITH measures AS (
         ) AS handoffs_cur,
         (
             SELECT count(*)
-            FROM mql_funnel(
-                    cast($since AS DATE) + 1 - cast(cast($as_of AS DATE) - cast($since AS DATE) AS INTEGER),
-                    $since,
-                    $since,
-                    $region,
-                    $segment,
-                    $owner
-                )
+            FROM mql_funnel(window_before($since, $as_of), $since, $since, $region, $segment, $owner)
             WHERE is_handed_off
         ) AS handoffs_prev,
         (
@@ -32,15 +26,7 @@ WITH measures AS (
         ) AS created_cur,
         (
             SELECT coalesce(sum(amount_rep), 0)
-            FROM pipeline_in_period(
-                    cast($since AS DATE) + 1 - cast(cast($as_of AS DATE) - cast($since AS DATE) AS INTEGER),
-                    $since,
-                    $since,
-                    $currency,
-                    $region,
-                    $segment,
-                    $owner
-                )
+            FROM pipeline_in_period(window_before($since, $as_of), $since, $since, $currency, $region, $segment, $owner)
         ) AS created_prev,
         (
             SELECT coalesce(sum(amount_rep), 0)
@@ -48,15 +34,7 @@ WITH measures AS (
         ) AS won_cur,
         (
             SELECT coalesce(sum(amount_rep), 0)
-            FROM bookings(
-                    cast($since AS DATE) + 1 - cast(cast($as_of AS DATE) - cast($since AS DATE) AS INTEGER),
-                    $since,
-                    $since,
-                    $currency,
-                    $region,
-                    $segment,
-                    $owner
-                )
+            FROM bookings(window_before($since, $as_of), $since, $since, $currency, $region, $segment, $owner)
         ) AS won_prev,
         (
             SELECT count(*) FILTER (WHERE wall_ok) / nullif(count(wall_ok), 0)
@@ -64,14 +42,7 @@ WITH measures AS (
         ) AS sla_cur,
         (
             SELECT count(*) FILTER (WHERE wall_ok) / nullif(count(wall_ok), 0)
-            FROM mqls_judged(
-                    cast($since AS DATE) + 1 - cast(cast($as_of AS DATE) - cast($since AS DATE) AS INTEGER),
-                    $since,
-                    $since,
-                    $region,
-                    $segment,
-                    $owner
-                )
+            FROM mqls_judged(window_before($since, $as_of), $since, $since, $region, $segment, $owner)
         ) AS sla_prev,
         (
             SELECT coalesce(sum(amount_rep), 0)

@@ -6,7 +6,8 @@
 -- start + steps = end exactly). Steps: created (+), pulled in (+, close date moved into the window),
 -- pushed out (-, close date moved past end_date), amount changes (+/-, exchange-rate moves included),
 -- won (-), lost (-), other (gone from the export or reopened). source: where the deals' states at the
--- two dates come from (snapshots, stage history, or created and close dates).
+-- two dates come from (snapshots, stage history, or created and close dates). net_change: open at end
+-- minus open at start (the same on every row).
 -- Grain: one row per step, in waterfall order. Filters: region, segment, owner or team (NULL = all).
 -- Deals without an exchange rate count 0 and are counted in `unconverted`.
 WITH moves AS (
@@ -42,6 +43,10 @@ amounts AS (
 SELECT
     s.position, s.step, s.step_label, s.kind, coalesce(a.deals, 0) AS deals,
     cast(coalesce(a.amount, 0) AS DECIMAL(18, 2)) AS amount, coalesce(a.unconverted, 0) AS unconverted,
+    cast(
+        sum(CASE s.kind WHEN 'end' THEN coalesce(a.amount, 0) WHEN 'start' THEN -coalesce(a.amount, 0) END) OVER ()
+        AS DECIMAL(18, 2)
+    ) AS net_change,
     state_source_at($since) AS source_start, state_source_at($as_of) AS source_end
 FROM steps s
 LEFT JOIN amounts a ON a.step = s.step

@@ -334,6 +334,8 @@ def test_pipeline_changes_reconcile(con: duckdb.DuckDBPyConnection) -> None:
         w = run_query(con, "pipeline_waterfall", p).set_index("step")
         steps = w.loc[w["kind"] == "step", "amount"].astype(float).sum()
         assert round(float(w.loc["open_start", "amount"]) + steps, 2) == round(float(w.loc["open_end", "amount"]), 2), label
+        net = float(w.loc["open_end", "amount"]) - float(w.loc["open_start", "amount"])
+        assert set(w["net_change"].astype(float).round(2)) == {round(net, 2)}, label
         for date, end in ((since, "open_start"), (params["as_of"], "open_end")):
             expected = con.execute(
                 "SELECT coalesce(sum(amount_rep), 0) FROM open_pipeline_at(?, ?, ?, ?, ?, ?, ?)",

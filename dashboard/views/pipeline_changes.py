@@ -51,7 +51,7 @@ with t1:
 with t2:
     tile("Open at end", fmt_money_short(amount["open_end"], c), "pipeline_waterfall")
 with t3:
-    net = amount["open_end"] - amount["open_start"]
+    net = float(steps["net_change"].iloc[0])
     tile("Net change", ("+" if net > 0 else "") + fmt_money_short(net, c), "pipeline_waterfall")
 with t4:
     tile(

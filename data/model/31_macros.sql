@@ -20,6 +20,10 @@ CASE measure
     WHEN 'open_pipeline' THEN {{open_pipeline_date}}
     WHEN 'constant_currency' THEN {{constant_currency_date}}
 END;
+-- window_before(since, as_of): the first day of the window of the same length just before the days after
+-- `since` up to `as_of` (that window ends on `since`): what "against the window before" compares with.
+CREATE MACRO window_before(since, as_of) AS
+cast(since AS DATE) + 1 - cast(cast(as_of AS DATE) - cast(since AS DATE) AS INTEGER);
 -- owned_by(owner, who): a record owned by the person `who`, or by someone who reports to them
 -- (a manager stands for their team); who NULL = everyone.
 CREATE MACRO owned_by(owner, who) AS
