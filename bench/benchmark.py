@@ -414,6 +414,8 @@ def record_page_queries(db: Path, page: str, url: dict[str, str]) -> tuple[list[
         first = time.perf_counter() - start
         if at.exception:
             raise RuntimeError(f"page {page} failed: {at.exception[0].value}")
+        if at.error:  # e.g. a database of another schema: the page ran no query, so there is nothing to time
+            raise RuntimeError(f"page {page} showed an error: {at.error[0].value}")
         recorded = list(calls)
         reruns = []
         for _ in range(5):  # a rerun with the same filters: every query and figure comes from the caches
