@@ -60,15 +60,16 @@ class Result:
     loaded: set[str] = field(default_factory=set)  # the "loaded ..." captions seen: which loads were served
 
 
-def prepare(scale: str, db: Path, as_of: str, reuse_db: bool = False) -> Path:
-    """The sample export at `scale` (built once, kept under build/load/) loaded into `db`; returns the export.
-    With `reuse_db`, a database already at `db` of the current schema is used as it is (the swaps still load)."""
+def prepare(scale: str, db: Path, as_of: str, reuse_db: bool = False, export: Path | None = None) -> Path:
+    """The sample export at `scale` (built once, kept under build/load/, unless `export` names one) loaded into
+    `db`; returns the export. With `reuse_db`, a database already at `db` of the current schema is used as it is
+    (the swaps still load)."""
     import datetime as dt
 
     from data.ingest import ingest
     from data.sample import generate
 
-    export = ROOT / "build" / "load" / f"export-{scale}-{as_of}"
+    export = export or ROOT / "build" / "load" / f"export-{scale}-{as_of}"
     if not (export / "Opportunity.csv").exists():
         _say(f"generating the {scale} sample into {export}")
         generate(export, scale, dt.date.fromisoformat(as_of), seed=7, quiet=True)
@@ -345,6 +346,7 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds a viewer reads a page before the next click, +-50%% (default 0: back to back)",
     )
     parser.add_argument("--db", default=None, help="database path (default build/load/<scale>/crm.duckdb)")
+    parser.add_argument("--export", default=None, help="the export the swaps load (default: the sample, generated once)")
     parser.add_argument("--reuse-db", action="store_true", help="use a current database already at --db (no first load)")
     parser.add_argument("--step-timeout", type=float, default=120.0)
     parser.add_argument("--deadline", type=float, default=1200.0, help="the whole run stops after this many seconds")
@@ -352,11 +354,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=None)
     args = parser.parse_args(argv)
     db = Path(args.db) if args.db else ROOT / "build" / "load" / args.scale / "crm.duckdb"
-    export = prepare(args.scale, db, args.as_of, args.reuse_db)
+    export = prepare(args.scale, db, args.as_of, args.reuse_db, Path(args.export) if args.export else None)
     pool = filter_pool(db)
     port = _free_port()
     load_start = [round(x, 1) for x in os.getloadavg()]
     server = start_server(db, port)
+    _say(f"server pid {server.pid}")
     try:
         _say(f"{args.sessions} sessions x {args.steps} steps against 127.0.0.1:{port}, {args.swaps} swaps")
         result, swaps, seconds = asyncio.run(drive(f"ws://127.0.0.1:{port}/_stcore/stream", pool, args, export, db))
