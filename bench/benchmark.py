@@ -25,6 +25,9 @@
    is reported apart.
 5. Peak memory of the app process serving every page (a real Streamlit server and headless Chromium,
    when Debian's chromium is installed).
+6. At medium (or with --load): 25 viewers at once (bench/load.py) against a copy of the database just loaded,
+   while the export is loaded into it twice (real loads, at their default priority); the wait p95 per script run
+   is judged (<= 3 s, with 0 errors). --no-load skips it.
 Writes JSON and prints a table.
 """
 
@@ -74,6 +77,7 @@ PAGES = [
 # medium: the original targets. large: the issue's targets on this machine (cold median per page, ingest ratio,
 # peak memory of generator and ingest).
 TARGETS = {
+    "load_p95_s": 3.0,
     "page_queries_median_ms": 300,
     "cached_rerun_ms": 100,
     "ingest_ratio": 3.0,
@@ -514,6 +518,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="print one table of several results files (one column per scale) and stop",
     )
+    parser.add_argument(
+        "--load", action=argparse.BooleanOptionalAction, default=None, help="the load section (default: at medium only)"
+    )
+    parser.add_argument("--load-sessions", type=int, default=25)
+    parser.add_argument("--load-steps", type=int, default=40, help="script runs per viewer (default 40)")
     parser.add_argument("--bare-read-csv", default=None, help=argparse.SUPPRESS)
     return parser
 
@@ -596,6 +605,8 @@ def main(argv: list[str] | None = None) -> int:
         _say("app memory ...")
         mem = app_memory(db, url)
         results["app_peak_memory_mb"] = round(mem, 1) if mem else None
+    if args.load or (args.load is None and args.scale == "medium"):
+        results["load"] = load_section(db, export, work, args)
     results["load_average_end"] = [round(x, 1) for x in os.getloadavg()]
     results["verdict"] = verdict(results)
     out = Path(args.out) if args.out else work / f"results-{args.scale}.json"
@@ -606,6 +617,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.scale not in ("medium", "large"):  # the targets are set for medium and large
         return 0
     return 0 if all(v["met"] for v in results["verdict"].values()) else 1
+
+
+def load_section(db: Path, export: Path, work: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """25 viewers at once (bench/load.py) on a copy of the benchmark's database, swapped twice by real loads."""
+    from bench import load
+
+    _say("load: viewers at once while the database is loaded again twice ...")
+    copy = work / f"load-{args.scale}" / "crm.duckdb"
+    shutil.rmtree(copy.parent, ignore_errors=True)
+    load.copy_live(db, copy)
+    cfg = load.LoadConfig(sessions=args.load_sessions, steps=args.load_steps, scale=args.scale, as_of=args.as_of.isoformat())
+    try:
+        return load.run_load(copy, export, cfg)
+    finally:
+        shutil.rmtree(copy.parent, ignore_errors=True)  # three versions of the database: not kept
 
 
 def verdict(r: dict[str, Any]) -> dict[str, Any]:
@@ -622,6 +648,8 @@ def verdict(r: dict[str, Any]) -> dict[str, Any]:
         gen = r["sample"].get("peak_mb")
         v["generator_peak_mb"] = {"value": gen, "met": gen is not None and gen < t["generator_peak_mb"]}
         return v
+    if "load" in r:
+        v["load_p95_s"] = {"value": r["load"]["verdict"]["p95_s"], "met": r["load"]["verdict"]["met"]}
     worst_cached = max(p["cached_rerun_ms"] for p in pages.values())
     v["cached_rerun_ms"] = {"worst": worst_cached, "met": worst_cached < t["cached_rerun_ms"]}
     if "app_peak_memory_mb" in r:  # not measured with --no-app-memory
@@ -685,6 +713,10 @@ def render_table(r: dict[str, Any]) -> str:
             cells += [f"{w[k]['median_ms']} ms (+{w[k]['load_ms']} ms load)" for k in ("pandas", "polars")]
             same = all(x["same_numbers"] for x in w.values() if isinstance(x, dict))
             lines.append(f"| {label} | {' | '.join(cells)} | {same} |")
+    if "load" in r:
+        from bench.load import render
+
+        lines += render(r["load"])
     lines += ["", "| target | value | met |", "|---|---|---|"]
     for k, v in r.get("verdict", {}).items():
         lines.append(f"| {k} (target {r['targets'].get(k)}) | {v.get('worst', v.get('value'))} | {v['met']} |")
