@@ -1,6 +1,7 @@
 """Load: N viewers at once against a real `streamlit run dashboard/app.py`, while the database is swapped.
 
-    python -m bench.load [--sessions 25] [--steps 8] [--scale small|medium] [--swaps 2] [--out FILE]
+    python -m bench.load [--sessions 25] [--steps 40] [--think 5] [--scale small|medium] [--swaps 2]
+                         [--swap-mode ingest|prepared] [--out FILE]
 
 No browser per viewer: each session speaks Streamlit's own websocket protocol (the protobuf messages the
 browser sends and receives) from one asyncio process, so the client costs almost nothing and the two
@@ -14,10 +15,14 @@ numbers per script run are the server's:
 
 Each session opens a link with a filter set drawn from a small pool (so identical filter sets recur across
 sessions, as when a team shares links) and clicks through pages; every few steps it opens another link.
-Meanwhile the sample is ingested again into the same --db path `--swaps` times (an atomic switch each
-time). Errors are exceptions, the app's error messages, script runs that never finish, and lost
-connections. Everything is on 127.0.0.1; every loop is bounded and the whole run has a deadline.
-Writes JSON and prints a summary; exits 1 on any error or when the wait p95 exceeds --target-p95.
+Meanwhile the export is loaded again into the same --db path `--swaps` times, as an operator does it
+(`python -m data.ingest`, whose default priority on a reload is low: nice 19, data/ingest/priority.py), each
+ending in the atomic switch; with `--swap-mode prepared` the loads run before the sessions start and only the
+switches happen during the run. Errors are exceptions, the app's error messages, script runs that never
+finish, and lost connections. Everything is on 127.0.0.1; every loop is bounded and the whole run has a
+deadline. `make bench` runs the same measurement at medium (run_load) on a copy of its database.
+Writes JSON and prints a summary; exits 1 unless the target is met: wait p95 <= --target-p95, no error, every
+swap done and served (judge).
 """
 
 from __future__ import annotations
