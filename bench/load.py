@@ -254,7 +254,7 @@ async def swapper(plan: SwapPlan, total: int, progress: list[int], log: list[dic
             await asyncio.sleep(0.2)
         at_step, start = progress[0], time.perf_counter()
         if plan.prepared:
-            code, err = await asyncio.to_thread(switch_to, plan.db, plan.prepared[i - 1])
+            code, err = await asyncio.to_thread(switch_to, plan.db, plan.prepared[i - 1], plan.warm_seconds)
         else:
             code, err = await _ingest(plan)
         log.append(
@@ -285,6 +285,7 @@ async def _ingest(plan: SwapPlan) -> tuple[int, str]:
         "--quiet",
         "--priority",
         plan.priority,
+        *(["--config", str(plan.config)] if plan.config else []),
         cwd=ROOT,
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
@@ -293,15 +294,15 @@ async def _ingest(plan: SwapPlan) -> tuple[int, str]:
     return proc.returncode or 0, err.decode()
 
 
-def switch_to(db: Path, version: Path) -> tuple[int, str]:
-    """Make a prepared version file live at `db` the way a load ends (under the ingest lock: rename, then one
-    atomic swap of the link); (0, "") or (1, the error)."""
+def switch_to(db: Path, version: Path, warm_seconds: float = 0.0) -> tuple[int, str]:
+    """Make a prepared version file live at `db` the way a load ends (under the ingest lock: rename, hold it up to
+    `warm_seconds` for the dashboard to prepare it, then one atomic swap of the link); (0, "") or (1, the error)."""
     from data.store import IngestLock, Store
 
     store = Store(db)
     try:
         with IngestLock(store, f"bench.load: {version.name}"):
-            store.publish(version, keep=3)
+            store.publish(version, keep=3, hold_s=warm_seconds)
     except Exception as exc:  # reported as a failed swap, like a load's non-zero exit
         return 1, f"{type(exc).__name__}: {exc}"
     return 0, ""
@@ -381,6 +382,7 @@ def summarise(result: Result, swaps: list[dict], seconds: float, cfg: LoadConfig
         "think_s": cfg.think,
         "swap_mode": cfg.swap_mode,
         "ingest_priority": cfg.priority if cfg.swap_mode == "ingest" else None,
+        "warm_seconds": cfg.warm_seconds,
         "script_runs": len(result.runs),
         "seconds": round(seconds, 1),
         "run_s": stats(result.runs, "run_s"),
@@ -424,6 +426,7 @@ def render(summary: dict[str, Any]) -> list[str]:
         "",
         f"{summary['sessions']} viewers at once ({summary['scale']}, {summary['think_s']} s reading between clicks, "
         f"swaps: {summary['swap_mode']}{' --priority ' + summary['ingest_priority'] if summary['ingest_priority'] else ''}"
+        f", warm_seconds {summary.get('warm_seconds', 0):g}"
         f"; load average {summary.get('load_average_start')} at the start, {summary['load_average_end']} at the end):",
         "",
         "| measure | value |",
@@ -450,6 +453,7 @@ class LoadConfig:
     swaps: int = 2
     swap_mode: str = "ingest"  # "ingest": real loads during the run; "prepared": loads first, only the switches during
     priority: str = "auto"  # the swaps' `data.ingest --priority`
+    warm_seconds: float = 120.0  # the loads' ingest.warm_seconds: the dashboard prepares a load before its switch
     think: float = 5.0
     step_timeout: float = 120.0
     deadline: float = 1200.0
@@ -465,6 +469,20 @@ class SwapPlan:
     swaps: int
     priority: str = "auto"
     prepared: list[Path] = field(default_factory=list)
+    warm_seconds: float = 0.0
+    config: Path | None = None  # the definitions the loads read (warm_seconds set), None: the project's
+
+
+def warm_config(db: Path, warm_seconds: float) -> Path | None:
+    """The project's definitions with `ingest.warm_seconds` set, beside `db` (None when it is 0: the project's own)."""
+    if not warm_seconds:
+        return None
+    text = (ROOT / "definitions.toml").read_text(encoding="utf-8")
+    if "\nwarm_seconds = 0\n" not in text:
+        raise ValueError("definitions.toml has no 'warm_seconds = 0' line to set")
+    out = db.parent / "definitions-warm.toml"
+    out.write_text(text.replace("\nwarm_seconds = 0\n", f"\nwarm_seconds = {warm_seconds:g}\n"), encoding="utf-8")
+    return out
 
 
 def run_load(db: Path, export: Path, cfg: LoadConfig) -> dict[str, Any]:
@@ -476,7 +494,7 @@ def run_load(db: Path, export: Path, cfg: LoadConfig) -> dict[str, Any]:
     load_start = [round(x, 1) for x in os.getloadavg()]
     server = start_server(db, port)
     _say(f"server pid {server.pid}")
-    plan = SwapPlan(db, export, cfg.swaps, cfg.priority, prepared)
+    plan = SwapPlan(db, export, cfg.swaps, cfg.priority, prepared, cfg.warm_seconds, warm_config(db, cfg.warm_seconds))
     try:
         _say(f"{cfg.sessions} sessions x {cfg.steps} steps against 127.0.0.1:{port}, {cfg.swaps} swaps ({cfg.swap_mode})")
         result, swaps, seconds = asyncio.run(drive(f"ws://127.0.0.1:{port}/_stcore/stream", pool, cfg, plan))
@@ -508,6 +526,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--priority", choices=["auto", "normal", "low"], default="auto", help="the swaps' ingest --priority")
     parser.add_argument(
+        "--warm-seconds",
+        type=float,
+        default=120.0,
+        help="the loads' ingest.warm_seconds: how long a load may wait for the dashboard to prepare it (0: switch at once)",
+    )
+    parser.add_argument(
         "--think",
         type=float,
         default=5.0,
@@ -537,6 +561,7 @@ def main(argv: list[str] | None = None) -> int:
         swaps=args.swaps,
         swap_mode=args.swap_mode,
         priority=args.priority,
+        warm_seconds=args.warm_seconds,
         think=args.think,
         step_timeout=args.step_timeout,
         deadline=args.deadline,

@@ -4,6 +4,8 @@ verdict, its copy of a database, the benchmark's load section, and data/ingest/p
 from __future__ import annotations
 
 import os
+import shutil
+import threading
 from pathlib import Path
 
 import duckdb
@@ -132,3 +134,63 @@ def test_the_command_line_refuses_a_bad_thread_count_and_main_called_from_python
     assert ingest_main([str(TINY), "--db", str(tiny_db), "--threads", "1"]) == 0  # a reload: low, but not applied here
     assert os.nice(0) == before
     assert "low CPU priority (nice 19), DuckDB threads: 1" in capsys.readouterr().out
+
+
+def _stage_copy(db: Path) -> Path:
+    """A copy of the live version published under a newer name without switching the link (what a held load leaves
+    beside the live one); returns it."""
+    store = Store(db)
+    live = store.live_version()
+    assert live is not None
+    staged = store.versions_dir / "99999999T000000000000Z-1.duckdb"  # sorts after every real version name
+    shutil.copyfile(live, staged)
+    return staged
+
+
+def test_a_held_version_is_staged_until_marked_warmed_and_its_marker_goes_with_it(tiny_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "live" / "crm.duckdb"
+    load.copy_live(tiny_db, db)
+    store = Store(db)
+    assert store.staged_version() is None
+    staged = _stage_copy(db)
+    assert store.staged_version() == staged.resolve()
+    assert not store.wait_warmed(staged, 0.05, poll_s=0.01)  # nobody marked it: the hold runs out
+    store.warmed_marker(staged).touch()
+    assert store.wait_warmed(staged, 60.0)  # marked: no wait
+    building = store.new_building_path()
+    shutil.copyfile(staged, building)
+    marker = threading.Timer(0.1, lambda: store.warmed_marker(store.versions_dir / building.name[len(".building-") :]).touch())
+    marker.start()
+    final = store.publish(building, keep=0, hold_s=60.0)  # held until the marker appears, then switched
+    assert store.live_version() == final.resolve() and store.staged_version() is None
+    assert not store.warmed_marker(staged).exists()  # pruned with its version (keep=0)
+
+
+def test_the_dashboard_prepares_a_staged_version_with_the_live_versions_recent_results(
+    tiny_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard import db as dashboard_db
+    from dashboard import warm
+    from queries import Scope
+
+    db = tmp_path / "live" / "crm.duckdb"
+    load.copy_live(tiny_db, db)
+    monkeypatch.setenv("CRM_DB", str(db))
+    monkeypatch.setattr(dashboard_db, "RESULTS", dashboard_db.ResultCache())
+    live = str(Store(db).live_version())
+    dashboard_db.query_as(Scope(None), "data_freshness")
+    dashboard_db.query_as(Scope(None), "filter_options")
+    assert dashboard_db.RESULTS.recent(live, 10) == [
+        (live, "filter_options", (), None),
+        (live, "data_freshness", (), None),
+    ]  # most recently used first
+    staged = _stage_copy(db)
+    done: set[str] = set()
+    assert warm.warm_staged(Store(db), done) == 2
+    assert warm.warm_staged(Store(db), done) is None  # once per version
+    assert Store(db).warmed_marker(staged).exists()
+    assert dashboard_db.RESULTS.computed == 4 and len(dashboard_db.RESULTS.recent(live, 10)) == 2  # live ones kept
+    Store(db).publish(staged, keep=3)  # the switch: the next run reads the prepared results
+    assert dashboard_db.query_as(Scope(None), "data_freshness")["data_through_at"].notna().all()
+    assert dashboard_db.RESULTS.computed == 4
+    assert warm.warm_staged(Store(db), set()) is None  # nothing staged any more
