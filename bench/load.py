@@ -453,7 +453,7 @@ class LoadConfig:
     swaps: int = 2
     swap_mode: str = "ingest"  # "ingest": real loads during the run; "prepared": loads first, only the switches during
     priority: str = "auto"  # the swaps' `data.ingest --priority`
-    warm_seconds: float = 120.0  # the loads' ingest.warm_seconds: the dashboard prepares a load before its switch
+    warm_seconds: float = 0.0  # the loads' ingest.warm_seconds (the project's default 0; > 0: prepared before the switch)
     think: float = 5.0
     step_timeout: float = 120.0
     deadline: float = 1200.0
@@ -528,8 +528,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--warm-seconds",
         type=float,
-        default=120.0,
-        help="the loads' ingest.warm_seconds: how long a load may wait for the dashboard to prepare it (0: switch at once)",
+        default=0.0,
+        help="the loads' ingest.warm_seconds: how long a load may wait for the dashboard to prepare it (default 0, the "
+        "project's: switch at once)",
     )
     parser.add_argument(
         "--think",

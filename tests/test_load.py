@@ -194,3 +194,12 @@ def test_the_dashboard_prepares_a_staged_version_with_the_live_versions_recent_r
     assert dashboard_db.query_as(Scope(None), "data_freshness")["data_through_at"].notna().all()
     assert dashboard_db.RESULTS.computed == 4
     assert warm.warm_staged(Store(db), set()) is None  # nothing staged any more
+
+
+def test_the_loads_of_a_warm_run_read_the_projects_definitions_with_warm_seconds_set(tmp_path: Path) -> None:
+    from data.config import load_definitions
+
+    assert load.warm_config(tmp_path / "crm.duckdb", 0) is None  # the project's own file
+    written = load.warm_config(tmp_path / "crm.duckdb", 45)
+    assert written is not None and load_definitions(written).ingest.warm_seconds == 45
+    assert load_definitions(None).ingest.warm_seconds == 0  # the default: a load switches at once
