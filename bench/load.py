@@ -261,6 +261,7 @@ async def swapper(plan: SwapPlan, total: int, progress: list[int], log: list[dic
             {
                 "swap": i,
                 "kind": "switch to a prepared version" if plan.prepared else f"ingest --priority {plan.priority}",
+                "caption": load_caption(plan.db) if code == 0 else None,
                 "started_at_step": at_step,
                 "ended_at_step": progress[0],
                 "seconds": round(time.perf_counter() - start, 2),
@@ -292,6 +293,22 @@ async def _ingest(plan: SwapPlan) -> tuple[int, str]:
     )
     _, err = await proc.communicate()
     return proc.returncode or 0, err.decode()
+
+
+def load_caption(db: Path) -> str | None:
+    """How the page caption names the load live at `db` ("2026-11-27 19:34 UTC", after "· loaded "); None when
+    it cannot be read. Two loads in the same minute read alike."""
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        row = con.execute("SELECT strftime(finished_at, '%Y-%m-%d %H:%M') FROM ingest_run").fetchone()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return f"{row[0]} UTC" if row and row[0] else None
 
 
 def switch_to(db: Path, version: Path, warm_seconds: float = 0.0) -> tuple[int, str]:
@@ -402,10 +419,11 @@ def summarise(result: Result, swaps: list[dict], seconds: float, cfg: LoadConfig
 
 def judge(summary: dict[str, Any], target_p95: float, swaps: int) -> dict[str, Any]:
     """The target: wait p95 <= target_p95 s, no error, every swap done (exit 0) and served (each load's caption seen
-    by some session: the first database and one per swap)."""
+    by some session: the first database's and each swap's)."""
     p95 = summary["wait_s"]["p95"]
     swaps_ok = len(summary["swaps"]) == swaps and all(s["exit"] == 0 for s in summary["swaps"])
-    served = len(summary["loads_seen"]) >= swaps + 1
+    expected = [summary.get("first_load"), *(s.get("caption") for s in summary["swaps"])]
+    served = None not in expected and set(expected) <= set(summary["loads_seen"])
     return {
         "p95_s": p95,
         "target_p95_s": target_p95,
@@ -489,7 +507,7 @@ def run_load(db: Path, export: Path, cfg: LoadConfig) -> dict[str, Any]:
     """The whole measurement against a current database at `db` (swapped `cfg.swaps` times with `export`): a
     server, the sessions, the summary with its verdict."""
     prepared = prepare_versions(export, db, cfg.swaps) if cfg.swap_mode == "prepared" else []
-    pool = filter_pool(db)
+    pool, first = filter_pool(db), load_caption(db)
     port = _free_port()
     load_start = [round(x, 1) for x in os.getloadavg()]
     server = start_server(db, port)
@@ -504,7 +522,7 @@ def run_load(db: Path, export: Path, cfg: LoadConfig) -> dict[str, Any]:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
-    summary = {**summarise(result, swaps, seconds, cfg), "load_average_start": load_start}
+    summary = {**summarise(result, swaps, seconds, cfg), "load_average_start": load_start, "first_load": first}
     summary["verdict"] = judge(summary, cfg.target_p95, cfg.swaps)
     return summary
 

@@ -22,9 +22,12 @@ def _summary(waits: list[float], errors: int = 0, swaps: int = 2, loads: int = 3
     result = load.Result()
     result.runs = [{"page": "overview", "wait_s": w, "run_s": w / 2, "at": float(i)} for i, w in enumerate(waits)]
     result.errors = [f"error {i}" for i in range(errors)]
-    result.loaded = {f"2026-11-27 1{i}:00" for i in range(loads)}
-    log = [{"swap": i + 1, "exit": exit_code, "seconds": 2.0, "at": 50.0 + i} for i in range(swaps)]
-    return load.summarise(result, log, 100.0, load.LoadConfig())
+    result.loaded = {f"2026-11-27 1{i}:00 UTC" for i in range(loads)}  # the first load's and each swap's
+    log = [
+        {"swap": i + 1, "exit": exit_code, "seconds": 2.0, "at": 50.0 + i, "caption": f"2026-11-27 1{i + 1}:00 UTC"}
+        for i in range(swaps)
+    ]
+    return {**load.summarise(result, log, 100.0, load.LoadConfig()), "first_load": "2026-11-27 10:00 UTC"}
 
 
 def test_the_verdict_is_the_wait_p95_with_no_error_every_swap_done_and_every_load_served() -> None:
@@ -43,6 +46,9 @@ def test_the_verdict_is_the_wait_p95_with_no_error_every_swap_done_and_every_loa
     assert not load.judge(_summary(fast, exit_code=1), 3.0, 2)["swaps_done"]  # a load that failed
     assert not load.judge(_summary(fast, swaps=1), 3.0, 2)["swaps_done"]  # a swap that never happened
     assert not load.judge(_summary(fast, loads=2), 3.0, 2)["every_load_served"]  # a load no session saw
+    same_minute = _summary(fast, loads=2)
+    same_minute["swaps"][1]["caption"] = same_minute["swaps"][0]["caption"]  # two loads in one minute read alike
+    assert load.judge(same_minute, 3.0, 2)["every_load_served"]
 
 
 def test_runs_during_a_swap_are_told_apart() -> None:
@@ -70,6 +76,10 @@ def test_copy_live_makes_a_store_of_the_live_version_only(tiny_db: Path, tmp_pat
         assert con.execute("SELECT count(*) FROM stg_opportunities").fetchone() == (3,)
     with pytest.raises(FileNotFoundError):
         load.copy_live(tmp_path / "nothing" / "crm.duckdb", tmp_path / "x" / "crm.duckdb")
+    with duckdb.connect(str(copy), read_only=True) as con:
+        finished = con.execute("SELECT finished_at FROM ingest_run").fetchone()[0]  # type: ignore[index]
+    assert load.load_caption(copy) == f"{finished:%Y-%m-%d %H:%M} UTC"  # as the page caption shows it
+    assert load.load_caption(tmp_path / "nothing.duckdb") is None
 
 
 def test_a_prepared_version_is_switched_to_under_the_ingest_lock(tiny_db: Path, tmp_path: Path) -> None:
