@@ -455,6 +455,7 @@ def render(summary: dict[str, Any]) -> list[str]:
         f"| run p50 / p95 | {summary['run_s']['p50']} / {summary['run_s']['p95']} s |",
         f"| swaps | {swaps}; loads seen {len(summary['loads_seen'])}, {summary['runs_after_last_swap']} runs after the last |",
         f"| errors | {summary['errors']} |",
+        f"| server peak memory | {summary.get('server_peak_mb')} MB |",
         f"| target p95 <= {v.get('target_p95_s')} s, 0 errors | {v.get('met')} |",
     ]
 
@@ -503,6 +504,15 @@ def warm_config(db: Path, warm_seconds: float) -> Path | None:
     return out
 
 
+def server_peak_mb(pid: int) -> float | None:
+    """The peak resident memory of a process in MB (Linux /proc), None where unknown."""
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            return round(next(int(line.split()[1]) for line in fh if line.startswith("VmHWM")) / 1024, 1)
+    except (OSError, StopIteration, ValueError):
+        return None
+
+
 def run_load(db: Path, export: Path, cfg: LoadConfig) -> dict[str, Any]:
     """The whole measurement against a current database at `db` (swapped `cfg.swaps` times with `export`): a
     server, the sessions, the summary with its verdict."""
@@ -516,6 +526,7 @@ def run_load(db: Path, export: Path, cfg: LoadConfig) -> dict[str, Any]:
     try:
         _say(f"{cfg.sessions} sessions x {cfg.steps} steps against 127.0.0.1:{port}, {cfg.swaps} swaps ({cfg.swap_mode})")
         result, swaps, seconds = asyncio.run(drive(f"ws://127.0.0.1:{port}/_stcore/stream", pool, cfg, plan))
+        peak_mb = server_peak_mb(server.pid)
     finally:
         server.terminate()
         try:
@@ -523,6 +534,7 @@ def run_load(db: Path, export: Path, cfg: LoadConfig) -> dict[str, Any]:
         except subprocess.TimeoutExpired:
             server.kill()
     summary = {**summarise(result, swaps, seconds, cfg), "load_average_start": load_start, "first_load": first}
+    summary["server_peak_mb"] = peak_mb  # resident memory at its highest (garbage is collected as Python allocates)
     summary["verdict"] = judge(summary, cfg.target_p95, cfg.swaps)
     return summary
 

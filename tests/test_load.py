@@ -213,3 +213,9 @@ def test_the_loads_of_a_warm_run_read_the_projects_definitions_with_warm_seconds
     written = load.warm_config(tmp_path / "crm.duckdb", 45)
     assert written is not None and load_definitions(written).ingest.warm_seconds == 45
     assert load_definitions(None).ingest.warm_seconds == 0  # the default: a load switches at once
+
+
+def test_the_servers_peak_memory_is_read_from_proc() -> None:
+    mb = load.server_peak_mb(os.getpid())
+    assert mb is not None and mb > 10  # this test process
+    assert load.server_peak_mb(2**22 + 1) is None  # no such process
