@@ -6,6 +6,7 @@ DB     ?= warehouse/crm.duckdb
 AS_OF  ?=
 SCALE  ?= small
 BENCH_SCALE ?= medium
+BENCH_ARGS ?=
 LOAD_SCALE ?= small
 SESSIONS ?= 25
 LOAD_ARGS ?=
@@ -98,14 +99,17 @@ screenshots: install-dev browser
 
 # Speed at a large company's size (not part of `make test`): medium by default, BENCH_SCALE=small for a quick
 # run, BENCH_SCALE=medium3x (three times medium) or large when asked. At medium and large it exits non-zero
-# when a target is missed (bench/benchmark.py: TARGETS, TARGETS_LARGE).
+# when a target is missed (bench/benchmark.py: TARGETS, TARGETS_LARGE). At medium it ends with the load section:
+# 25 viewers at once on a copy of its database while the export is loaded into it twice (bench/load.py; about
+# 6 minutes; BENCH_ARGS=--no-load skips it, BENCH_ARGS=--load adds it at another scale).
 bench: install-dev browser
-	$(PY) -m bench.benchmark --scale $(BENCH_SCALE) --out build/bench/results-$(BENCH_SCALE).json
+	$(PY) -m bench.benchmark --scale $(BENCH_SCALE) $(BENCH_ARGS) --out build/bench/results-$(BENCH_SCALE).json
 
 # 25 viewers at once (no browser: Streamlit's websocket protocol) against `streamlit run` on 127.0.0.1 while the
-# database is swapped twice; p50/p95 of the server's time per script run. Not part of `make bench` (it starts its
-# own server and loads the sample three times). LOAD_SCALE=medium for the issue's target (p95 <= 3 s); more options
-# through LOAD_ARGS, e.g. LOAD_ARGS="--think 5 --steps 40 --reuse-db" (python -m bench.load --help).
+# database is swapped twice; p50/p95 of the server's time per script run. The same measurement as `make bench`'s
+# load section, on its own (it loads the sample into build/load/ first). LOAD_SCALE=medium for the target
+# (p95 <= 3 s); more options through LOAD_ARGS, e.g. LOAD_ARGS="--reuse-db --swap-mode prepared" (python -m
+# bench.load --help).
 load: install-dev
 	$(PY) -m bench.load --scale $(LOAD_SCALE) --sessions $(SESSIONS) $(LOAD_ARGS) --out build/load/results-$(LOAD_SCALE).json
 

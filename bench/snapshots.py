@@ -81,7 +81,20 @@ def stage_seconds(stderr: str, stage: str) -> float | None:
 
 def ingest_one(folder: Path, db: Path) -> dict[str, Any]:
     """One load of the series (a child process): seconds, peak memory, the snapshot step, size and change rows after."""
-    cmd = [sys.executable, "-m", "data.ingest", str(folder), "--db", str(db), "--as-of-export", folder.name]
+    # --priority normal: a reload would lower its own priority (nice 19) while a first load would not; the
+    # comparison of one more snapshot against a new database must run both alike.
+    cmd = [
+        sys.executable,
+        "-m",
+        "data.ingest",
+        str(folder),
+        "--db",
+        str(db),
+        "--as-of-export",
+        folder.name,
+        "--priority",
+        "normal",
+    ]
     seconds, peak, _, err = run_child_full(cmd)
     con = duckdb.connect(str(db), read_only=True)
     try:

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, not the project root
     sys.path.insert(0, str(ROOT))
 
-from dashboard import auth, db  # noqa: E402
+from dashboard import auth, db, warm  # noqa: E402
 from dashboard.components import (  # noqa: E402
     damaged_database,
     keyboard_script,
@@ -54,6 +54,7 @@ def _pages() -> list:
 def _run() -> None:
     """Check who is reading, then the database, render the filters and run the chosen page (on one database
     version throughout)."""
+    warm.start()  # prepares a load's results before it goes live, when loads are held for it (ingest.warm_seconds)
     who = auth.gate()  # draws the sign-in page (and stops) when nobody may see data
     with db.one_version() as version:
         _run_on(version, who)

@@ -103,8 +103,9 @@ class ResultCache:
         self._guard = threading.Lock()
         self._newest = ""  # the newest version file name a result was stored for
 
-    def get(self, key: Key, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-        """The result for `key`, computed by `compute` on a miss (once, however many sessions ask)."""
+    def get(self, key: Key, compute: Callable[[], pd.DataFrame], staged: bool = False) -> pd.DataFrame:
+        """The result for `key`, computed by `compute` on a miss (once, however many sessions ask). A result of a
+        `staged` version (prepared before it goes live, dashboard/warm.py) never drops the live version's."""
         hit = self._read(key)
         if hit is not None:
             return hit
@@ -120,7 +121,7 @@ class ResultCache:
                 with self._guard:
                     self._locks.pop(key, None)
                 raise
-            self._store(key, frame)
+            self._store(key, frame, staged)
             return frame.copy(deep=False)
 
     def clear(self) -> None:
@@ -137,11 +138,17 @@ class ResultCache:
             self._entries.move_to_end(key)
         return frame.copy(deep=False)
 
-    def _store(self, key: Key, frame: pd.DataFrame) -> None:
+    def recent(self, version: str, limit: int) -> list[Key]:
+        """The keys of `version`'s results, most recently used first, at most `limit`."""
+        with self._guard:
+            keys = [k for k in reversed(self._entries) if k[0] == version]
+        return keys[:limit]
+
+    def _store(self, key: Key, frame: pd.DataFrame, staged: bool = False) -> None:
         version = os.path.basename(key[0])
         with self._guard:
             self.computed += 1
-            if version > self._newest:  # the first result of a newer load: the older loads' results go
+            if version > self._newest and not staged:  # the first result of a newer load: the older loads' results go
                 self._newest = version
                 for old in [k for k in self._entries if os.path.basename(k[0]) < version]:
                     del self._entries[old]
@@ -151,7 +158,7 @@ class ResultCache:
             self._locks.pop(key, None)
 
 
-RESULTS = ResultCache()
+RESULTS = ResultCache(max_entries=1024)  # 25 viewers on 10 links at medium keep ~350 (~2 MB): room for a staged load's too
 
 
 def _compute(version: str, name: str, params: tuple[tuple[str, Any], ...], regions: tuple[str, ...] | None) -> pd.DataFrame:
@@ -168,9 +175,17 @@ def _compute(version: str, name: str, params: tuple[tuple[str, Any], ...], regio
         raise
 
 
-def _cached(version: str, name: str, params: tuple[tuple[str, Any], ...], regions: tuple[str, ...] | None) -> pd.DataFrame:
-    """The result of one query on one version for one scope, from the shared cache."""
-    return RESULTS.get((version, name, params, regions), lambda: _compute(version, name, params, regions))
+def _cached(
+    version: str, name: str, params: tuple[tuple[str, Any], ...], regions: tuple[str, ...] | None, staged: bool = False
+) -> pd.DataFrame:
+    """The result of one query on one version for one scope, from the shared cache (`staged`: a version prepared
+    before it goes live)."""
+    return RESULTS.get((version, name, params, regions), lambda: _compute(version, name, params, regions), staged)
+
+
+def prepare(version: str, name: str, params: tuple[tuple[str, Any], ...], regions: tuple[str, ...] | None) -> None:
+    """Compute one result on a staged version (not live yet) into the shared cache (dashboard/warm.py)."""
+    _cached(version, name, params, regions, staged=True)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -282,6 +282,9 @@ class Targets(_Strict):
 class Ingest(_Strict):
     encoding: str = "utf-8"
     keep_versions: int = Field(3, ge=0)
+    # Seconds a checked load waits beside the live database before the switch, so that running dashboards prepare
+    # its results first (dashboard/warm.py); the switch happens as soon as one has (0: switch at once).
+    warm_seconds: float = Field(0, ge=0, le=3600)
     max_rejected_rows: int = Field(0, ge=0)
     # A load is refused when an object has lost more than this share of its records against the live
     # database (0.5 = more than half), unless `--allow-shrink` is given.

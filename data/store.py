@@ -91,11 +91,15 @@ class Store:
                 removed.append(p)
         return removed
 
-    def publish(self, built: Path, keep: int) -> Path:
-        """Rename a checked build into a version and point the live link at it atomically."""
+    def publish(self, built: Path, keep: int, hold_s: float = 0.0) -> Path:
+        """Rename a checked build into a version and point the live link at it atomically. With `hold_s`, the
+        version waits beside the live one first (staged) until a dashboard has prepared its results (it marks it
+        warmed) or `hold_s` seconds have passed (dashboard/warm.py)."""
         final = self.versions_dir / built.name.removeprefix(".building-")
         os.replace(built, final)
         _fsync_dir(self.versions_dir)
+        if hold_s > 0:
+            self.wait_warmed(final, hold_s)
         if self.live.exists() and not self.live.is_symlink():
             # A plain file from elsewhere: keep it as a version before the link replaces it.
             legacy = self.versions_dir / f"0-previous-{self.live.name}"
@@ -121,6 +125,29 @@ class Store:
         for old in others[: max(0, len(others) - keep)]:
             old.unlink(missing_ok=True)
             Path(str(old) + ".wal").unlink(missing_ok=True)
+            self.warmed_marker(old).unlink(missing_ok=True)
+
+    def staged_version(self) -> Path | None:
+        """A version newer than the live one that is not live yet (a load holding it for the dashboards to prepare,
+        or one a killed load published without switching), or None."""
+        newest = self.versions()[-1:]
+        live = self.live_version()
+        if newest and (live is None or newest[0].name > live.name):
+            return newest[0].resolve()
+        return None
+
+    def warmed_marker(self, version: Path) -> Path:
+        """The file a dashboard writes once it has prepared a staged version's results."""
+        return self.versions_dir / f"{version.name}.warmed"
+
+    def wait_warmed(self, version: Path, hold_s: float, poll_s: float = 0.2) -> bool:
+        """Wait until `version` is marked warmed (True) or `hold_s` seconds have passed (False)."""
+        deadline = time.monotonic() + hold_s
+        while not self.warmed_marker(version).exists():
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(poll_s)
+        return True
 
     def live_version(self) -> Path | None:
         """The version file the live path points at now, or None when there is no database yet."""

@@ -13,6 +13,8 @@ from pathlib import Path
 from data.config import ConfigError
 from data.ingest.load import ingest
 from data.ingest.preflight import StorageError
+from data.ingest.priority import PRIORITIES, Plan, plan
+from data.ingest.priority import apply as apply_priority
 from data.ingest.read import IngestError
 from data.lake import LakeError
 from data.store import DEFAULT_DB, SCHEMA_VERSION, IngestBusy, schema_version
@@ -38,12 +40,19 @@ def _export_time(text: str) -> datetime:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; give YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point; returns the exit code."""
-    if argv is None:
-        argv = sys.argv[1:]
-    if argv[:1] == ["--check"]:
-        return _check_schema(argv[1:])
+def _threads(text: str) -> int:
+    """--threads' value: a whole number of at least 1."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of threads; give a whole number of at least 1")
+    return n
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The command line's arguments."""
     parser = argparse.ArgumentParser(
         prog="python -m data.ingest",
         description="Load a CRM export into a new DuckDB version and make it live only when every check passed.",
@@ -78,7 +87,45 @@ def main(argv: list[str] | None = None) -> int:
         metavar="DIR",
         help="also write the loaded data as Iceberg tables in DIR (data/lake.py), once the load is live",
     )
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "--priority",
+        choices=PRIORITIES,
+        default="auto",
+        help="CPU priority: low (nice 19) leaves the cores to a dashboard serving viewers; auto (default) is low when "
+        "a live database already exists at --db, normal for a first load",
+    )
+    parser.add_argument(
+        "--threads",
+        type=_threads,
+        default=None,
+        metavar="N",
+        help="DuckDB threads for the load (default: every core); fewer leave cores free for a dashboard",
+    )
+    return parser
+
+
+def _priority(args: argparse.Namespace, renice: bool) -> Plan:
+    """The load's CPU priority and threads (low on a reload: a dashboard may be serving the live database); the
+    process lowers its own priority only when `renice`."""
+    chosen = plan(args.priority, os.path.exists(args.db), args.threads)
+    if renice:
+        apply_priority(chosen)
+    if not args.quiet:
+        print(chosen.describe(), flush=True)
+    return chosen
+
+
+def main(argv: list[str] | None = None, renice: bool | None = None) -> int:
+    """Command-line entry point; returns the exit code. The process lowers its own CPU priority as --priority says
+    only when it is the program (`renice`, by default when `argv` is None: read from the command line), never when
+    Python code calls main() with arguments (a test would renice its whole run)."""
+    program = argv is None
+    if argv is None:
+        argv = sys.argv[1:]
+    if argv[:1] == ["--check"]:
+        return _check_schema(argv[1:])
+    args = _parser().parse_args(argv)
+    chosen = _priority(args, program if renice is None else renice)
     try:
         summary = ingest(
             args.export_path,
@@ -90,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             args.source,
             args.as_of_export,
             args.lake,
+            chosen.threads,
         )
     except IngestError as exc:
         print(f"Ingest refused; the live database was not changed. {exc.total} problem(s):\n{exc.render()}", file=sys.stderr)

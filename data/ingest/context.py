@@ -116,3 +116,4 @@ class LoadContext:
     live_at: datetime | None = None  # the live data's snapshot time
     tables: dict[str, int] = field(default_factory=dict)  # staging tables' row counts, once built
     lake_stash: Path | None = None  # with --lake: where the typed export is kept as Parquet for the lake
+    threads: int | None = None  # DuckDB threads for the build (--threads); None: every core

@@ -45,6 +45,7 @@ def ingest(
     source: str = "auto",
     as_of_export: datetime | None = None,
     lake: str | Path | None = None,
+    threads: int | None = None,
 ) -> IngestSummary:
     """Load an export into a new database version and switch the live path to it atomically.
 
@@ -57,7 +58,7 @@ def ingest(
     beside the live database's snapshots; an export older than the live data adds only its snapshot
     (data/ingest/snapshots.py).
     With `lake`, the loaded data is also written as Iceberg tables in that folder once the new version
-    is live (data/lake.py).
+    is live (data/lake.py). `threads` limits DuckDB's threads for the build (default: every core).
     """
     progress = Progress(quiet)
     started = datetime.now(UTC)
@@ -77,7 +78,7 @@ def ingest(
         live = store.live_version()
         with tempfile.TemporaryDirectory(prefix="crm-ingest-") as work:
             ctx = LoadContext(None, defs, export_path, Path(work), config_file, encoding, started, progress, source=source)  # type: ignore[arg-type]
-            ctx.as_of_export, ctx.live_db, ctx.lake_stash = as_of_export, live, stash
+            ctx.as_of_export, ctx.live_db, ctx.lake_stash, ctx.threads = as_of_export, live, stash, threads
             _build(db_file, ctx)
             if live is None or not is_backfill(ctx):
                 return ctx.tables, ctx.warnings
@@ -133,6 +134,8 @@ def _build_in(db_file: Path, ctx: LoadContext) -> None:
         # up to it: at the large sample (83M campaign members) the load passed 12 GiB while typing values.
         # A fixed limit makes it spill to its temporary directory (beside the database) instead.
         con.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")
+        if ctx.threads:  # --threads: leave cores to a dashboard serving viewers (data/ingest/priority.py)
+            con.execute(f"SET threads = {int(ctx.threads)}")
         _read(ctx)
         _type_and_check(ctx)
         progress("building the model")

@@ -31,8 +31,13 @@ def build_and_publish(
         shrink = [LoadWarning(*w) for w in check_shrink(live_counts, building, defs.ingest.max_shrink_share, allow_shrink)]
         record_warnings(building, list(shrink))
         check_built(building, tables)
-        progress("checks passed; switching the live database")
-        final = store.publish(building, defs.ingest.keep_versions)
+        hold = defs.ingest.warm_seconds
+        progress(
+            f"checks passed; holding it up to {hold:g} s for running dashboards to prepare it, then switching"
+            if hold
+            else "checks passed; switching the live database"
+        )
+        final = store.publish(building, defs.ingest.keep_versions, hold)
     except BaseException:
         for leftover in (building, published):
             if leftover != store.live_version():  # a version the live link already points at stays
