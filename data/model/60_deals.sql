@@ -47,17 +47,33 @@ CREATE MACRO bookings(p_start, p_end, p_as_of, p_currency, p_region, p_segment, 
     SELECT * FROM closed_in_period(p_start, p_end, p_as_of, p_currency, p_region, p_segment, p_owner)
     WHERE stage_category = 'won';
 
+-- deals_valued_at(p_start, p_close_by, p_as_of, ...): every deal as it stood at the end of p_as_of, with
+-- is_open_pipeline: open then, with a close date at most p_close_by (NULL = any); those deals converted at
+-- the date the policy picks for open pipeline (default: the as-of date; factor and amount_rep are NULL for
+-- the others). p_start is the period start, for a policy of "period_start". The one rule behind
+-- open_pipeline_at and pipeline_moves.
+CREATE MACRO deals_valued_at(p_start, p_close_by, p_as_of, p_currency, p_region, p_segment, p_owner) AS TABLE
+    SELECT
+        d.* EXCLUDE (is_open_pipeline), fx.factor, convert_money(d.amount, fx.factor) AS amount_rep,
+        coalesce(d.is_open_pipeline, FALSE) AS is_open_pipeline
+    FROM (
+        SELECT
+            *,
+            stage_category = 'open'
+            AND (cast(p_close_by AS DATE) IS NULL OR close_date <= cast(p_close_by AS DATE)) AS is_open_pipeline
+        FROM deals_at(p_as_of, p_region, p_segment, p_owner) AS at_date
+    ) AS d
+    LEFT JOIN fx_conversion fx
+        ON d.is_open_pipeline AND fx.from_currency = d.currency_code AND fx.to_currency = p_currency
+            AND fx.rate_date = fx_day(rate_date('open_pipeline', d.created_date, d.close_date, p_as_of, p_start));
+
 -- open_pipeline_at(p_start, p_close_by, p_as_of, ...): deals open at the end of p_as_of whose close date
 -- is at most p_close_by (NULL = any), converted at the date the policy picks for open pipeline (default:
--- the as-of date). p_start is the period start, for a policy of "period_start".
+-- the as-of date): the rows of deals_valued_at in the open pipeline.
 CREATE MACRO open_pipeline_at(p_start, p_close_by, p_as_of, p_currency, p_region, p_segment, p_owner) AS TABLE
-    SELECT d.*, fx.factor, convert_money(d.amount, fx.factor) AS amount_rep
-    FROM deals_at(p_as_of, p_region, p_segment, p_owner) d
-    LEFT JOIN fx_conversion fx
-        ON fx.from_currency = d.currency_code AND fx.to_currency = p_currency
-            AND fx.rate_date = fx_day(rate_date('open_pipeline', d.created_date, d.close_date, p_as_of, p_start))
-    WHERE d.stage_category = 'open'
-        AND (cast(p_close_by AS DATE) IS NULL OR d.close_date <= cast(p_close_by AS DATE));
+    SELECT * EXCLUDE (is_open_pipeline)
+    FROM deals_valued_at(p_start, p_close_by, p_as_of, p_currency, p_region, p_segment, p_owner)
+    WHERE is_open_pipeline;
 
 -- quota_in_period(p_start, p_end, p_currency, p_region, p_owner): quota rows whose period starts from
 -- p_start to p_end, converted at p_start. A quota belongs to its owner's region (else regions.unknown);

@@ -17,33 +17,29 @@
 CREATE MACRO pipeline_moves(
     p_from, p_to, p_period_start, p_close_by, p_currency, p_region, p_segment, p_owner
 ) AS TABLE
-    WITH s AS (
-        SELECT * FROM open_pipeline_at(p_period_start, p_close_by, p_from, p_currency, p_region, p_segment, p_owner)
+    WITH a AS (
+        SELECT * FROM deals_valued_at(p_period_start, p_close_by, p_from, p_currency, p_region, p_segment, p_owner)
     ),
 
-    e AS (
-        SELECT * FROM open_pipeline_at(p_period_start, p_close_by, p_to, p_currency, p_region, p_segment, p_owner)
+    b AS (
+        SELECT * FROM deals_valued_at(p_period_start, p_close_by, p_to, p_currency, p_region, p_segment, p_owner)
     ),
-
-    a AS (SELECT * FROM deals_at(p_from, p_region, p_segment, p_owner)),
-
-    b AS (SELECT * FROM deals_at(p_to, p_region, p_segment, p_owner)),
 
     joined AS (
+        -- a deal in the open pipeline at either date (in_start, in_end: open_pipeline_at's rows at each date)
         SELECT
-            coalesce(s.opportunity_id, e.opportunity_id) AS opportunity_id,
-            s.opportunity_id IS NOT NULL AS in_start, e.opportunity_id IS NOT NULL AS in_end,
+            coalesce(a.opportunity_id, b.opportunity_id) AS opportunity_id,
+            coalesce(a.is_open_pipeline, FALSE) AS in_start, coalesce(b.is_open_pipeline, FALSE) AS in_end,
             a.stage_category AS from_category, a.stage_name AS from_stage, a.amount AS from_amount,
-            a.close_date AS from_close_date, s.amount_rep AS start_amount,
+            a.close_date AS from_close_date, CASE WHEN a.is_open_pipeline THEN a.amount_rep END AS start_amount,
             b.stage_category AS to_category, b.stage_name AS to_stage, b.amount AS to_amount,
-            b.close_date AS to_close_date, e.amount_rep AS end_amount,
-            coalesce(e.currency_code, s.currency_code) AS currency_code,
-            (s.opportunity_id IS NOT NULL AND s.factor IS NULL) OR (e.opportunity_id IS NOT NULL AND e.factor IS NULL)
-                AS is_unconverted
-        FROM s
-        FULL JOIN e ON e.opportunity_id = s.opportunity_id
-        LEFT JOIN a ON a.opportunity_id = coalesce(s.opportunity_id, e.opportunity_id)
-        LEFT JOIN b ON b.opportunity_id = coalesce(s.opportunity_id, e.opportunity_id)
+            b.close_date AS to_close_date, CASE WHEN b.is_open_pipeline THEN b.amount_rep END AS end_amount,
+            CASE WHEN b.is_open_pipeline THEN b.currency_code ELSE a.currency_code END AS currency_code,
+            (coalesce(a.is_open_pipeline, FALSE) AND a.factor IS NULL)
+            OR (coalesce(b.is_open_pipeline, FALSE) AND b.factor IS NULL) AS is_unconverted
+        FROM a
+        FULL JOIN b ON b.opportunity_id = a.opportunity_id
+        WHERE a.is_open_pipeline OR b.is_open_pipeline
     )
 
     SELECT
