@@ -61,7 +61,8 @@ CREATE MACRO deals_valued_at(p_start, p_close_by, p_as_of, p_currency, p_region,
             *,
             stage_category = 'open'
             AND (cast(p_close_by AS DATE) IS NULL OR close_date <= cast(p_close_by AS DATE)) AS is_open_pipeline
-        FROM deals_at(p_as_of, p_region, p_segment, p_owner) AS at_date  -- noqa: AL05 (named for the Spark compile)
+        -- named, so that the Spark compile's expansion is not called after the macro
+        FROM deals_at(p_as_of, p_region, p_segment, p_owner) AS at_date  -- noqa: AL05
     ) AS d
     LEFT JOIN fx_conversion fx
         ON d.is_open_pipeline AND fx.from_currency = d.currency_code AND fx.to_currency = p_currency
