@@ -34,15 +34,20 @@ _TYPE_NAME = {
 }
 
 
-def id18_sql(x: str) -> str:
-    """SQL turning a 15-character case-sensitive Salesforce Id into its 18-character form."""
+def id18_suffix_sql(x: str) -> str:
+    """SQL: the 3 checksum characters of the Salesforce Id x (its first 15 characters: letters and digits)."""
     chunks = []
     for k in range(3):
         bits = " + ".join(
             f"(CASE WHEN substr({x}, {5 * k + i + 1}, 1) BETWEEN 'A' AND 'Z' THEN {1 << i} ELSE 0 END)" for i in range(5)
         )
         chunks.append(f"substr('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', 1 + {bits}, 1)")
-    return f"CASE WHEN length({x}) = 15 AND regexp_full_match({x}, '[0-9A-Za-z]+') THEN {x} || {' || '.join(chunks)} ELSE {x} END"
+    return " || ".join(chunks)
+
+
+def id18_sql(x: str) -> str:
+    """SQL turning a 15-character case-sensitive Salesforce Id into its 18-character form."""
+    return f"CASE WHEN length({x}) = 15 AND regexp_full_match({x}, '[0-9A-Za-z]+') THEN {x} || {id18_suffix_sql(x)} ELSE {x} END"
 
 
 def create_typing_macros(con: duckdb.DuckDBPyConnection, salesforce_ids: bool) -> None:

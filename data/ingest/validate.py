@@ -29,14 +29,54 @@ import duckdb
 
 from data.config import ConfigError, Definitions
 from data.ingest.read import Problem, quote_ident
+from data.ingest.typed import id18_suffix_sql
 
 SAMPLE_LIMIT = 1000  # records listed per rule and column before counting the rest
 _INVISIBLE = "[\\s\\x{00}-\\x{1f}\\x{7f}-\\x{9f}\\x{a0}\\x{ad}\\x{200b}-\\x{200f}\\x{2028}-\\x{202e}\\x{2060}-\\x{2064}\\x{feff}]"
 
 
-def _alnum(raw: str) -> str:
-    """SQL: the value is only ASCII letters and digits (cheaper than a full-match regular expression)."""
-    return f"NOT regexp_matches({raw}, '[^0-9A-Za-z]')"
+def _atoms(lo: Any) -> dict[str, int]:
+    """The raw columns the rules read as trimmed text (Ids, references, required values), numbered.
+
+    The scans compute each one's trimmed text, length and letters-and-digits test once per record
+    (columns _chk_v<i>, _chk_n<i>, _chk_ok<i> of `r`), however many conditions use them.
+    """
+    cols = [lo.mapping[f.name] for f in lo.obj.fields if f.name in lo.mapping and (f.required or f.type in ("id", "ref"))]
+    return {c: i for i, c in enumerate(dict.fromkeys(cols))}
+
+
+def _text(lo: Any, col: str) -> str:
+    """SQL: the column's value trimmed of spaces (trim(value, ' ')), computed once per record."""
+    return f"r._chk_v{_atoms(lo)[col]}"
+
+
+def _blank(lo: Any, col: str) -> str:
+    """SQL: the value is missing or only spaces (the typing macro _blank)."""
+    return f"({_text(lo, col)} IS NULL OR {_text(lo, col)} = '')"
+
+
+def _alnum(lo: Any, col: str) -> str:
+    """SQL: the trimmed value is only ASCII letters and digits (true for '')."""
+    return f"r._chk_ok{_atoms(lo)[col]}"
+
+
+def _length(lo: Any, col: str) -> str:
+    return f"r._chk_n{_atoms(lo)[col]}"
+
+
+def _checked_raw(lo: Any) -> str:
+    """The raw table with each atom column's trimmed text, length and letters-and-digits test added."""
+    atoms = _atoms(lo)
+    # trim only values that start or end with a space: the same result, without copying the others
+    trims = "".join(
+        f", CASE WHEN starts_with({quote_ident(c)}, ' ') OR ends_with({quote_ident(c)}, ' ') "
+        f"THEN trim({quote_ident(c)}, ' ') ELSE {quote_ident(c)} END AS _chk_v{i}"
+        for c, i in atoms.items()
+    )
+    shapes = "".join(
+        f", length(_chk_v{i}) AS _chk_n{i}, NOT regexp_matches(_chk_v{i}, '[^0-9A-Za-z]') AS _chk_ok{i}" for i in atoms.values()
+    )
+    return f"SELECT *{shapes} FROM (SELECT rowid AS _chk_rowid, *{trims} FROM {lo.obj.table})"
 
 
 _AMOUNTS = {"Opportunity": ("amount",), "ForecastingQuota": ("amount",), "Campaign": ("budgeted_cost", "actual_cost")}
@@ -91,7 +131,6 @@ class _Scan:
         self.con, self.lo = con, lo
         self.pending: dict[str, dict] = {}
         self.counts: dict[str, int] | None = None
-        self.shaped: dict[str, bool] = {}
 
     def gate(self, cond: str, params: dict | None) -> duckdb.DuckDBPyConnection | None:
         """None while collecting or when the condition matched nothing; else the connection to list with."""
@@ -148,7 +187,7 @@ def _typed(lo: Any) -> str:
 def _source(lo: Any) -> str:
     """Live (not deleted, not excluded) records: typed values as t, raw text as r."""
     return (
-        f"{_typed(lo)} t JOIN {lo.obj.table} r ON r.rowid = t._rowid WHERE NOT t._deleted "
+        f"{_typed(lo)} t JOIN ({_checked_raw(lo)}) r ON r._chk_rowid = t._rowid WHERE NOT t._deleted "
         f"AND t._rowid NOT IN (SELECT rid FROM _excluded WHERE tbl = '{lo.obj.table}')"
     )
 
@@ -237,7 +276,7 @@ def _blank_required(con: Any, lo: Any) -> list[Problem]:
                 _refuse(
                     con,
                     lo,
-                    f"_blank(r.{quote_ident(col)})",
+                    _blank(lo, col),
                     col,
                     "a required value is empty",
                     f"Fill in {col} in the CRM and export again, or remove the record",
@@ -264,69 +303,74 @@ def describe_bad_id(value: str, salesforce: bool) -> str | None:
     return None
 
 
-def _id_rules(con: Any, lo: Any, salesforce: bool, problems: list[Problem]) -> list[WarningRow]:
+def _id_rules(scan: _Scan, lo: Any, salesforce: bool, problems: list[Problem]) -> list[WarningRow]:
     warnings: list[WarningRow] = []
     for f in lo.obj.fields:
         col = lo.mapping.get(f.name)
         if f.type not in ("id", "ref") or not col:
             continue
-        raw = f"trim(r.{quote_ident(col)}, ' ')"
-        shaped = salesforce and _looks_salesforce(con, lo, raw)
-        cond = f"NOT _blank(r.{quote_ident(col)}) AND regexp_matches({raw}, '{_INVISIBLE}')"
-        if shaped:
-            cond = (
-                f"NOT _blank(r.{quote_ident(col)}) AND (regexp_matches({raw}, '{_INVISIBLE}') "
-                f"OR regexp_matches({raw}, '[^0-9A-Za-z]'))"
-            )
-        problems.extend(
-            _refuse(
-                con,
-                lo,
-                cond,
-                col,
-                lambda v, s=shaped: describe_bad_id(v, s) or "malformed Id",
-                "Copy the Id again from the CRM (an edit in a spreadsheet may have added characters)",
-            )
-        )
-        if salesforce and not shaped:
-            warnings.extend(
-                _warn(
-                    con,
-                    lo,
-                    f"NOT _blank(r.{quote_ident(col)})",
-                    "ids_not_salesforce",
-                    col,
-                    f"values of {col} do not look like Salesforce Ids (15 or 18 letters and digits); they were loaded as text",
-                    "Nothing to do if the export comes from a sync tool "
-                    "that rewrites Ids; references still join on the exact text",
-                )
-            )
-        if shaped:
-            warnings.extend(_id_form_warnings(con, lo, col, raw, f.type == "id"))
+        shaped = salesforce and _looks_salesforce(scan, lo, col)
+        # While collecting, whether the column looks like Salesforce Ids is not known yet: both kinds'
+        # conditions are counted in the same scan, and only the matching kind's are listed.
+        for kind in (False, True) if shaped is None else (shaped,):
+            warnings.extend(_id_kind_rules(scan, lo, col, f.type == "id", salesforce, kind, problems))
     return warnings
 
 
-def _looks_salesforce(scan: _Scan, lo: Any, raw: str) -> bool:
-    """At least half of the column's non-blank values are 15/18 letters and digits (asked once per column)."""
-    if raw not in scan.shaped:
-        scan.shaped[raw] = _shaped(scan.con, lo, raw)
-    return scan.shaped[raw]
+def _id_kind_rules(
+    scan: _Scan, lo: Any, col: str, own: bool, salesforce: bool, shaped: bool, problems: list[Problem]
+) -> list[WarningRow]:
+    """The rules of one Id column, as Salesforce Ids (`shaped`) or as other text."""
+    # A value of only letters and digits has no invisible character: the expensive pattern is tried on the rest only.
+    cond = f"NOT {_blank(lo, col)} AND NOT {_alnum(lo, col)}"
+    if not shaped:
+        cond += f" AND regexp_matches({_text(lo, col)}, '{_INVISIBLE}')"
+    problems.extend(
+        _refuse(
+            scan,
+            lo,
+            cond,
+            col,
+            lambda v, s=shaped: describe_bad_id(v, s) or "malformed Id",
+            "Copy the Id again from the CRM (an edit in a spreadsheet may have added characters)",
+        )
+    )
+    if shaped:
+        return _id_form_warnings(scan, lo, col, own)
+    if not salesforce:
+        return []
+    return _warn(
+        scan,
+        lo,
+        f"NOT {_blank(lo, col)}",
+        "ids_not_salesforce",
+        col,
+        f"values of {col} do not look like Salesforce Ids (15 or 18 letters and digits); they were loaded as text",
+        "Nothing to do if the export comes from a sync tool that rewrites Ids; references still join on the exact text",
+    )
 
 
-def _shaped(con: duckdb.DuckDBPyConnection, lo: Any, raw: str) -> bool:
-    n, sf = con.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE length({raw}) IN (15, 18) AND {_alnum(raw)}) FROM {_source(lo)} AND {raw} <> ''"
-    ).fetchall()[0]
+def _looks_salesforce(scan: _Scan, lo: Any, col: str) -> bool | None:
+    """At least half of the column's non-blank values are 15/18 letters and digits; None while collecting."""
+    values = f"{_text(lo, col)} <> ''"
+    shaped = f"{values} AND {_length(lo, col)} IN (15, 18) AND {_alnum(lo, col)}"
+    if scan.counts is None:
+        scan.pending.setdefault(values, {})
+        scan.pending.setdefault(shaped, {})
+        return None
+    n, sf = scan.counts[values], scan.counts[shaped]
     return n > 0 and sf * 2 >= n
 
 
-def _id_form_warnings(con: Any, lo: Any, col: str, raw: str, own: bool) -> list[WarningRow]:
+def _id_form_warnings(scan: _Scan, lo: Any, col: str, own: bool) -> list[WarningRow]:
     """Checksum (own Ids only: a changed case in a reference shows as a missing record), length, 15-character form."""
+    text, length, alnum = _text(lo, col), _length(lo, col), _alnum(lo, col)
     checksum = (
         _warn(
-            con,
+            scan,
             lo,
-            f"length({raw}) = 18 AND {_alnum(raw)} AND _id18(substr({raw}, 1, 15)) <> {raw}",
+            # for 18 letters and digits, _id18(first 15) <> value says the same as comparing the last 3
+            f"{length} = 18 AND {alnum} AND {id18_suffix_sql(text)} <> substr({text}, 16, 3)",
             "id_checksum",
             col,
             f"18-character Ids in {col} whose last 3 characters do not match the case "
@@ -336,25 +380,25 @@ def _id_form_warnings(con: Any, lo: Any, col: str, raw: str, own: bool) -> list[
         if own
         else []
     )
-    length = _warn(
-        con,
+    length_warning = _warn(
+        scan,
         lo,
-        f"length({raw}) NOT IN (15, 18) AND {_alnum(raw)}",
+        f"{length} NOT IN (15, 18) AND {alnum}",
         "id_length",
         col,
         f"Ids in {col} with a length other than 15 or 18 (cut or padded): they will not join",
         "Export the Ids again from the CRM without editing them",
     )
     short = _warn(
-        con,
+        scan,
         lo,
-        f"length({raw}) = 15 AND {_alnum(raw)}",
+        f"{length} = 15 AND {alnum}",
         "ids_15_converted",
         col,
         f"15-character Ids in {col} were converted to their 18-character form",
         "Nothing to do; exporting 18-character Ids (Data Loader, Data Export) avoids the conversion",
     )
-    return checksum + length + short
+    return checksum + length_warning + short
 
 
 def _range_rules(con: Any, lo: Any, defs: Definitions, started: datetime, problems: list[Problem]) -> list[WarningRow]:
