@@ -11,7 +11,10 @@ import duckdb
 def connect(db_file: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """A connection for the load. DuckDB's progress bar only when stderr is a terminal: written into a log
     (stderr redirected, as under `make bench` or a scheduler) it is a stream of bar characters."""
-    return duckdb.connect(str(db_file), read_only=read_only, config={"enable_progress_bar": sys.stderr.isatty()})
+    con = duckdb.connect(str(db_file), read_only=read_only)
+    if not sys.stderr.isatty():
+        con.execute("SET enable_progress_bar = false")  # a session setting: DuckDB refuses it in connect's config
+    return con
 
 
 def sql_literal(text: str) -> str:
