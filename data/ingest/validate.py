@@ -28,60 +28,27 @@ from typing import Any
 import duckdb
 
 from data.config import ConfigError, Definitions
-from data.ingest.read import Problem, quote_ident
+from data.ingest.read import Problem
+from data.ingest.scan import (
+    SAMPLE_LIMIT,
+    Scan,
+    WarningRow,
+    alnum_sql,
+    blank_sql,
+    length_sql,
+    refuse,
+    source,
+    text_sql,
+    typed_table,
+    warn,
+)
 from data.ingest.typed import id18_suffix_sql
 
-SAMPLE_LIMIT = 1000  # records listed per rule and column before counting the rest
 _INVISIBLE = "[\\s\\x{00}-\\x{1f}\\x{7f}-\\x{9f}\\x{a0}\\x{ad}\\x{200b}-\\x{200f}\\x{2028}-\\x{202e}\\x{2060}-\\x{2064}\\x{feff}]"
-
-
-def _atoms(lo: Any) -> dict[str, int]:
-    """The raw columns the rules read as trimmed text (Ids, references, required values), numbered.
-
-    The scans compute each one's trimmed text, length and letters-and-digits test once per record
-    (columns _chk_v<i>, _chk_n<i>, _chk_ok<i> of `r`), however many conditions use them.
-    """
-    cols = [lo.mapping[f.name] for f in lo.obj.fields if f.name in lo.mapping and (f.required or f.type in ("id", "ref"))]
-    return {c: i for i, c in enumerate(dict.fromkeys(cols))}
-
-
-def _text(lo: Any, col: str) -> str:
-    """SQL: the column's value trimmed of spaces (trim(value, ' ')), computed once per record."""
-    return f"r._chk_v{_atoms(lo)[col]}"
-
-
-def _blank(lo: Any, col: str) -> str:
-    """SQL: the value is missing or only spaces (the typing macro _blank)."""
-    return f"({_text(lo, col)} IS NULL OR {_text(lo, col)} = '')"
-
-
-def _alnum(lo: Any, col: str) -> str:
-    """SQL: the trimmed value is only ASCII letters and digits (true for '')."""
-    return f"r._chk_ok{_atoms(lo)[col]}"
-
-
-def _length(lo: Any, col: str) -> str:
-    return f"r._chk_n{_atoms(lo)[col]}"
-
-
-def _checked_raw(lo: Any) -> str:
-    """The raw table with each atom column's trimmed text, length and letters-and-digits test added."""
-    atoms = _atoms(lo)
-    # trim only values that start or end with a space: the same result, without copying the others
-    trims = "".join(
-        f", CASE WHEN starts_with({quote_ident(c)}, ' ') OR ends_with({quote_ident(c)}, ' ') "
-        f"THEN trim({quote_ident(c)}, ' ') ELSE {quote_ident(c)} END AS _chk_v{i}"
-        for c, i in atoms.items()
-    )
-    shapes = "".join(
-        f", length(_chk_v{i}) AS _chk_n{i}, NOT regexp_matches(_chk_v{i}, '[^0-9A-Za-z]') AS _chk_ok{i}" for i in atoms.values()
-    )
-    return f"SELECT *{shapes} FROM (SELECT rowid AS _chk_rowid, *{trims} FROM {lo.obj.table})"
 
 
 _AMOUNTS = {"Opportunity": ("amount",), "ForecastingQuota": ("amount",), "Campaign": ("budgeted_cost", "actual_cost")}
 _DATES = ("created_at", "close_date", "converted_date", "period_start_date")
-WarningRow = tuple[str, str, str, int, list[str], str]
 
 
 def check_values(
@@ -100,14 +67,14 @@ def check_values(
     warnings: list[WarningRow] = []
     for lo in loaded.values():
         warnings.extend(_empty_object(con, lo, problems))
-        scan = _Scan(con, lo)
+        scan = Scan(con, lo)
         for _ in ("collect", "list"):  # the first pass only collects conditions; they are counted in one scan
             problems.extend(_blank_required(scan, lo))
             warnings.extend(_id_rules(scan, lo, salesforce_ids, problems))
             warnings.extend(_range_rules(scan, lo, defs, started, problems))
             if "is_archived" in lo.mapping:
                 warnings.extend(
-                    _warn(
+                    warn(
                         scan,
                         lo,
                         "t.is_archived",
@@ -121,38 +88,6 @@ def check_values(
     if "ForecastingQuota" in loaded:
         problems.extend(_duplicate_quotas(con, loaded["ForecastingQuota"]))
     return warnings
-
-
-class _Scan:
-    """An object's rules in two passes: every condition counted in one scan of the table, then only the
-    conditions that matched listed (one query each), so a clean export costs one scan per object."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, lo: Any):
-        self.con, self.lo = con, lo
-        self.pending: dict[str, dict] = {}
-        self.counts: dict[str, int] | None = None
-
-    def gate(self, cond: str, params: dict | None) -> duckdb.DuckDBPyConnection | None:
-        """None while collecting or when the condition matched nothing; else the connection to list with."""
-        if self.counts is None:
-            self.pending[cond] = params or {}
-            return None
-        return self.con if self.counts.get(cond) else None
-
-    def count(self) -> None:
-        """Count every collected condition in one scan (once)."""
-        if self.counts is not None:
-            return
-        conds = list(self.pending)
-        params = {k: v for p in self.pending.values() for k, v in p.items()}
-        values = (
-            self.con.execute(
-                f"SELECT {', '.join(f'count(*) FILTER (WHERE {c})' for c in conds)} FROM {_source(self.lo)}", params
-            ).fetchall()[0]
-            if conds
-            else []
-        )
-        self.counts = dict(zip(conds, values, strict=True))
 
 
 def check_reporting_currency(con: duckdb.DuckDBPyConnection, defs: Definitions) -> None:
@@ -180,64 +115,6 @@ def check_reporting_currency(con: duckdb.DuckDBPyConnection, defs: Definitions) 
     )
 
 
-def _typed(lo: Any) -> str:
-    return lo.obj.table.replace("raw_", "typed_", 1)
-
-
-def _source(lo: Any) -> str:
-    """Live (not deleted, not excluded) records: typed values as t, raw text as r."""
-    return (
-        f"{_typed(lo)} t JOIN ({_checked_raw(lo)}) r ON r._chk_rowid = t._rowid WHERE NOT t._deleted "
-        f"AND t._rowid NOT IN (SELECT rid FROM _excluded WHERE tbl = '{lo.obj.table}')"
-    )
-
-
-def _find(con: Any, lo: Any, cond: str, column: str, params: dict | None = None) -> tuple[int, list[tuple[int, Any, Any]]]:
-    """(count, [(rowid, raw value, Id)]) of live records matching `cond`, the first SAMPLE_LIMIT listed."""
-    if isinstance(con, _Scan) and (con := con.gate(cond, params)) is None:
-        return 0, []
-    id_field = lo.obj.id_field.name
-    found = con.execute(
-        f"SELECT t._rowid, r.{quote_ident(column)}, t.{id_field}, count(*) OVER () "
-        f"FROM {_source(lo)} AND ({cond}) ORDER BY t._rowid LIMIT {SAMPLE_LIMIT}",
-        params or {},
-    ).fetchall()
-    return (found[0][3] if found else 0), [f[:3] for f in found]
-
-
-def _refuse(con: Any, lo: Any, cond: str, column: str, message: Any, advice: str, params: dict | None = None) -> list[Problem]:
-    """One refusal per live record matching `cond`; `message` is text or a function of the raw value."""
-    count, found = _find(con, lo, cond, column, params)
-    out = []
-    for rowid, value, _ in found:
-        file, record = lo.locate(rowid)
-        text = message(value) if callable(message) else message
-        out.append(Problem(file, text, advice, record=record, column=column, value=None if value is None else str(value)))
-    if count > len(found):
-        out.append(
-            Problem(
-                lo.parts[0].file.name,
-                f"{count - len(found)} more record(s) of {lo.obj.name} in column "
-                f"{column}: {message if isinstance(message, str) else 'the same problem'}",
-                advice,
-                record=-1,
-            )
-        )
-    return out
-
-
-def _warn(
-    con: Any, lo: Any, cond: str, code: str, column: str, message: str, advice: str, params: dict | None = None
-) -> list[WarningRow]:
-    """A counted warning for the live records matching `cond`, naming the first file, record, column and value."""
-    count, found = _find(con, lo, cond, column, params)
-    if not count:
-        return []
-    file, record = lo.locate(found[0][0])
-    first = f" (first: {file} record {record}, column {column}, value {found[0][1]!r})"
-    return [(code, lo.obj.name, message + first, count, [str(f[2]) for f in found[:5]], advice)]
-
-
 def _empty_object(con: duckdb.DuckDBPyConnection, lo: Any, problems: list[Problem]) -> list[WarningRow]:
     """A required object with no records is refused; one whose records are all deleted is warned about."""
     if not lo.obj.required:
@@ -252,7 +129,7 @@ def _empty_object(con: duckdb.DuckDBPyConnection, lo: Any, problems: list[Proble
             )
         )
         return []
-    live = con.execute(f"SELECT count(*) FROM {_typed(lo)} WHERE NOT _deleted").fetchall()[0][0]
+    live = con.execute(f"SELECT count(*) FROM {typed_table(lo)} WHERE NOT _deleted").fetchall()[0][0]
     if live:
         return []
     return [
@@ -273,10 +150,10 @@ def _blank_required(con: Any, lo: Any) -> list[Problem]:
         col = lo.mapping.get(f.name)
         if f.required and col:
             out.extend(
-                _refuse(
+                refuse(
                     con,
                     lo,
-                    _blank(lo, col),
+                    blank_sql(lo, col),
                     col,
                     "a required value is empty",
                     f"Fill in {col} in the CRM and export again, or remove the record",
@@ -303,7 +180,7 @@ def describe_bad_id(value: str, salesforce: bool) -> str | None:
     return None
 
 
-def _id_rules(scan: _Scan, lo: Any, salesforce: bool, problems: list[Problem]) -> list[WarningRow]:
+def _id_rules(scan: Scan, lo: Any, salesforce: bool, problems: list[Problem]) -> list[WarningRow]:
     warnings: list[WarningRow] = []
     for f in lo.obj.fields:
         col = lo.mapping.get(f.name)
@@ -318,15 +195,15 @@ def _id_rules(scan: _Scan, lo: Any, salesforce: bool, problems: list[Problem]) -
 
 
 def _id_kind_rules(
-    scan: _Scan, lo: Any, col: str, own: bool, salesforce: bool, shaped: bool, problems: list[Problem]
+    scan: Scan, lo: Any, col: str, own: bool, salesforce: bool, shaped: bool, problems: list[Problem]
 ) -> list[WarningRow]:
     """The rules of one Id column, as Salesforce Ids (`shaped`) or as other text."""
     # A value of only letters and digits has no invisible character: the expensive pattern is tried on the rest only.
-    cond = f"NOT {_blank(lo, col)} AND NOT {_alnum(lo, col)}"
+    cond = f"NOT {blank_sql(lo, col)} AND NOT {alnum_sql(lo, col)}"
     if not shaped:
-        cond += f" AND regexp_matches({_text(lo, col)}, '{_INVISIBLE}')"
+        cond += f" AND regexp_matches({text_sql(lo, col)}, '{_INVISIBLE}')"
     problems.extend(
-        _refuse(
+        refuse(
             scan,
             lo,
             cond,
@@ -339,10 +216,10 @@ def _id_kind_rules(
         return _id_form_warnings(scan, lo, col, own)
     if not salesforce:
         return []
-    return _warn(
+    return warn(
         scan,
         lo,
-        f"NOT {_blank(lo, col)}",
+        f"NOT {blank_sql(lo, col)}",
         "ids_not_salesforce",
         col,
         f"values of {col} do not look like Salesforce Ids (15 or 18 letters and digits); they were loaded as text",
@@ -350,10 +227,10 @@ def _id_kind_rules(
     )
 
 
-def _looks_salesforce(scan: _Scan, lo: Any, col: str) -> bool | None:
+def _looks_salesforce(scan: Scan, lo: Any, col: str) -> bool | None:
     """At least half of the column's non-blank values are 15/18 letters and digits; None while collecting."""
-    values = f"NOT {_blank(lo, col)}"  # the same records as trim(value, ' ') <> '', and the same text as another rule's
-    shaped = f"{values} AND {_length(lo, col)} IN (15, 18) AND {_alnum(lo, col)}"
+    values = f"NOT {blank_sql(lo, col)}"  # the same records as trim(value, ' ') <> '', and the same text as another rule's
+    shaped = f"{values} AND {length_sql(lo, col)} IN (15, 18) AND {alnum_sql(lo, col)}"
     if scan.counts is None:
         scan.pending.setdefault(values, {})
         scan.pending.setdefault(shaped, {})
@@ -362,11 +239,11 @@ def _looks_salesforce(scan: _Scan, lo: Any, col: str) -> bool | None:
     return n > 0 and sf * 2 >= n
 
 
-def _id_form_warnings(scan: _Scan, lo: Any, col: str, own: bool) -> list[WarningRow]:
+def _id_form_warnings(scan: Scan, lo: Any, col: str, own: bool) -> list[WarningRow]:
     """Checksum (own Ids only: a changed case in a reference shows as a missing record), length, 15-character form."""
-    text, length, alnum = _text(lo, col), _length(lo, col), _alnum(lo, col)
+    text, length, alnum = text_sql(lo, col), length_sql(lo, col), alnum_sql(lo, col)
     checksum = (
-        _warn(
+        warn(
             scan,
             lo,
             # for 18 letters and digits, _id18(first 15) <> value says the same as comparing the last 3
@@ -380,7 +257,7 @@ def _id_form_warnings(scan: _Scan, lo: Any, col: str, own: bool) -> list[Warning
         if own
         else []
     )
-    length_warning = _warn(
+    length_warning = warn(
         scan,
         lo,
         f"{length} NOT IN (15, 18) AND {alnum}",
@@ -389,7 +266,7 @@ def _id_form_warnings(scan: _Scan, lo: Any, col: str, own: bool) -> list[Warning
         f"Ids in {col} with a length other than 15 or 18 (cut or padded): they will not join",
         "Export the Ids again from the CRM without editing them",
     )
-    short = _warn(
+    short = warn(
         scan,
         lo,
         f"{length} = 15 AND {alnum}",
@@ -410,7 +287,7 @@ def _range_rules(con: Any, lo: Any, defs: Definitions, started: datetime, proble
             continue
         if rules.allow_negative_amounts:
             warnings.extend(
-                _warn(
+                warn(
                     con,
                     lo,
                     f"t.{name} < 0",
@@ -422,7 +299,7 @@ def _range_rules(con: Any, lo: Any, defs: Definitions, started: datetime, proble
             )
         else:
             problems.extend(
-                _refuse(
+                refuse(
                     con,
                     lo,
                     f"t.{name} < 0",
@@ -434,7 +311,7 @@ def _range_rules(con: Any, lo: Any, defs: Definitions, started: datetime, proble
             )
     if "probability" in lo.mapping:
         problems.extend(
-            _refuse(
+            refuse(
                 con,
                 lo,
                 "t.probability NOT BETWEEN 0 AND 100",
@@ -451,7 +328,7 @@ def _range_rules(con: Any, lo: Any, defs: Definitions, started: datetime, proble
             continue
         upper = "" if name == "created_at" else f" OR CAST(t.{name} AS DATE) > DATE '{high}'"  # created: see below
         problems.extend(
-            _refuse(
+            refuse(
                 con,
                 lo,
                 f"CAST(t.{name} AS DATE) < DATE '{low}'{upper}",
@@ -463,7 +340,7 @@ def _range_rules(con: Any, lo: Any, defs: Definitions, started: datetime, proble
         )
         if name == "created_at":
             problems.extend(
-                _refuse(
+                refuse(
                     con,
                     lo,
                     f"t.created_at > TIMESTAMP '{future.isoformat(sep=' ')}'",
@@ -474,7 +351,7 @@ def _range_rules(con: Any, lo: Any, defs: Definitions, started: datetime, proble
             )
     if lo.obj.name in ("CurrencyType", "DatedConversionRate") and "rate" in lo.mapping:
         problems.extend(
-            _refuse(
+            refuse(
                 con,
                 lo,
                 "t.rate <= 0",
@@ -495,7 +372,7 @@ def _duplicate_quotas(con: duckdb.DuckDBPyConnection, lo: Any) -> list[Problem]:
         SELECT _rowid, first_rowid, owner_id, period_start_date FROM (
             SELECT t._rowid, t.owner_id, t.period_start_date, row_number() OVER w AS n,
                    first_value(t._rowid) OVER w AS first_rowid
-            FROM {_source(lo)} AND t.owner_id IS NOT NULL AND t.period_start_date IS NOT NULL
+            FROM {source(lo)} AND t.owner_id IS NOT NULL AND t.period_start_date IS NOT NULL
             WINDOW w AS (PARTITION BY t.owner_id, t.period_start_date ORDER BY t._rowid))
         WHERE n > 1 ORDER BY _rowid LIMIT {SAMPLE_LIMIT}""").fetchall()
     out = []
