@@ -34,9 +34,9 @@ def text_sql(lo: Any, col: str) -> str:
     return f"r._chk_v{_atoms(lo)[col]}"
 
 
-def blank_sql(lo: Any, col: str) -> str:
-    """SQL: the value is missing or only spaces (the typing macro _blank)."""
-    return f"({text_sql(lo, col)} IS NULL OR {text_sql(lo, col)} = '')"
+def blank_sql(col: str) -> str:
+    """SQL: the value is missing or only spaces, Unicode ones included (the typing macro _blank)."""
+    return f"_blank(r.{quote_ident(col)})"
 
 
 def alnum_sql(lo: Any, col: str) -> str:

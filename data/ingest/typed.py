@@ -52,11 +52,14 @@ def id18_sql(x: str) -> str:
 
 def create_typing_macros(con: duckdb.DuckDBPyConnection, salesforce_ids: bool) -> None:
     id_body = id18_sql("v") if salesforce_ids else "v"
-    # _trim(x) is trim(x) (spaces at either end), but copies only the values that have them: most have
-    # none, and trimming every value of every column was a good part of typing tens of millions of records.
+    # _trim(x) is trim(x), but copies only values that begin or end with something trim might remove (a space,
+    # a no-break or other Unicode space: anything but a printable ASCII character); most values do not, and
+    # trimming every value of every column was a good part of typing tens of millions of records.
     con.execute(f"""
-        CREATE OR REPLACE TEMP MACRO _trim(x) AS CASE WHEN starts_with(x, ' ') OR ends_with(x, ' ') THEN trim(x) ELSE x END;
-        CREATE OR REPLACE TEMP MACRO _blank(x) AS CASE WHEN starts_with(x, ' ') THEN trim(x) = '' ELSE x IS NULL OR x = '' END;
+        CREATE OR REPLACE TEMP MACRO _trim(x) AS
+            CASE WHEN ascii(x) BETWEEN 33 AND 126 AND ascii(right(x, 1)) BETWEEN 33 AND 126 THEN x ELSE trim(x) END;
+        CREATE OR REPLACE TEMP MACRO _blank(x) AS
+            CASE WHEN ascii(x) BETWEEN 33 AND 126 THEN false ELSE x IS NULL OR trim(x) = '' END;
         CREATE OR REPLACE TEMP MACRO _id18(v) AS {id_body};
         CREATE OR REPLACE TEMP MACRO _id(x) AS CASE WHEN _blank(x) THEN NULL ELSE _id18(_trim(x)) END;
         CREATE OR REPLACE TEMP MACRO _ts(x) AS

@@ -153,7 +153,7 @@ def _blank_required(con: Any, lo: Any) -> list[Problem]:
                 refuse(
                     con,
                     lo,
-                    blank_sql(lo, col),
+                    blank_sql(col),
                     col,
                     "a required value is empty",
                     f"Fill in {col} in the CRM and export again, or remove the record",
@@ -199,7 +199,7 @@ def _id_kind_rules(
 ) -> list[WarningRow]:
     """The rules of one Id column, as Salesforce Ids (`shaped`) or as other text."""
     # A value of only letters and digits has no invisible character: the expensive pattern is tried on the rest only.
-    cond = f"NOT {blank_sql(lo, col)} AND NOT {alnum_sql(lo, col)}"
+    cond = f"NOT {blank_sql(col)} AND NOT {alnum_sql(lo, col)}"
     if not shaped:
         cond += f" AND regexp_matches({text_sql(lo, col)}, '{_INVISIBLE}')"
     problems.extend(
@@ -219,7 +219,7 @@ def _id_kind_rules(
     return warn(
         scan,
         lo,
-        f"NOT {blank_sql(lo, col)}",
+        f"NOT {blank_sql(col)}",
         "ids_not_salesforce",
         col,
         f"values of {col} do not look like Salesforce Ids (15 or 18 letters and digits); they were loaded as text",
@@ -229,7 +229,7 @@ def _id_kind_rules(
 
 def _looks_salesforce(scan: Scan, lo: Any, col: str) -> bool | None:
     """At least half of the column's non-blank values are 15/18 letters and digits; None while collecting."""
-    values = f"NOT {blank_sql(lo, col)}"  # the same records as trim(value, ' ') <> '', and the same text as another rule's
+    values = f"{text_sql(lo, col)} <> ''"
     shaped = f"{values} AND {length_sql(lo, col)} IN (15, 18) AND {alnum_sql(lo, col)}"
     if scan.counts is None:
         scan.pending.setdefault(values, {})
