@@ -25,6 +25,7 @@ from data.ingest.preflight import StorageError, check_db_path, export_read_error
 from data.ingest.read import IngestError, Problem
 from data.ingest.report import collect_warnings, currency_warnings, staging_tables, write_report
 from data.ingest.snapshots import backfill_live
+from data.ingest.sql import connect
 from data.ingest.switch import build_and_publish
 from data.ingest.typed import create_typed_table, create_typing_macros, duplicate_problems, type_problems
 from data.ingest.validate import check_values
@@ -124,7 +125,7 @@ def _build(db_file: Path, ctx: LoadContext) -> None:
 
 def _build_in(db_file: Path, ctx: LoadContext) -> None:
     defs, progress = ctx.defs, ctx.progress
-    con = ctx.con = duckdb.connect(str(db_file))
+    con = ctx.con = connect(db_file)
     try:
         # Naive date-times in the export are in the configured zone; everything is stored in UTC, so
         # results never depend on the machine's time zone.
@@ -153,7 +154,7 @@ def _build_in(db_file: Path, ctx: LoadContext) -> None:
 
 def _staging_counts(db_file: Path) -> dict[str, int]:
     """Rows per staging table of a built database (what check_built checks)."""
-    con = duckdb.connect(str(db_file), read_only=True)
+    con = connect(db_file, read_only=True)
     try:
         return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in staging_tables(con)}
     finally:

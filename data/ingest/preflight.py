@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from data.ingest.read import IngestError, Problem
+from data.ingest.sql import connect
 from data.store import Store
 
 _DUCKDB_MAGIC = b"DUCK"
@@ -119,7 +120,7 @@ def loaded_counts(db_file: Path) -> dict[str, int] | None:
     if not db_file.exists():
         return None
     try:
-        con = duckdb.connect(str(db_file), read_only=True)
+        con = connect(db_file, read_only=True)
     except duckdb.Error:
         return None
     try:
@@ -174,7 +175,7 @@ def record_warnings(built: Path, warnings: Sequence[tuple]) -> None:
     """Append warnings to a built (not yet published) database's ingest_warning table."""
     if not warnings:
         return
-    con = duckdb.connect(str(built))
+    con = connect(built)
     try:
         con.executemany("INSERT INTO ingest_warning VALUES (?, ?, ?, ?, ?, ?)", [list(w) for w in warnings])
         con.execute("CHECKPOINT")

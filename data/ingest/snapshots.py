@@ -28,6 +28,7 @@ import duckdb
 
 from data.ingest.context import LoadWarning
 from data.ingest.read import IngestError, Problem
+from data.ingest.sql import connect
 from data.store import SCHEMA_VERSION, schema_version
 
 
@@ -261,7 +262,7 @@ def backfill_live(built: Path, live_db: Path, work: Path, state_sql: str) -> Pat
         raise IngestError([_backfill_problem(live_db, f"the live database was built by another version (schema {found})")])
     copy = work / "backfill.duckdb"
     shutil.copyfile(live_db, copy)
-    con = duckdb.connect(str(copy))
+    con = connect(copy)
     try:
         con.execute("ATTACH ? AS built (READ_ONLY)", [str(built)])
         for table in SNAPSHOT_TABLES:

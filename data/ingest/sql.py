@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import duckdb
+
+
+def connect(db_file: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection for the load. DuckDB's progress bar only when stderr is a terminal: written into a log
+    (stderr redirected, as under `make bench` or a scheduler) it is a stream of bar characters."""
+    con = duckdb.connect(str(db_file), read_only=read_only)
+    if not sys.stderr.isatty():
+        con.execute("SET enable_progress_bar = false")  # a session setting: DuckDB refuses it in connect's config
+    return con
 
 
 def sql_literal(text: str) -> str:

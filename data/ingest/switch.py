@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
-
 from data.config import Definitions
 from data.ingest.context import LoadWarning, Progress
 from data.ingest.preflight import check_shrink, loaded_counts, record_warnings
+from data.ingest.sql import connect
 from data.store import Store
 
 
@@ -49,7 +48,7 @@ def build_and_publish(
 
 def check_built(db_file: Path, tables: dict[str, int]) -> None:
     """Reopen the built file read-only and check it answers: every staging table and the report."""
-    con = duckdb.connect(str(db_file), read_only=True)
+    con = connect(db_file, read_only=True)
     try:
         for table, rows in tables.items():
             got = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]

@@ -28,20 +28,27 @@ from typing import Any
 import duckdb
 
 from data.config import ConfigError, Definitions
-from data.ingest.read import Problem, quote_ident
+from data.ingest.read import Problem
+from data.ingest.scan import (
+    SAMPLE_LIMIT,
+    Scan,
+    WarningRow,
+    alnum_sql,
+    blank_sql,
+    length_sql,
+    refuse,
+    source,
+    text_sql,
+    typed_table,
+    warn,
+)
+from data.ingest.typed import id18_suffix_sql
 
-SAMPLE_LIMIT = 1000  # records listed per rule and column before counting the rest
 _INVISIBLE = "[\\s\\x{00}-\\x{1f}\\x{7f}-\\x{9f}\\x{a0}\\x{ad}\\x{200b}-\\x{200f}\\x{2028}-\\x{202e}\\x{2060}-\\x{2064}\\x{feff}]"
-
-
-def _alnum(raw: str) -> str:
-    """SQL: the value is only ASCII letters and digits (cheaper than a full-match regular expression)."""
-    return f"NOT regexp_matches({raw}, '[^0-9A-Za-z]')"
 
 
 _AMOUNTS = {"Opportunity": ("amount",), "ForecastingQuota": ("amount",), "Campaign": ("budgeted_cost", "actual_cost")}
 _DATES = ("created_at", "close_date", "converted_date", "period_start_date")
-WarningRow = tuple[str, str, str, int, list[str], str]
 
 
 def check_values(
@@ -60,14 +67,14 @@ def check_values(
     warnings: list[WarningRow] = []
     for lo in loaded.values():
         warnings.extend(_empty_object(con, lo, problems))
-        scan = _Scan(con, lo)
+        scan = Scan(con, lo)
         for _ in ("collect", "list"):  # the first pass only collects conditions; they are counted in one scan
             problems.extend(_blank_required(scan, lo))
             warnings.extend(_id_rules(scan, lo, salesforce_ids, problems))
             warnings.extend(_range_rules(scan, lo, defs, started, problems))
             if "is_archived" in lo.mapping:
                 warnings.extend(
-                    _warn(
+                    warn(
                         scan,
                         lo,
                         "t.is_archived",
@@ -81,39 +88,6 @@ def check_values(
     if "ForecastingQuota" in loaded:
         problems.extend(_duplicate_quotas(con, loaded["ForecastingQuota"]))
     return warnings
-
-
-class _Scan:
-    """An object's rules in two passes: every condition counted in one scan of the table, then only the
-    conditions that matched listed (one query each), so a clean export costs one scan per object."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, lo: Any):
-        self.con, self.lo = con, lo
-        self.pending: dict[str, dict] = {}
-        self.counts: dict[str, int] | None = None
-        self.shaped: dict[str, bool] = {}
-
-    def gate(self, cond: str, params: dict | None) -> duckdb.DuckDBPyConnection | None:
-        """None while collecting or when the condition matched nothing; else the connection to list with."""
-        if self.counts is None:
-            self.pending[cond] = params or {}
-            return None
-        return self.con if self.counts.get(cond) else None
-
-    def count(self) -> None:
-        """Count every collected condition in one scan (once)."""
-        if self.counts is not None:
-            return
-        conds = list(self.pending)
-        params = {k: v for p in self.pending.values() for k, v in p.items()}
-        values = (
-            self.con.execute(
-                f"SELECT {', '.join(f'count(*) FILTER (WHERE {c})' for c in conds)} FROM {_source(self.lo)}", params
-            ).fetchall()[0]
-            if conds
-            else []
-        )
-        self.counts = dict(zip(conds, values, strict=True))
 
 
 def check_reporting_currency(con: duckdb.DuckDBPyConnection, defs: Definitions) -> None:
@@ -141,64 +115,6 @@ def check_reporting_currency(con: duckdb.DuckDBPyConnection, defs: Definitions) 
     )
 
 
-def _typed(lo: Any) -> str:
-    return lo.obj.table.replace("raw_", "typed_", 1)
-
-
-def _source(lo: Any) -> str:
-    """Live (not deleted, not excluded) records: typed values as t, raw text as r."""
-    return (
-        f"{_typed(lo)} t JOIN {lo.obj.table} r ON r.rowid = t._rowid WHERE NOT t._deleted "
-        f"AND t._rowid NOT IN (SELECT rid FROM _excluded WHERE tbl = '{lo.obj.table}')"
-    )
-
-
-def _find(con: Any, lo: Any, cond: str, column: str, params: dict | None = None) -> tuple[int, list[tuple[int, Any, Any]]]:
-    """(count, [(rowid, raw value, Id)]) of live records matching `cond`, the first SAMPLE_LIMIT listed."""
-    if isinstance(con, _Scan) and (con := con.gate(cond, params)) is None:
-        return 0, []
-    id_field = lo.obj.id_field.name
-    found = con.execute(
-        f"SELECT t._rowid, r.{quote_ident(column)}, t.{id_field}, count(*) OVER () "
-        f"FROM {_source(lo)} AND ({cond}) ORDER BY t._rowid LIMIT {SAMPLE_LIMIT}",
-        params or {},
-    ).fetchall()
-    return (found[0][3] if found else 0), [f[:3] for f in found]
-
-
-def _refuse(con: Any, lo: Any, cond: str, column: str, message: Any, advice: str, params: dict | None = None) -> list[Problem]:
-    """One refusal per live record matching `cond`; `message` is text or a function of the raw value."""
-    count, found = _find(con, lo, cond, column, params)
-    out = []
-    for rowid, value, _ in found:
-        file, record = lo.locate(rowid)
-        text = message(value) if callable(message) else message
-        out.append(Problem(file, text, advice, record=record, column=column, value=None if value is None else str(value)))
-    if count > len(found):
-        out.append(
-            Problem(
-                lo.parts[0].file.name,
-                f"{count - len(found)} more record(s) of {lo.obj.name} in column "
-                f"{column}: {message if isinstance(message, str) else 'the same problem'}",
-                advice,
-                record=-1,
-            )
-        )
-    return out
-
-
-def _warn(
-    con: Any, lo: Any, cond: str, code: str, column: str, message: str, advice: str, params: dict | None = None
-) -> list[WarningRow]:
-    """A counted warning for the live records matching `cond`, naming the first file, record, column and value."""
-    count, found = _find(con, lo, cond, column, params)
-    if not count:
-        return []
-    file, record = lo.locate(found[0][0])
-    first = f" (first: {file} record {record}, column {column}, value {found[0][1]!r})"
-    return [(code, lo.obj.name, message + first, count, [str(f[2]) for f in found[:5]], advice)]
-
-
 def _empty_object(con: duckdb.DuckDBPyConnection, lo: Any, problems: list[Problem]) -> list[WarningRow]:
     """A required object with no records is refused; one whose records are all deleted is warned about."""
     if not lo.obj.required:
@@ -213,7 +129,7 @@ def _empty_object(con: duckdb.DuckDBPyConnection, lo: Any, problems: list[Proble
             )
         )
         return []
-    live = con.execute(f"SELECT count(*) FROM {_typed(lo)} WHERE NOT _deleted").fetchall()[0][0]
+    live = con.execute(f"SELECT count(*) FROM {typed_table(lo)} WHERE NOT _deleted").fetchall()[0][0]
     if live:
         return []
     return [
@@ -234,10 +150,10 @@ def _blank_required(con: Any, lo: Any) -> list[Problem]:
         col = lo.mapping.get(f.name)
         if f.required and col:
             out.extend(
-                _refuse(
+                refuse(
                     con,
                     lo,
-                    f"_blank(r.{quote_ident(col)})",
+                    blank_sql(col),
                     col,
                     "a required value is empty",
                     f"Fill in {col} in the CRM and export again, or remove the record",
@@ -264,69 +180,74 @@ def describe_bad_id(value: str, salesforce: bool) -> str | None:
     return None
 
 
-def _id_rules(con: Any, lo: Any, salesforce: bool, problems: list[Problem]) -> list[WarningRow]:
+def _id_rules(scan: Scan, lo: Any, salesforce: bool, problems: list[Problem]) -> list[WarningRow]:
     warnings: list[WarningRow] = []
     for f in lo.obj.fields:
         col = lo.mapping.get(f.name)
         if f.type not in ("id", "ref") or not col:
             continue
-        raw = f"trim(r.{quote_ident(col)}, ' ')"
-        shaped = salesforce and _looks_salesforce(con, lo, raw)
-        cond = f"NOT _blank(r.{quote_ident(col)}) AND regexp_matches({raw}, '{_INVISIBLE}')"
-        if shaped:
-            cond = (
-                f"NOT _blank(r.{quote_ident(col)}) AND (regexp_matches({raw}, '{_INVISIBLE}') "
-                f"OR regexp_matches({raw}, '[^0-9A-Za-z]'))"
-            )
-        problems.extend(
-            _refuse(
-                con,
-                lo,
-                cond,
-                col,
-                lambda v, s=shaped: describe_bad_id(v, s) or "malformed Id",
-                "Copy the Id again from the CRM (an edit in a spreadsheet may have added characters)",
-            )
-        )
-        if salesforce and not shaped:
-            warnings.extend(
-                _warn(
-                    con,
-                    lo,
-                    f"NOT _blank(r.{quote_ident(col)})",
-                    "ids_not_salesforce",
-                    col,
-                    f"values of {col} do not look like Salesforce Ids (15 or 18 letters and digits); they were loaded as text",
-                    "Nothing to do if the export comes from a sync tool "
-                    "that rewrites Ids; references still join on the exact text",
-                )
-            )
-        if shaped:
-            warnings.extend(_id_form_warnings(con, lo, col, raw, f.type == "id"))
+        shaped = salesforce and _looks_salesforce(scan, lo, col)
+        # While collecting, whether the column looks like Salesforce Ids is not known yet: both kinds'
+        # conditions are counted in the same scan, and only the matching kind's are listed.
+        for kind in (False, True) if shaped is None else (shaped,):
+            warnings.extend(_id_kind_rules(scan, lo, col, f.type == "id", salesforce, kind, problems))
     return warnings
 
 
-def _looks_salesforce(scan: _Scan, lo: Any, raw: str) -> bool:
-    """At least half of the column's non-blank values are 15/18 letters and digits (asked once per column)."""
-    if raw not in scan.shaped:
-        scan.shaped[raw] = _shaped(scan.con, lo, raw)
-    return scan.shaped[raw]
+def _id_kind_rules(
+    scan: Scan, lo: Any, col: str, own: bool, salesforce: bool, shaped: bool, problems: list[Problem]
+) -> list[WarningRow]:
+    """The rules of one Id column, as Salesforce Ids (`shaped`) or as other text."""
+    # A value of only letters and digits has no invisible character: the expensive pattern is tried on the rest only.
+    cond = f"NOT {blank_sql(col)} AND NOT {alnum_sql(lo, col)}"
+    if not shaped:
+        cond += f" AND regexp_matches({text_sql(lo, col)}, '{_INVISIBLE}')"
+    problems.extend(
+        refuse(
+            scan,
+            lo,
+            cond,
+            col,
+            lambda v, s=shaped: describe_bad_id(v, s) or "malformed Id",
+            "Copy the Id again from the CRM (an edit in a spreadsheet may have added characters)",
+        )
+    )
+    if shaped:
+        return _id_form_warnings(scan, lo, col, own)
+    if not salesforce:
+        return []
+    return warn(
+        scan,
+        lo,
+        f"NOT {blank_sql(col)}",
+        "ids_not_salesforce",
+        col,
+        f"values of {col} do not look like Salesforce Ids (15 or 18 letters and digits); they were loaded as text",
+        "Nothing to do if the export comes from a sync tool that rewrites Ids; references still join on the exact text",
+    )
 
 
-def _shaped(con: duckdb.DuckDBPyConnection, lo: Any, raw: str) -> bool:
-    n, sf = con.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE length({raw}) IN (15, 18) AND {_alnum(raw)}) FROM {_source(lo)} AND {raw} <> ''"
-    ).fetchall()[0]
+def _looks_salesforce(scan: Scan, lo: Any, col: str) -> bool | None:
+    """At least half of the column's non-blank values are 15/18 letters and digits; None while collecting."""
+    values = f"{text_sql(lo, col)} <> ''"
+    shaped = f"{values} AND {length_sql(lo, col)} IN (15, 18) AND {alnum_sql(lo, col)}"
+    if scan.counts is None:
+        scan.pending.setdefault(values, {})
+        scan.pending.setdefault(shaped, {})
+        return None
+    n, sf = scan.counts[values], scan.counts[shaped]
     return n > 0 and sf * 2 >= n
 
 
-def _id_form_warnings(con: Any, lo: Any, col: str, raw: str, own: bool) -> list[WarningRow]:
+def _id_form_warnings(scan: Scan, lo: Any, col: str, own: bool) -> list[WarningRow]:
     """Checksum (own Ids only: a changed case in a reference shows as a missing record), length, 15-character form."""
+    text, length, alnum = text_sql(lo, col), length_sql(lo, col), alnum_sql(lo, col)
     checksum = (
-        _warn(
-            con,
+        warn(
+            scan,
             lo,
-            f"length({raw}) = 18 AND {_alnum(raw)} AND _id18(substr({raw}, 1, 15)) <> {raw}",
+            # for 18 letters and digits, _id18(first 15) <> value says the same as comparing the last 3
+            f"{length} = 18 AND {alnum} AND {id18_suffix_sql(text)} <> substr({text}, 16, 3)",
             "id_checksum",
             col,
             f"18-character Ids in {col} whose last 3 characters do not match the case "
@@ -336,25 +257,25 @@ def _id_form_warnings(con: Any, lo: Any, col: str, raw: str, own: bool) -> list[
         if own
         else []
     )
-    length = _warn(
-        con,
+    length_warning = warn(
+        scan,
         lo,
-        f"length({raw}) NOT IN (15, 18) AND {_alnum(raw)}",
+        f"{length} NOT IN (15, 18) AND {alnum}",
         "id_length",
         col,
         f"Ids in {col} with a length other than 15 or 18 (cut or padded): they will not join",
         "Export the Ids again from the CRM without editing them",
     )
-    short = _warn(
-        con,
+    short = warn(
+        scan,
         lo,
-        f"length({raw}) = 15 AND {_alnum(raw)}",
+        f"{length} = 15 AND {alnum}",
         "ids_15_converted",
         col,
         f"15-character Ids in {col} were converted to their 18-character form",
         "Nothing to do; exporting 18-character Ids (Data Loader, Data Export) avoids the conversion",
     )
-    return checksum + length + short
+    return checksum + length_warning + short
 
 
 def _range_rules(con: Any, lo: Any, defs: Definitions, started: datetime, problems: list[Problem]) -> list[WarningRow]:
@@ -366,7 +287,7 @@ def _range_rules(con: Any, lo: Any, defs: Definitions, started: datetime, proble
             continue
         if rules.allow_negative_amounts:
             warnings.extend(
-                _warn(
+                warn(
                     con,
                     lo,
                     f"t.{name} < 0",
@@ -378,7 +299,7 @@ def _range_rules(con: Any, lo: Any, defs: Definitions, started: datetime, proble
             )
         else:
             problems.extend(
-                _refuse(
+                refuse(
                     con,
                     lo,
                     f"t.{name} < 0",
@@ -390,7 +311,7 @@ def _range_rules(con: Any, lo: Any, defs: Definitions, started: datetime, proble
             )
     if "probability" in lo.mapping:
         problems.extend(
-            _refuse(
+            refuse(
                 con,
                 lo,
                 "t.probability NOT BETWEEN 0 AND 100",
@@ -407,7 +328,7 @@ def _range_rules(con: Any, lo: Any, defs: Definitions, started: datetime, proble
             continue
         upper = "" if name == "created_at" else f" OR CAST(t.{name} AS DATE) > DATE '{high}'"  # created: see below
         problems.extend(
-            _refuse(
+            refuse(
                 con,
                 lo,
                 f"CAST(t.{name} AS DATE) < DATE '{low}'{upper}",
@@ -419,7 +340,7 @@ def _range_rules(con: Any, lo: Any, defs: Definitions, started: datetime, proble
         )
         if name == "created_at":
             problems.extend(
-                _refuse(
+                refuse(
                     con,
                     lo,
                     f"t.created_at > TIMESTAMP '{future.isoformat(sep=' ')}'",
@@ -430,7 +351,7 @@ def _range_rules(con: Any, lo: Any, defs: Definitions, started: datetime, proble
             )
     if lo.obj.name in ("CurrencyType", "DatedConversionRate") and "rate" in lo.mapping:
         problems.extend(
-            _refuse(
+            refuse(
                 con,
                 lo,
                 "t.rate <= 0",
@@ -451,7 +372,7 @@ def _duplicate_quotas(con: duckdb.DuckDBPyConnection, lo: Any) -> list[Problem]:
         SELECT _rowid, first_rowid, owner_id, period_start_date FROM (
             SELECT t._rowid, t.owner_id, t.period_start_date, row_number() OVER w AS n,
                    first_value(t._rowid) OVER w AS first_rowid
-            FROM {_source(lo)} AND t.owner_id IS NOT NULL AND t.period_start_date IS NOT NULL
+            FROM {source(lo)} AND t.owner_id IS NOT NULL AND t.period_start_date IS NOT NULL
             WINDOW w AS (PARTITION BY t.owner_id, t.period_start_date ORDER BY t._rowid))
         WHERE n > 1 ORDER BY _rowid LIMIT {SAMPLE_LIMIT}""").fetchall()
     out = []

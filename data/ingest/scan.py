@@ -1,0 +1,154 @@
+"""The counting scan the value rules run in: every rule's condition over an object's live records,
+counted in one scan of its typed and raw tables, then only the conditions that matched listed.
+
+`source(lo)` is the typed table `t` joined to the raw table `r`, where `r` also carries, for each column
+the rules read as text (Ids, references, required values), its trimmed text, length and
+letters-and-digits test computed once per record: conditions use them through text_sql, length_sql,
+alnum_sql and blank_sql rather than recomputing them per rule.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+from data.ingest.read import Problem, quote_ident
+
+SAMPLE_LIMIT = 1000  # records listed per rule and column before counting the rest
+WarningRow = tuple[str, str, str, int, list[str], str]
+
+
+def _atoms(lo: Any) -> dict[str, int]:
+    """The raw columns the rules read as trimmed text (Ids, references, required values), numbered.
+
+    The scans compute each one's trimmed text, length and letters-and-digits test once per record
+    (columns _chk_v<i>, _chk_n<i>, _chk_ok<i> of `r`), however many conditions use them.
+    """
+    cols = [lo.mapping[f.name] for f in lo.obj.fields if f.name in lo.mapping and (f.required or f.type in ("id", "ref"))]
+    return {c: i for i, c in enumerate(dict.fromkeys(cols))}
+
+
+def text_sql(lo: Any, col: str) -> str:
+    """SQL: the column's value trimmed of spaces (trim(value, ' ')), computed once per record."""
+    return f"r._chk_v{_atoms(lo)[col]}"
+
+
+def blank_sql(col: str) -> str:
+    """SQL: the value is missing or only spaces, Unicode ones included (the typing macro _blank)."""
+    return f"_blank(r.{quote_ident(col)})"
+
+
+def alnum_sql(lo: Any, col: str) -> str:
+    """SQL: the trimmed value is only ASCII letters and digits (true for '')."""
+    return f"r._chk_ok{_atoms(lo)[col]}"
+
+
+def length_sql(lo: Any, col: str) -> str:
+    """SQL: the length of the trimmed value."""
+    return f"r._chk_n{_atoms(lo)[col]}"
+
+
+def _checked_raw(lo: Any) -> str:
+    """The raw table with each atom column's trimmed text, length and letters-and-digits test added."""
+    atoms = _atoms(lo)
+    # trim only values that start or end with a space: the same result, without copying the others
+    trims = "".join(
+        f", CASE WHEN starts_with({quote_ident(c)}, ' ') OR ends_with({quote_ident(c)}, ' ') "
+        f"THEN trim({quote_ident(c)}, ' ') ELSE {quote_ident(c)} END AS _chk_v{i}"
+        for c, i in atoms.items()
+    )
+    shapes = "".join(
+        f", length(_chk_v{i}) AS _chk_n{i}, NOT regexp_matches(_chk_v{i}, '[^0-9A-Za-z]') AS _chk_ok{i}" for i in atoms.values()
+    )
+    return f"SELECT *{shapes} FROM (SELECT rowid AS _chk_rowid, *{trims} FROM {lo.obj.table})"
+
+
+class Scan:
+    """An object's rules in two passes: every condition counted in one scan of the table, then only the
+    conditions that matched listed (one query each), so a clean export costs one scan per object."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, lo: Any):
+        self.con, self.lo = con, lo
+        self.pending: dict[str, dict] = {}
+        self.counts: dict[str, int] | None = None
+
+    def gate(self, cond: str, params: dict | None) -> duckdb.DuckDBPyConnection | None:
+        """None while collecting or when the condition matched nothing; else the connection to list with."""
+        if self.counts is None:
+            self.pending[cond] = params or {}
+            return None
+        return self.con if self.counts.get(cond) else None
+
+    def count(self) -> None:
+        """Count every collected condition in one scan (once)."""
+        if self.counts is not None:
+            return
+        conds = list(self.pending)
+        params = {k: v for p in self.pending.values() for k, v in p.items()}
+        values = (
+            self.con.execute(
+                f"SELECT {', '.join(f'count(*) FILTER (WHERE {c})' for c in conds)} FROM {source(self.lo)}", params
+            ).fetchall()[0]
+            if conds
+            else []
+        )
+        self.counts = dict(zip(conds, values, strict=True))
+
+
+def typed_table(lo: Any) -> str:
+    return lo.obj.table.replace("raw_", "typed_", 1)
+
+
+def source(lo: Any) -> str:
+    """Live (not deleted, not excluded) records: typed values as t, raw text as r."""
+    return (
+        f"{typed_table(lo)} t JOIN ({_checked_raw(lo)}) r ON r._chk_rowid = t._rowid WHERE NOT t._deleted "
+        f"AND t._rowid NOT IN (SELECT rid FROM _excluded WHERE tbl = '{lo.obj.table}')"
+    )
+
+
+def find(con: Any, lo: Any, cond: str, column: str, params: dict | None = None) -> tuple[int, list[tuple[int, Any, Any]]]:
+    """(count, [(rowid, raw value, Id)]) of live records matching `cond`, the first SAMPLE_LIMIT listed."""
+    if isinstance(con, Scan) and (con := con.gate(cond, params)) is None:
+        return 0, []
+    id_field = lo.obj.id_field.name
+    found = con.execute(
+        f"SELECT t._rowid, r.{quote_ident(column)}, t.{id_field}, count(*) OVER () "
+        f"FROM {source(lo)} AND ({cond}) ORDER BY t._rowid LIMIT {SAMPLE_LIMIT}",
+        params or {},
+    ).fetchall()
+    return (found[0][3] if found else 0), [f[:3] for f in found]
+
+
+def refuse(con: Any, lo: Any, cond: str, column: str, message: Any, advice: str, params: dict | None = None) -> list[Problem]:
+    """One refusal per live record matching `cond`; `message` is text or a function of the raw value."""
+    count, found = find(con, lo, cond, column, params)
+    out = []
+    for rowid, value, _ in found:
+        file, record = lo.locate(rowid)
+        text = message(value) if callable(message) else message
+        out.append(Problem(file, text, advice, record=record, column=column, value=None if value is None else str(value)))
+    if count > len(found):
+        out.append(
+            Problem(
+                lo.parts[0].file.name,
+                f"{count - len(found)} more record(s) of {lo.obj.name} in column "
+                f"{column}: {message if isinstance(message, str) else 'the same problem'}",
+                advice,
+                record=-1,
+            )
+        )
+    return out
+
+
+def warn(
+    con: Any, lo: Any, cond: str, code: str, column: str, message: str, advice: str, params: dict | None = None
+) -> list[WarningRow]:
+    """A counted warning for the live records matching `cond`, naming the first file, record, column and value."""
+    count, found = find(con, lo, cond, column, params)
+    if not count:
+        return []
+    file, record = lo.locate(found[0][0])
+    first = f" (first: {file} record {record}, column {column}, value {found[0][1]!r})"
+    return [(code, lo.obj.name, message + first, count, [str(f[2]) for f in found[:5]], advice)]

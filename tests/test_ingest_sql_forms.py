@@ -1,0 +1,55 @@
+"""The cheaper SQL forms the ingest types and checks values with say exactly what the plain forms say.
+
+The load trims only values that start or end with a space (_trim, _blank) and checks an 18-character Id's
+checksum by comparing its last 3 characters (id18_suffix_sql) instead of rebuilding the Id: these pin that
+both give the plain forms' answers on the awkward values (spaces, tabs, no-break spaces, empty, NULL,
+changed case).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from data.ingest.typed import create_typing_macros, id18_suffix_sql
+
+AWKWARD = [None, "", " ", "   ", "a", " a", "a ", "  a b  ", "\ta", "a\t", " \t ", "\u00a0a", "a\u00a0 ", "00Q000000000005EAA "]
+AWKWARD += ["\u00a0", "\u3000a", "a\u2009", "\u200b"]  # Unicode spaces trim() removes; a zero-width space it keeps
+BLANK = [True, True, True, True] + [False] * 10 + [True, False, False, False]
+IDS = [
+    "00v000000000000AAA",  # right checksum
+    "00Q000000405240EAA",  # right checksum, an upper-case letter in the first 5
+    "00Q000000405240eAA",  # changed case in the checksum
+    "00q000000405240EAA",  # changed case in the first 15
+    "ZZZZZZZZZZZZZZZ555",  # every letter upper case
+    "zzzzzzzzzzzzzzzAAA",  # every letter lower case
+    "ZZZZZZZZZZZZZZZ556",
+    "A00000000000000BAA",
+]
+
+
+@pytest.fixture()
+def con() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    create_typing_macros(con, salesforce_ids=True)
+    return con
+
+
+def test_trim_and_blank_macros_equal_the_plain_forms(con: duckdb.DuckDBPyConnection) -> None:
+    got = con.execute(
+        "SELECT list(_trim(x) IS NOT DISTINCT FROM trim(x)), list(_blank(x) = (x IS NULL OR trim(x) = '')), "
+        "list(_blank(x)) FROM (SELECT unnest($v) AS x)",
+        {"v": AWKWARD},
+    ).fetchall()[0]
+    assert got[0] == [True] * len(AWKWARD)
+    assert got[1] == [True] * len(AWKWARD)
+    assert got[2] == BLANK
+
+
+def test_checksum_by_last_three_characters_equals_rebuilding_the_id(con: duckdb.DuckDBPyConnection) -> None:
+    got = con.execute(
+        f"SELECT list(_id18(substr(v, 1, 15)) <> v), list({id18_suffix_sql('v')} <> substr(v, 16, 3)) "
+        "FROM (SELECT unnest($v) AS v)",
+        {"v": IDS},
+    ).fetchall()[0]
+    assert got[0] == got[1] == [False, False, True, True, False, False, True, False]
