@@ -39,13 +39,11 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -444,38 +442,14 @@ def app_memory(db: Path, url: dict[str, str]) -> float | None:
         return None
     from playwright.sync_api import sync_playwright
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "dashboard" / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "CRM_DB": str(db)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    from bench.load import PAGES as paths
+    from bench.load import _free_port, start_server  # the one way the benchmarks start the app
+
+    port = _free_port()
+    proc = start_server(db, port)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"{base}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.3)
         query = "&".join(f"{k}={v}" for k, v in url.items())
-        paths = ["", "leads", "pipeline", "quota", "sla", "regions", "deals", "brief", "definitions", "data-quality"]
         with sync_playwright() as p:
             browser = p.chromium.launch(
                 executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

@@ -39,7 +39,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -583,21 +583,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     db = Path(args.db) if args.db else ROOT / "build" / "load" / args.scale / "crm.duckdb"
     export = prepare(args.scale, db, args.as_of, args.reuse_db, Path(args.export) if args.export else None)
-    cfg = LoadConfig(
-        sessions=args.sessions,
-        steps=args.steps,
-        per_link=args.per_link,
-        scale=args.scale,
-        as_of=args.as_of,
-        swaps=args.swaps,
-        swap_mode=args.swap_mode,
-        priority=args.priority,
-        warm_seconds=args.warm_seconds,
-        think=args.think,
-        step_timeout=args.step_timeout,
-        deadline=args.deadline,
-        target_p95=args.target_p95,
-    )
+    # every LoadConfig field has a command-line option of the same name
+    cfg = LoadConfig(**{f.name: getattr(args, f.name) for f in fields(LoadConfig)})
     summary = run_load(db, export, cfg)
     print(json.dumps(summary, indent=2))
     print("\n".join(render(summary)), file=sys.stderr)
