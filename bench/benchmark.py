@@ -478,7 +478,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--region-runs", type=int, default=7, help="cold runs per page with a region filter")
     parser.add_argument("--evict-runs", type=int, default=5, help="cold runs per page with the file evicted")
     parser.add_argument("--compare-runs", type=int, default=5)
-    parser.add_argument("--no-compare", action="store_true", help="skip the pandas/polars/DuckDB comparison")
+    parser.add_argument(
+        "--compare",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="the pandas/polars/DuckDB comparison (default: below large, where pandas would hold 83M campaign members)",
+    )
     parser.add_argument("--no-app-memory", action="store_true")
     parser.add_argument("--reuse-export", action="store_true", help="keep an export this benchmark generated before")
     parser.add_argument(
@@ -603,7 +608,7 @@ def optional_sections(
 ) -> None:
     """The sections after the pages: the four-way comparison, app memory, time travel and the load (each may be off)."""
     q_start, as_of, url = when
-    if not args.no_compare:
+    if args.compare or (args.compare is None and args.scale != "large"):
         _say("comparison: ours, DuckDB without derived tables, pandas, polars ...")
         q_end = (pd.Timestamp(q_start) + pd.offsets.QuarterEnd(0)).date()
         results["compare"] = compare(db, q_start, q_end, as_of, args.compare_runs)
