@@ -18,5 +18,5 @@ FROM mqls_judged($start_date, $end_date, $as_of, $region, $segment, $owner) m
 LEFT JOIN stg_users u ON u.user_id = m.owner_id
 LEFT JOIN stg_campaigns cp ON cp.campaign_id = m.campaign_id
 WHERE m.is_ignored
-ORDER BY m.mql_at DESC
+ORDER BY m.mql_at DESC, m.person_id  -- person_id: MQLs at the same moment always in the same order
 LIMIT 200

@@ -14,6 +14,9 @@
 -- as first seen, else the current one); forecast_group: its group by the definitions ([forecast_categories]).
 -- state_source: 'snapshot' for a state a snapshot saw, 'history' when the export has stage history for
 -- the deal, else 'close_date'.
+-- Every version also carries the deal's own fields as exported now (name, account, owner, region, segment,
+-- created, source, campaign, type, probability, currency): filters use each deal's current owner and region.
+-- Every version's deal is in stg_opportunities (the versions are built from it), so the join keeps them all.
 CREATE TABLE opportunity_state AS
 WITH snapshot_span AS (
     SELECT min(cast(as_of AS DATE)) AS first_day, count(DISTINCT cast(as_of AS DATE)) AS days FROM snapshot_load
@@ -148,7 +151,12 @@ versions AS (
     FROM snapshot_version WHERE is_present
 )
 
-SELECT v.*, fc.forecast_group
+SELECT
+    v.*, fc.forecast_group,
+    -- the deal's own fields, on every version: deals_at filters and reads one table, not a join per call
+    o.opportunity_name, o.account_id, o.owner_id, o.region, o.segment, o.created_at, o.created_date, o.lead_source,
+    o.is_marketing_lead_source, o.campaign_id, o.opportunity_type, o.probability, o.currency_code
 FROM versions v
+JOIN stg_opportunities o ON o.opportunity_id = v.opportunity_id
 LEFT JOIN cfg_forecast_category fc ON fc.name_lower = lower(trim(v.forecast_category))
 ORDER BY v.opportunity_id, v.valid_from;

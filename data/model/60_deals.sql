@@ -8,17 +8,15 @@
 -- deals_at(p_as_of, p_region, p_segment, p_owner): every deal created by p_as_of, as it stood then.
 CREATE MACRO deals_at(p_as_of, p_region, p_segment, p_owner) AS TABLE
     SELECT
-        o.opportunity_id, o.opportunity_name, o.account_id, o.owner_id, o.region, o.segment, o.created_at,
-        o.created_date, o.lead_source, o.is_marketing_lead_source, o.campaign_id, o.opportunity_type, o.probability,
-        o.currency_code, s.stage_name, s.stage_category, s.amount, s.close_date, s.state_source, s.forecast_category,
+        s.opportunity_id, s.opportunity_name, s.account_id, s.owner_id, s.region, s.segment, s.created_at,
+        s.created_date, s.lead_source, s.is_marketing_lead_source, s.campaign_id, s.opportunity_type, s.probability,
+        s.currency_code, s.stage_name, s.stage_category, s.amount, s.close_date, s.state_source, s.forecast_category,
         s.forecast_group
-    FROM stg_opportunities o
-    JOIN opportunity_state s
-        ON s.opportunity_id = o.opportunity_id
-            AND s.valid_from <= cast(p_as_of AS DATE) AND (s.valid_to IS NULL OR cast(p_as_of AS DATE) < s.valid_to)
-    WHERE (cast(p_region AS VARCHAR) IS NULL OR o.region = p_region)
-        AND (cast(p_segment AS VARCHAR) IS NULL OR o.segment = p_segment)
-        AND owned_by(o.owner_id, cast(p_owner AS VARCHAR));
+    FROM opportunity_state s
+    WHERE s.valid_from <= cast(p_as_of AS DATE) AND (s.valid_to IS NULL OR cast(p_as_of AS DATE) < s.valid_to)
+        AND (cast(p_region AS VARCHAR) IS NULL OR s.region = p_region)
+        AND (cast(p_segment AS VARCHAR) IS NULL OR s.segment = p_segment)
+        AND owned_by(s.owner_id, cast(p_owner AS VARCHAR));
 
 -- pipeline_in_period(...): pipeline generated: deals created from p_start to p_end (at most p_as_of),
 -- converted at the date the policy picks for pipeline generated (default: the creation date).

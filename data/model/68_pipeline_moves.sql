@@ -29,6 +29,10 @@ CREATE MACRO pipeline_moves(
         -- a deal in the open pipeline at either date (in_start, in_end: open_pipeline_at's rows at each date)
         SELECT
             coalesce(a.opportunity_id, b.opportunity_id) AS opportunity_id,
+            -- the deal's own fields are the same at both dates (opportunity_state carries them on every version)
+            coalesce(a.opportunity_name, b.opportunity_name) AS opportunity_name,
+            coalesce(a.account_id, b.account_id) AS account_id, coalesce(a.owner_id, b.owner_id) AS owner_id,
+            coalesce(a.region, b.region) AS region, coalesce(a.segment, b.segment) AS segment,
             coalesce(a.is_open_pipeline, FALSE) AS in_start, coalesce(b.is_open_pipeline, FALSE) AS in_end,
             a.stage_category AS from_category, a.stage_name AS from_stage, a.amount AS from_amount,
             a.close_date AS from_close_date, CASE WHEN a.is_open_pipeline THEN a.amount_rep END AS start_amount,
@@ -43,7 +47,7 @@ CREATE MACRO pipeline_moves(
     )
 
     SELECT
-        j.opportunity_id, o.opportunity_name, o.account_id, o.owner_id, o.region, o.segment,
+        j.opportunity_id, j.opportunity_name, j.account_id, j.owner_id, j.region, j.segment,
         CASE
             WHEN j.in_start AND j.in_end
                 THEN
@@ -70,8 +74,7 @@ CREATE MACRO pipeline_moves(
         cast(coalesce(j.end_amount, 0) - coalesce(j.start_amount, 0) AS DECIMAL(18, 2)) AS change,
         j.is_unconverted,
         datediff('day', j.from_close_date, j.to_close_date) AS close_date_moved_days
-    FROM joined j
-    JOIN stg_opportunities o ON o.opportunity_id = j.opportunity_id;
+    FROM joined j;
 
 -- state_source_at(p_as_of): where deals_at reads deals as they stood at p_as_of, in words: 'snapshots'
 -- (two or more loads' snapshots cover the date), 'stage history' (OpportunityHistory), else 'created and
