@@ -8,11 +8,12 @@
 -- open at the start). Grain: one row per deal, largest change first. Filters: region, segment, owner or
 -- team (NULL = all).
 SELECT
-    m.step, m.opportunity_name, a.account_name, u.user_name AS owner, m.region, m.segment,
+    m.step, o.opportunity_name, a.account_name, u.user_name AS owner, m.region, m.segment,
     m.from_stage, m.from_close_date, m.start_amount, m.to_stage, m.to_close_date, m.end_amount, m.change,
     m.close_date_moved_days, m.currency_code, m.is_unconverted, m.opportunity_id
 FROM pipeline_moves($since, $as_of, $start_date, $end_date, $currency, $region, $segment, $owner) m
-LEFT JOIN stg_accounts a ON a.account_id = m.account_id
+JOIN stg_opportunities o ON o.opportunity_id = m.opportunity_id
+LEFT JOIN stg_accounts a ON a.account_id = o.account_id
 LEFT JOIN stg_users u ON u.user_id = m.owner_id
 WHERE
     CASE

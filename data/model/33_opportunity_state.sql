@@ -159,4 +159,5 @@ SELECT
 FROM versions v
 JOIN stg_opportunities o ON o.opportunity_id = v.opportunity_id
 LEFT JOIN cfg_forecast_category fc ON fc.name_lower = lower(trim(v.forecast_category))
-ORDER BY v.opportunity_id, v.valid_from;
+-- stored by creation date: a period's pipeline (created from .. to) reads only its part of the table
+ORDER BY o.created_date, v.opportunity_id, v.valid_from;

@@ -29,10 +29,10 @@ CREATE MACRO pipeline_moves(
         -- a deal in the open pipeline at either date (in_start, in_end: open_pipeline_at's rows at each date)
         SELECT
             coalesce(a.opportunity_id, b.opportunity_id) AS opportunity_id,
-            -- the deal's own fields are the same at both dates (opportunity_state carries them on every version)
-            coalesce(a.opportunity_name, b.opportunity_name) AS opportunity_name,
-            coalesce(a.account_id, b.account_id) AS account_id, coalesce(a.owner_id, b.owner_id) AS owner_id,
-            coalesce(a.region, b.region) AS region, coalesce(a.segment, b.segment) AS segment,
+            -- the deal's owner, region and segment are the same at both dates (opportunity_state carries them on
+            -- every version). Its name and account are for the lists: drill_pipeline_changes joins them.
+            coalesce(a.owner_id, b.owner_id) AS owner_id, coalesce(a.region, b.region) AS region,
+            coalesce(a.segment, b.segment) AS segment,
             coalesce(a.is_open_pipeline, FALSE) AS in_start, coalesce(b.is_open_pipeline, FALSE) AS in_end,
             a.stage_category AS from_category, a.stage_name AS from_stage, a.amount AS from_amount,
             a.close_date AS from_close_date, CASE WHEN a.is_open_pipeline THEN a.amount_rep END AS start_amount,
@@ -47,7 +47,7 @@ CREATE MACRO pipeline_moves(
     )
 
     SELECT
-        j.opportunity_id, j.opportunity_name, j.account_id, j.owner_id, j.region, j.segment,
+        j.opportunity_id, j.owner_id, j.region, j.segment,
         CASE
             WHEN j.in_start AND j.in_end
                 THEN
