@@ -53,3 +53,14 @@ def test_checksum_by_last_three_characters_equals_rebuilding_the_id(con: duckdb.
         {"v": IDS},
     ).fetchall()[0]
     assert got[0] == got[1] == [False, False, True, True, False, False, True, False]
+
+
+def test_trim_macro_equals_trim_for_every_character_at_either_end(con: duckdb.DuckDBPyConnection) -> None:
+    # every code point of the Basic Multilingual Plane (and a few beyond), alone, at the start, at the end, at both
+    # ends and inside a value: the cheap test must send every value trim() would change to trim()
+    differ = con.execute("""
+        SELECT count(*) FROM (SELECT chr(c::INTEGER) AS ch FROM range(1, 70000) AS t(c) WHERE c < 55296 OR c > 57343)
+        CROSS JOIN (SELECT unnest(['', 'a', 'ab', '00Q000000000005EAA', '2024-03-31']) AS v)
+        CROSS JOIN (SELECT unnest([ch, ch || v, v || ch, ch || v || ch, v || ch || v]) AS x)
+        WHERE _trim(x) IS DISTINCT FROM trim(x) OR _blank(x) <> (trim(x) = '')""").fetchall()[0][0]
+    assert differ == 0
