@@ -76,19 +76,22 @@ def test_date_time_macro_equals_the_plain_form(con: duckdb.DuckDBPyConnection, z
             SELECT make_timestamp(CAST(i * 7919 * 86400 * 1000003 % 600000000000000000 - 300000000000000000 AS BIGINT)
                 + CAST(i * 104729 % 86400000000 AS BIGINT)) AS t
             FROM range(0, 4000) AS r(i)
-            UNION ALL SELECT unnest([TIMESTAMP '2026-03-08 02:30:00', TIMESTAMP '2026-11-01 01:30:00', TIMESTAMP '1582-10-10 12:00:00',
+            UNION ALL SELECT unnest([
+                TIMESTAMP '2026-03-08 02:30:00', TIMESTAMP '2026-11-01 01:30:00', TIMESTAMP '1582-10-10 12:00:00',
                 TIMESTAMP '0001-01-01 00:00:00', TIMESTAMP '1969-12-31 23:59:59.999999', TIMESTAMP '2026-10-04 02:15:00'])
         ),
         texts AS (
             SELECT unnest([
                 strftime(t, '%Y-%m-%dT%H:%M:%S.%gZ'), strftime(t, '%Y-%m-%d %H:%M:%S'), strftime(t, '%Y-%m-%dT%H:%M:%S+05:30'),
-                strftime(t, '%Y-%m-%dT%H:%M:%S.%f-08:00'), strftime(t, '%Y-%m-%d'), ' ' || strftime(t, '%Y-%m-%dT%H:%M:%SZ') || ' ',
+                strftime(t, '%Y-%m-%dT%H:%M:%S.%f-08:00'), strftime(t, '%Y-%m-%d'),
+                ' ' || strftime(t, '%Y-%m-%dT%H:%M:%SZ') || ' ',
                 strftime(t, '%Y-%m-%dT%H:%M:%S.%g Z')]) AS x
             FROM instants
             UNION ALL SELECT unnest(['infinity', '-infinity', 'epoch', '', ' ', 'not a date', '2026-02-30T10:00:00Z',
                 '2026-06-29T24:00:00.000Z', '294246-12-31T00:00:00Z', '-290307-01-01T00:00:00Z', NULL])
         )
         SELECT count(*) FROM texts
-        WHERE _ts(x) IS DISTINCT FROM (CASE WHEN trim(x) = '' THEN NULL ELSE timezone('UTC', try_cast(trim(x) AS TIMESTAMPTZ)) END)
+        WHERE _ts(x) IS DISTINCT FROM
+            (CASE WHEN trim(x) = '' THEN NULL ELSE timezone('UTC', try_cast(trim(x) AS TIMESTAMPTZ)) END)
         """).fetchall()[0][0]
     assert differ == 0
