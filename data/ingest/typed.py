@@ -195,10 +195,12 @@ def duplicate_problems(con: duckdb.DuckDBPyConnection, lo: LoadedObject) -> list
     if not id_col:
         return []
     name = typed_name(lo.obj)
-    # Find duplicated Ids first (one hash aggregate), then compare whole raw rows only for those.
+    # Find duplicated Ids first (one hash aggregate that only counts: a list per Id cost a list for each of
+    # tens of millions of records), list their rows, then compare whole raw rows only for those.
     dups = con.execute(f"""
-        SELECT {id_field}, list(_rowid ORDER BY _rowid) FROM {name} WHERE {id_field} IS NOT NULL
-        GROUP BY 1 HAVING count(*) > 1 ORDER BY 1""").fetchall()
+        SELECT {id_field}, list(_rowid ORDER BY _rowid) FROM {name}
+        WHERE {id_field} IN (SELECT {id_field} FROM {name} WHERE {id_field} IS NOT NULL GROUP BY 1 HAVING count(*) > 1)
+        GROUP BY 1 ORDER BY 1""").fetchall()
     if not dups:
         return []
     cols = ", ".join(quote_ident(c) for c in dict.fromkeys(c for p in lo.parts for c in p.file.header))
