@@ -88,7 +88,10 @@ class Scan:
         params = {k: v for p in self.pending.values() for k, v in p.items()}
         values = (
             self.con.execute(
-                f"SELECT {', '.join(f'count(*) FILTER (WHERE {c})' for c in conds)} FROM {source(self.lo)}", params
+                # count_if, not count(*) FILTER (WHERE ...): the same counts, but DuckDB gives each FILTER a pass of
+                # its own over the rows (about 7x the time with 30 conditions); count_if is NULL over no rows
+                f"SELECT {', '.join(f'coalesce(count_if({c}), 0)' for c in conds)} FROM {source(self.lo)}",
+                params,
             ).fetchall()[0]
             if conds
             else []
