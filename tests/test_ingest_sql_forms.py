@@ -11,6 +11,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from data.ingest.scan import letters_and_digits_sql
 from data.ingest.typed import create_typing_macros, id18_suffix_sql
 
 AWKWARD = [None, "", " ", "   ", "a", " a", "a ", "  a b  ", "\ta", "a\t", " \t ", "\u00a0a", "a\u00a0 ", "00Q000000000005EAA "]
@@ -94,4 +95,14 @@ def test_date_time_macro_equals_the_plain_form(con: duckdb.DuckDBPyConnection, z
         WHERE _ts(x) IS DISTINCT FROM
             (CASE WHEN trim(x) = '' THEN NULL ELSE timezone('UTC', try_cast(trim(x) AS TIMESTAMPTZ)) END)
         """).fetchall()[0][0]
+    assert differ == 0
+
+
+def test_letters_and_digits_test_equals_the_pattern(con: duckdb.DuckDBPyConnection) -> None:
+    # every code point alone, inside an Id and at its ends, plus empty and NULL
+    cond = letters_and_digits_sql("x")
+    differ = con.execute(f"""
+        SELECT count(*) FROM (SELECT chr(c::INTEGER) AS ch FROM range(1, 1114112) AS t(c) WHERE c < 55296 OR c > 57343)
+        CROSS JOIN (SELECT unnest([ch, '00Q0000' || ch || '0005EAA', ch || 'a', 'a' || ch, '', NULL]) AS x)
+        WHERE {cond} IS DISTINCT FROM (NOT regexp_matches(x, '[^0-9A-Za-z]'))""").fetchall()[0][0]
     assert differ == 0
