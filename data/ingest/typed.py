@@ -47,7 +47,8 @@ def id18_suffix_sql(x: str) -> str:
 
 def id18_sql(x: str) -> str:
     """SQL turning a 15-character case-sensitive Salesforce Id into its 18-character form."""
-    return f"CASE WHEN length({x}) = 15 AND regexp_full_match({x}, '[0-9A-Za-z]+') THEN {x} || {id18_suffix_sql(x)} ELSE {x} END"
+    # strlen (bytes, no scan), not length (characters): the same values, as only ASCII passes the pattern
+    return f"CASE WHEN strlen({x}) = 15 AND regexp_full_match({x}, '[0-9A-Za-z]+') THEN {x} || {id18_suffix_sql(x)} ELSE {x} END"
 
 
 def create_typing_macros(con: duckdb.DuckDBPyConnection, salesforce_ids: bool) -> None:
@@ -197,10 +198,12 @@ def duplicate_problems(con: duckdb.DuckDBPyConnection, lo: LoadedObject) -> list
     name = typed_name(lo.obj)
     # Find duplicated Ids first (one hash aggregate that only counts: a list per Id cost a list for each of
     # tens of millions of records), list their rows, then compare whole raw rows only for those.
+    # Grouped by the Id's 64-bit hash (cheaper keys than the text); equal hashes are then told apart by the Id.
     dups = con.execute(f"""
         SELECT {id_field}, list(_rowid ORDER BY _rowid) FROM {name}
-        WHERE {id_field} IN (SELECT {id_field} FROM {name} WHERE {id_field} IS NOT NULL GROUP BY 1 HAVING count(*) > 1)
-        GROUP BY 1 ORDER BY 1""").fetchall()
+        WHERE {id_field} IS NOT NULL AND hash({id_field}) IN (
+            SELECT hash({id_field}) FROM {name} WHERE {id_field} IS NOT NULL GROUP BY 1 HAVING count(*) > 1)
+        GROUP BY 1 HAVING count(*) > 1 ORDER BY 1""").fetchall()
     if not dups:
         return []
     cols = ", ".join(quote_ident(c) for c in dict.fromkeys(c for p in lo.parts for c in p.file.header))
