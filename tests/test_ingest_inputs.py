@@ -20,7 +20,7 @@ from data.config import ConfigError
 from data.ingest import discover, ingest, main
 from data.ingest import load as ingest_module
 from data.ingest.preflight import StorageError
-from data.ingest.read import IngestError
+from data.ingest.read import IngestError, _check_utf8
 from data.store import Store
 from tests.conftest import ROOT_DIR, TINY, export_with, load, rows
 
@@ -276,3 +276,25 @@ def test_unexpected_error_gives_a_message_and_a_log_not_a_traceback(
     log = Path(err.split("Details for a bug report: ")[1].strip())
     assert "Traceback" in log.read_text()
     log.unlink()
+
+
+@pytest.mark.parametrize(
+    ("tail", "message"),
+    [
+        ("é".encode() + b"\n", None),  # a character cut between two 64 KiB pieces of the check
+        ("\U0001f600".encode() + b"\n", None),
+        (b"\xc3(\n", "invalid byte sequence b'\\xc3(\\n' at byte 65535 (line 2)"),
+        (b"\xe9t\xe9\n", "invalid byte sequence b'\\xe9t\\xe9\\n' at byte 65535 (line 2)"),
+        (b"\xc3", "invalid byte sequence b'' at byte 65536 (line 2)"),  # cut at the end of the file
+    ],
+)
+def test_utf8_check_between_ascii_pieces(tail: bytes, message: str | None, tmp_path: Path) -> None:
+    # the check skips ASCII pieces of the file: what follows them is still decoded from where it starts
+    path = tmp_path / "Lead.csv"
+    path.write_bytes(b"Id\n" + b"a" * (65535 - 3) + tail)
+    if message is None:
+        _check_utf8(path, "Lead.csv")
+        return
+    with pytest.raises(IngestError) as err:
+        _check_utf8(path, "Lead.csv")
+    assert f"Lead.csv: the file is not UTF-8: {message}" in str(err.value)

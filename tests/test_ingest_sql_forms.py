@@ -11,6 +11,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from data.ingest.scan import letters_and_digits_sql
 from data.ingest.typed import create_typing_macros, id18_suffix_sql
 
 AWKWARD = [None, "", " ", "   ", "a", " a", "a ", "  a b  ", "\ta", "a\t", " \t ", "\u00a0a", "a\u00a0 ", "00Q000000000005EAA "]
@@ -53,3 +54,55 @@ def test_checksum_by_last_three_characters_equals_rebuilding_the_id(con: duckdb.
         {"v": IDS},
     ).fetchall()[0]
     assert got[0] == got[1] == [False, False, True, True, False, False, True, False]
+
+
+def test_trim_macro_equals_trim_for_every_character_at_either_end(con: duckdb.DuckDBPyConnection) -> None:
+    # every code point of the Basic Multilingual Plane (and a few beyond), alone, at the start, at the end, at both
+    # ends and inside a value: the cheap test must send every value trim() would change to trim()
+    differ = con.execute("""
+        SELECT count(*) FROM (SELECT chr(c::INTEGER) AS ch FROM range(1, 70000) AS t(c) WHERE c < 55296 OR c > 57343)
+        CROSS JOIN (SELECT unnest(['', 'a', 'ab', '00Q000000000005EAA', '2024-03-31']) AS v)
+        CROSS JOIN (SELECT unnest([ch, ch || v, v || ch, ch || v || ch, v || ch || v]) AS x)
+        WHERE _trim(x) IS DISTINCT FROM trim(x) OR _blank(x) <> (trim(x) = '')""").fetchall()[0][0]
+    assert differ == 0
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe"])
+def test_date_time_macro_equals_the_plain_form(con: duckdb.DuckDBPyConnection, zone: str) -> None:
+    # _ts(x) is timezone('UTC', try_cast(trim(x) AS TIMESTAMPTZ)) for any text: with and without an offset, naive
+    # ones in the export's zone (daylight-saving gaps and overlaps included), dates alone, far years, infinities
+    con.execute(f"SET TimeZone = '{zone}'")
+    differ = con.execute(r"""
+        WITH instants AS (
+            SELECT make_timestamp(CAST(i * 7919 * 86400 * 1000003 % 600000000000000000 - 300000000000000000 AS BIGINT)
+                + CAST(i * 104729 % 86400000000 AS BIGINT)) AS t
+            FROM range(0, 4000) AS r(i)
+            UNION ALL SELECT unnest([
+                TIMESTAMP '2026-03-08 02:30:00', TIMESTAMP '2026-11-01 01:30:00', TIMESTAMP '1582-10-10 12:00:00',
+                TIMESTAMP '0001-01-01 00:00:00', TIMESTAMP '1969-12-31 23:59:59.999999', TIMESTAMP '2026-10-04 02:15:00'])
+        ),
+        texts AS (
+            SELECT unnest([
+                strftime(t, '%Y-%m-%dT%H:%M:%S.%gZ'), strftime(t, '%Y-%m-%d %H:%M:%S'), strftime(t, '%Y-%m-%dT%H:%M:%S+05:30'),
+                strftime(t, '%Y-%m-%dT%H:%M:%S.%f-08:00'), strftime(t, '%Y-%m-%d'),
+                ' ' || strftime(t, '%Y-%m-%dT%H:%M:%SZ') || ' ',
+                strftime(t, '%Y-%m-%dT%H:%M:%S.%g Z')]) AS x
+            FROM instants
+            UNION ALL SELECT unnest(['infinity', '-infinity', 'epoch', '', ' ', 'not a date', '2026-02-30T10:00:00Z',
+                '2026-06-29T24:00:00.000Z', '294246-12-31T00:00:00Z', '-290307-01-01T00:00:00Z', NULL])
+        )
+        SELECT count(*) FROM texts
+        WHERE _ts(x) IS DISTINCT FROM
+            (CASE WHEN trim(x) = '' THEN NULL ELSE timezone('UTC', try_cast(trim(x) AS TIMESTAMPTZ)) END)
+        """).fetchall()[0][0]
+    assert differ == 0
+
+
+def test_letters_and_digits_test_equals_the_pattern(con: duckdb.DuckDBPyConnection) -> None:
+    # every code point alone, inside an Id and at its ends, plus empty and NULL
+    cond = letters_and_digits_sql("x")
+    differ = con.execute(f"""
+        SELECT count(*) FROM (SELECT chr(c::INTEGER) AS ch FROM range(1, 1114112) AS t(c) WHERE c < 55296 OR c > 57343)
+        CROSS JOIN (SELECT unnest([ch, '00Q0000' || ch || '0005EAA', ch || 'a', 'a' || ch, '', NULL]) AS x)
+        WHERE {cond} IS DISTINCT FROM (NOT regexp_matches(x, '[^0-9A-Za-z]'))""").fetchall()[0][0]
+    assert differ == 0

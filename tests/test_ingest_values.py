@@ -99,6 +99,18 @@ def test_malformed_reference_is_refused(tmp_path: Path, db_path: Path) -> None:
     )
 
 
+def test_invisible_character_in_ids_that_are_not_salesforce_ids_is_refused(tmp_path: Path, db_path: Path) -> None:
+    # a column whose values do not look like Salesforce Ids is checked for invisible characters only
+    export = export_with(tmp_path)
+    for record, value in ((1, "role-top"), (2, "role\u200btop"), (3, "role-x")):
+        edit(export / "UserRole.csv", record, "ParentRoleId", value)
+    refused(
+        export,
+        db_path,
+        "UserRole.csv, record 2 (spreadsheet row 3), column ParentRoleId: the Id contains an invisible character U+200B",
+    )
+
+
 def test_wrong_checksum_is_a_counted_warning(tmp_path: Path, db_path: Path) -> None:
     export = export_with(tmp_path)
     edit(export / "Opportunity.csv", 2, "Id", "006000000000002aaa")  # lower-cased by a spreadsheet

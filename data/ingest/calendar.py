@@ -19,6 +19,7 @@ import holidays
 import pandas as pd
 
 from data.config import Definitions, SlaRegion
+from data.ingest.sql import insert_many
 
 _WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 DEFAULT_CALENDAR = SlaRegion()  # UTC, Mon-Fri 09:00-17:00, no holidays: for regions without a clock
@@ -77,4 +78,4 @@ def build_work_calendar(con: duckdb.DuckDBPyConnection, defs: Definitions, first
     con.unregister("_work_days")
     tz_rows = [(r, defs.sla.regions.get(r, DEFAULT_CALENDAR).time_zone) for r in [*defs.regions.names, defs.regions.unknown]]
     con.execute("CREATE TABLE region_clock (region VARCHAR PRIMARY KEY, time_zone VARCHAR, target_minutes INTEGER)")
-    con.executemany("INSERT INTO region_clock VALUES (?, ?, ?)", [(r, tz, defs.sla.target_for(r)) for r, tz in tz_rows])
+    insert_many(con, "INSERT INTO region_clock VALUES (?, ?, ?)", [(r, tz, defs.sla.target_for(r)) for r, tz in tz_rows])

@@ -49,6 +49,16 @@ def length_sql(lo: Any, col: str) -> str:
     return f"r._chk_n{_atoms(lo)[col]}"
 
 
+def letters_and_digits_sql(x: str) -> str:
+    """SQL: x is only ASCII letters and digits (true for ''), i.e. NOT regexp_matches(x, '[^0-9A-Za-z]').
+
+    url_encode leaves exactly letters, digits and - . _ ~ as they are: comparing is a fraction of the cost of the
+    pattern, which was a good part of checking tens of millions of Ids (a test sweeps every character).
+    """
+    others = " ".join(f"AND NOT contains({x}, '{c}')" for c in "-._~")
+    return f"(url_encode({x}) = {x} {others})"
+
+
 def _checked_raw(lo: Any) -> str:
     """The raw table with each atom column's trimmed text, length and letters-and-digits test added."""
     atoms = _atoms(lo)
@@ -59,7 +69,7 @@ def _checked_raw(lo: Any) -> str:
         for c, i in atoms.items()
     )
     shapes = "".join(
-        f", length(_chk_v{i}) AS _chk_n{i}, NOT regexp_matches(_chk_v{i}, '[^0-9A-Za-z]') AS _chk_ok{i}" for i in atoms.values()
+        f", length(_chk_v{i}) AS _chk_n{i}, {letters_and_digits_sql(f'_chk_v{i}')} AS _chk_ok{i}" for i in atoms.values()
     )
     return f"SELECT *{shapes} FROM (SELECT rowid AS _chk_rowid, *{trims} FROM {lo.obj.table})"
 
@@ -88,7 +98,10 @@ class Scan:
         params = {k: v for p in self.pending.values() for k, v in p.items()}
         values = (
             self.con.execute(
-                f"SELECT {', '.join(f'count(*) FILTER (WHERE {c})' for c in conds)} FROM {source(self.lo)}", params
+                # count_if, not count(*) FILTER (WHERE ...): the same counts, but DuckDB gives each FILTER a pass of
+                # its own over the rows (about 7x the time with 30 conditions); count_if is NULL over no rows
+                f"SELECT {', '.join(f'coalesce(count_if({c}), 0)' for c in conds)} FROM {source(self.lo)}",
+                params,
             ).fetchall()[0]
             if conds
             else []

@@ -23,6 +23,14 @@ def sql_literal(text: str) -> str:
 
 
 def insert_many(con: duckdb.DuckDBPyConnection, sql: str, rows: list) -> None:
-    """executemany that accepts an empty list (DuckDB refuses one)."""
-    if rows:
+    """executemany that accepts an empty list (DuckDB refuses one), in one transaction: on its own each row is
+    committed to the database file apart (about 0.7 ms a row; the definitions' tables alone have hundreds)."""
+    if not rows:
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
         con.executemany(sql, rows)
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")

@@ -47,23 +47,31 @@ def id18_suffix_sql(x: str) -> str:
 
 def id18_sql(x: str) -> str:
     """SQL turning a 15-character case-sensitive Salesforce Id into its 18-character form."""
-    return f"CASE WHEN length({x}) = 15 AND regexp_full_match({x}, '[0-9A-Za-z]+') THEN {x} || {id18_suffix_sql(x)} ELSE {x} END"
+    # strlen (bytes, no scan), not length (characters): the same values, as only ASCII passes the pattern
+    return f"CASE WHEN strlen({x}) = 15 AND regexp_full_match({x}, '[0-9A-Za-z]+') THEN {x} || {id18_suffix_sql(x)} ELSE {x} END"
 
 
 def create_typing_macros(con: duckdb.DuckDBPyConnection, salesforce_ids: bool) -> None:
     id_body = id18_sql("v") if salesforce_ids else "v"
-    # _trim(x) is trim(x), but copies only values that begin or end with something trim might remove (a space,
-    # a no-break or other Unicode space: anything but a printable ASCII character); most values do not, and
-    # trimming every value of every column was a good part of typing tens of millions of records.
+    # _trim(x) is trim(x), but copies only values trim might change; most values it cannot, and trimming every
+    # value of every column was a good part of typing tens of millions of records. trim() removes Unicode spaces
+    # (U+0020, a no-break space U+00A0, U+2000-U+200A, U+3000...), all of them non-ASCII but the space: an
+    # ASCII-only value (as many bytes as characters) with no space at either end is left as it is. Both tests
+    # are cheap (byte comparisons and a byte count); looking at the last character (right(x, 1)) was not.
+    # _utc(t) is timezone('UTC', t): a TIMESTAMPTZ holds microseconds since 1970 in UTC, so the UTC date-time has
+    # the same microseconds (make_timestamp(epoch_us(t))), without the ICU calendar timezone() goes through
+    # (about half the cost of typing a date-time); infinities have no epoch and keep timezone().
     con.execute(f"""
         CREATE OR REPLACE TEMP MACRO _trim(x) AS
-            CASE WHEN ascii(x) BETWEEN 33 AND 126 AND ascii(right(x, 1)) BETWEEN 33 AND 126 THEN x ELSE trim(x) END;
+            CASE WHEN strlen(x) = length(x) AND NOT starts_with(x, ' ') AND NOT ends_with(x, ' ') THEN x ELSE trim(x) END;
         CREATE OR REPLACE TEMP MACRO _blank(x) AS
             CASE WHEN ascii(x) BETWEEN 33 AND 126 THEN false ELSE x IS NULL OR trim(x) = '' END;
         CREATE OR REPLACE TEMP MACRO _id18(v) AS {id_body};
         CREATE OR REPLACE TEMP MACRO _id(x) AS CASE WHEN _blank(x) THEN NULL ELSE _id18(_trim(x)) END;
+        CREATE OR REPLACE TEMP MACRO _utc(t) AS
+            CASE WHEN isfinite(t) THEN make_timestamp(epoch_us(t)) ELSE timezone('UTC', t) END;
         CREATE OR REPLACE TEMP MACRO _ts(x) AS
-            CASE WHEN _blank(x) THEN NULL ELSE timezone('UTC', try_cast(_trim(x) AS TIMESTAMPTZ)) END;
+            CASE WHEN _blank(x) THEN NULL ELSE _utc(try_cast(_trim(x) AS TIMESTAMPTZ)) END;
         CREATE OR REPLACE TEMP MACRO _date(x) AS CASE WHEN _blank(x) THEN NULL ELSE try_cast(_trim(x) AS DATE) END;
         CREATE OR REPLACE TEMP MACRO _decimal(x) AS CASE WHEN _blank(x) THEN NULL ELSE try_cast(_trim(x) AS DECIMAL(18, 2)) END;
         CREATE OR REPLACE TEMP MACRO _rate(x) AS CASE WHEN _blank(x) THEN NULL ELSE try_cast(_trim(x) AS DECIMAL(18, 9)) END;
@@ -188,9 +196,13 @@ def duplicate_problems(con: duckdb.DuckDBPyConnection, lo: LoadedObject) -> list
     if not id_col:
         return []
     name = typed_name(lo.obj)
-    # Find duplicated Ids first (one hash aggregate), then compare whole raw rows only for those.
+    # Find duplicated Ids first (one hash aggregate that only counts: a list per Id cost a list for each of
+    # tens of millions of records), list their rows, then compare whole raw rows only for those.
+    # Grouped by the Id's 64-bit hash (cheaper keys than the text); equal hashes are then told apart by the Id.
     dups = con.execute(f"""
-        SELECT {id_field}, list(_rowid ORDER BY _rowid) FROM {name} WHERE {id_field} IS NOT NULL
+        SELECT {id_field}, list(_rowid ORDER BY _rowid) FROM {name}
+        WHERE {id_field} IS NOT NULL AND hash({id_field}) IN (
+            SELECT hash({id_field}) FROM {name} WHERE {id_field} IS NOT NULL GROUP BY 1 HAVING count(*) > 1)
         GROUP BY 1 HAVING count(*) > 1 ORDER BY 1""").fetchall()
     if not dups:
         return []

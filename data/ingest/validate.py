@@ -199,9 +199,11 @@ def _id_kind_rules(
 ) -> list[WarningRow]:
     """The rules of one Id column, as Salesforce Ids (`shaped`) or as other text."""
     # A value of only letters and digits has no invisible character: the expensive pattern is tried on the rest only.
+    # CASE, not AND: DuckDB computes every operand of an AND for every record (the counting scan takes each condition
+    # as a column), but a CASE branch only for the records that reach it.
     cond = f"NOT {blank_sql(col)} AND NOT {alnum_sql(lo, col)}"
     if not shaped:
-        cond += f" AND regexp_matches({text_sql(lo, col)}, '{_INVISIBLE}')"
+        cond = f"CASE WHEN {cond} THEN regexp_matches({text_sql(lo, col)}, '{_INVISIBLE}') ELSE false END"
     problems.extend(
         refuse(
             scan,
