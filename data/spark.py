@@ -88,11 +88,12 @@ def session(cores: int = 2, small: bool = False, overrides: dict[str, str] | Non
 
 # A lake table of at most this many rows is handed to Spark as Arrow (read by PyIceberg): no file-listing and
 # schema-inference job per table. Counted in rows, not bytes: Spark keeps an Arrow frame under
-# spark.sql.execution.arrow.localRelationThreshold (48 MB) as a LocalRelation, every row held on the driver's heap
+# spark.sql.execution.arrow.localRelationThreshold (48 MB) as a LocalRelation, its rows held on the driver's heap
 # for the life of the session, out of sight of Spark's memory manager, and every query that reads it filters and
-# projects those rows on the driver while planning and ships them inside its tasks. At medium scale the tables
-# under the old 32 MB (Parquet bytes) limit held 2.4 M rows, 870 MB of driver heap, and forecast_categories took
-# 24 s to plan; read as Parquet, 6 s, and nothing is held (README "Scaling out").
+# projects those rows on the driver while it is planned and carries the copies in its plan and tasks. At medium
+# scale the tables under the former limit (32 MB of Parquet) held 2.4 M rows, about 800 MB of driver heap, and
+# forecast_categories took 24 s to plan (6 s over Parquet); the quota page ran the JVM out of heap (README
+# "Scaling out").
 SMALL_TABLE_ROWS = 10_000
 
 
