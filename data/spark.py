@@ -194,12 +194,29 @@ class SparkQueries:
         self.queries = {cf.name: cf.statements[0] for cf in compiled if cf.layer == "metrics"}
         self._load = load_params(spark)  # the tables must be registered already
 
-    def run(self, name: str, params: dict[str, Any]) -> pd.DataFrame:
-        """A metric query's result (parameters bound by Spark; safe to call from several threads)."""
+    def run(self, name: str, params: dict[str, Any], duckdb_types: bool = False) -> pd.DataFrame:
+        """A metric query's result (parameters bound by Spark; safe to call from several threads). duckdb_types: dates
+        and decimals as DuckDB's runner gives them (datetime64, float64), the types the pages are written for;
+        otherwise as Spark gives them (datetime.date and Decimal objects)."""
         st = self.queries[name]
-        frame = self.spark.sql(st.sql, args=_args(st, {**params, **self._load})).toPandas()
+        df = self.spark.sql(st.sql, args=_args(st, {**params, **self._load}))
+        frame = df.toPandas()
+        if duckdb_types:
+            frame = as_duckdb_types(frame, df.schema)
         release_java_garbage()
         return frame
+
+
+def as_duckdb_types(frame: pd.DataFrame, schema: Any) -> pd.DataFrame:
+    """frame (Spark's toPandas) with DATE columns as datetime64[us] and DECIMAL ones as float64, as DuckDB gives them."""
+    from pyspark.sql.types import DateType, DecimalType
+
+    for field in schema.fields:
+        if isinstance(field.dataType, DateType):
+            frame[field.name] = pd.to_datetime(frame[field.name]).astype("datetime64[us]")
+        elif isinstance(field.dataType, DecimalType):
+            frame[field.name] = frame[field.name].astype("float64")
+    return frame
 
 
 def release_java_garbage() -> None:

@@ -39,4 +39,4 @@ def _spark_queries(lake_dir: str) -> Any:
 
 def run_on_spark(lake_dir: str, name: str, params: dict[str, Any]) -> pd.DataFrame:
     """A metric query's result from Spark over the lake (one session per process, tables registered once)."""
-    return _spark_queries(lake_dir).run(name, params)
+    return _spark_queries(lake_dir).run(name, params, duckdb_types=True)  # the pages' types
