@@ -35,3 +35,25 @@ def test_tables_over_the_row_limit_are_read_from_their_files(tmp_path: Path) -> 
     assert "LocalRelation" in small._jdf.queryExecution().analyzed().toString()
     assert (big.count(), small.count()) == (SMALL_TABLE_ROWS + 1, SMALL_TABLE_ROWS)
     assert big.agg({"n": "sum"}).collect()[0][0] == SMALL_TABLE_ROWS * (SMALL_TABLE_ROWS + 1) // 2
+
+
+def test_dashboard_results_come_back_with_duckdbs_types() -> None:
+    """The pages are written for DuckDB's DataFrames (dates as datetime64, decimals as float64); Spark's toPandas gives
+    date and Decimal objects, on which the filters failed on every page (`.dt` on quarter_start). Same values."""
+    import datetime as dt
+    from decimal import Decimal
+
+    import pandas as pd
+    from pyspark.sql.types import DateType, DecimalType, LongType, StructField, StructType
+
+    from data.spark import as_duckdb_types
+
+    schema = StructType(
+        [StructField("quarter_start", DateType()), StructField("amount", DecimalType(18, 2)), StructField("n", LongType())]
+    )
+    frame = pd.DataFrame({"quarter_start": [dt.date(2026, 10, 1), None], "amount": [Decimal("1234.56"), None], "n": [3, 4]})
+    out = as_duckdb_types(frame, schema)
+    assert str(out["quarter_start"].dtype) == "datetime64[us]"
+    assert out["quarter_start"].dt.date.tolist()[0] == dt.date(2026, 10, 1) and pd.isna(out["quarter_start"][1])
+    assert str(out["amount"].dtype) == "float64" and out["amount"][0] == 1234.56 and pd.isna(out["amount"][1])
+    assert out["n"].tolist() == [3, 4]
