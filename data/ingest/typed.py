@@ -8,6 +8,7 @@ from data.config import Definitions
 from data.ingest.context import LoadedObject
 from data.ingest.objects import extra_fields
 from data.ingest.read import Problem, quote_ident
+from data.ingest.scan import letters_and_digits_sql
 from data.ingest.sql import insert_many
 from data.schema import Field, SourceObject
 
@@ -47,8 +48,8 @@ def id18_suffix_sql(x: str) -> str:
 
 def id18_sql(x: str) -> str:
     """SQL turning a 15-character case-sensitive Salesforce Id into its 18-character form."""
-    # strlen (bytes, no scan), not length (characters): the same values, as only ASCII passes the pattern
-    return f"CASE WHEN strlen({x}) = 15 AND regexp_full_match({x}, '[0-9A-Za-z]+') THEN {x} || {id18_suffix_sql(x)} ELSE {x} END"
+    # strlen (bytes, no scan), not length (characters): the same values, as only ASCII passes the test
+    return f"CASE WHEN strlen({x}) = 15 AND {letters_and_digits_sql(x)} THEN {x} || {id18_suffix_sql(x)} ELSE {x} END"
 
 
 def create_typing_macros(con: duckdb.DuckDBPyConnection, salesforce_ids: bool) -> None:
