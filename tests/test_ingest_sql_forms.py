@@ -8,11 +8,13 @@ changed case).
 
 from __future__ import annotations
 
+import random
+
 import duckdb
 import pytest
 
-from data.ingest.scan import letters_and_digits_sql
-from data.ingest.typed import create_typing_macros, id18_suffix_sql
+from data.ingest.scan import id18_suffix_sql, letters_and_digits_sql
+from data.ingest.typed import create_typing_macros
 
 AWKWARD = [None, "", " ", "   ", "a", " a", "a ", "  a b  ", "\ta", "a\t", " \t ", "\u00a0a", "a\u00a0 ", "00Q000000000005EAA "]
 AWKWARD += ["\u00a0", "\u3000a", "a\u2009", "\u200b"]  # Unicode spaces trim() removes; a zero-width space it keeps
@@ -106,3 +108,24 @@ def test_letters_and_digits_test_equals_the_pattern(con: duckdb.DuckDBPyConnecti
         CROSS JOIN (SELECT unnest([ch, '00Q0000' || ch || '0005EAA', ch || 'a', 'a' || ch, '', NULL]) AS x)
         WHERE {cond} IS DISTINCT FROM (NOT regexp_matches(x, '[^0-9A-Za-z]'))""").fetchall()[0][0]
     assert differ == 0
+
+
+def test_utc_date_time_read_as_timestamp_equals_reading_it_with_its_zone(con: duckdb.DuckDBPyConnection) -> None:
+    # _ts reads the API's UTC form (…Z) as a plain TIMESTAMP: mangle such values one to three characters at a time
+    # (spaces, offsets, letters, a second Z) and compare with TIMESTAMPTZ in UTC, in a zone far from UTC
+    con.execute("SET TimeZone = 'America/New_York'")
+    rng = random.Random(7)
+    forms = ["2024-03-31T14:05:00.123Z", "2024-03-31T14:05:00Z", "2024-12-31T23:59:59.999Z", "0001-01-01T00:00:00Z"]
+    values = [*forms, "2024-03-31T14:05:00", "2024-03-31 14:05:00+02:00", "2024-03-31T14:05:00.000+0000", "2024-03-31"]
+    for _ in range(60000):
+        chars = list(rng.choice(forms))
+        for _ in range(rng.randint(1, 3)):
+            chars[rng.randrange(len(chars))] = rng.choice("0123456789+-: .TZzE/_,x\u00a0")
+        values.append("".join(chars))
+    got = con.execute(
+        "SELECT count(*), count(_ts(x)), count_if(_ts(x) IS DISTINCT FROM timezone('UTC', try_cast(trim(x) AS TIMESTAMPTZ))) "
+        "FROM (SELECT unnest($v) AS x)",
+        {"v": values},
+    ).fetchall()[0]
+    assert got[0] == len(values) and got[1] > 5000  # thousands of the mangled values still read as date-times
+    assert got[2] == 0

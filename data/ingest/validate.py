@@ -35,6 +35,7 @@ from data.ingest.scan import (
     WarningRow,
     alnum_sql,
     blank_sql,
+    checksum_sql,
     length_sql,
     refuse,
     source,
@@ -42,7 +43,6 @@ from data.ingest.scan import (
     typed_table,
     warn,
 )
-from data.ingest.typed import id18_suffix_sql
 
 _INVISIBLE = "[\\s\\x{00}-\\x{1f}\\x{7f}-\\x{9f}\\x{a0}\\x{ad}\\x{200b}-\\x{200f}\\x{2028}-\\x{202e}\\x{2060}-\\x{2064}\\x{feff}]"
 
@@ -243,13 +243,13 @@ def _looks_salesforce(scan: Scan, lo: Any, col: str) -> bool | None:
 
 def _id_form_warnings(scan: Scan, lo: Any, col: str, own: bool) -> list[WarningRow]:
     """Checksum (own Ids only: a changed case in a reference shows as a missing record), length, 15-character form."""
-    text, length, alnum = text_sql(lo, col), length_sql(lo, col), alnum_sql(lo, col)
+    length, alnum = length_sql(lo, col), alnum_sql(lo, col)
     checksum = (
         warn(
             scan,
             lo,
             # for 18 letters and digits, _id18(first 15) <> value says the same as comparing the last 3
-            f"{length} = 18 AND {alnum} AND {id18_suffix_sql(text)} <> substr({text}, 16, 3)",
+            checksum_sql(lo, col),
             "id_checksum",
             col,
             f"18-character Ids in {col} whose last 3 characters do not match the case "

@@ -1,6 +1,6 @@
 -- stg_leads: one row per lead (a person not yet converted, or the record they converted from).
 -- is_queue_owned: owned by a queue (Salesforce Id prefix 00G) or by nobody, so no rep is responsible.
--- persona: the first personas entry with a keyword among the title's words ("CTO" does not match "Director"). region: the owner's
+-- persona: the title's persona (persona_of_title). region: the owner's
 -- region, else the lead's country's region. segment: the first configured employee band whose
 -- max_employees >= employees. Stored in order of creation (period filters skip most row groups).
 CREATE TABLE stg_leads AS
@@ -13,13 +13,7 @@ SELECT
     nullif(trim(concat_ws(' ', l.first_name, l.last_name)), '') AS full_name,
     l.email,
     l.title,
-    (
-        SELECT p.persona
-        FROM cfg_persona p
-        WHERE contains(' ' || regexp_replace(lower(l.title), '[^a-z0-9]+', ' ', 'g') || ' ', p.keyword_lower)
-        ORDER BY p.priority
-        LIMIT 1
-    ) AS persona,
+    pt.persona,
     l.company,
     l.country,
     coalesce(u.region, cr.region) AS region,
@@ -37,6 +31,7 @@ SELECT
     l.converted_opportunity_id,
     l.mql_field_at
 FROM typed_lead l
+LEFT JOIN persona_of_title pt ON pt.title = l.title
 LEFT JOIN stg_users u ON u.user_id = l.owner_id
 LEFT JOIN cfg_country_region cr ON cr.country_key = lower(trim(l.country))
 ORDER BY l.created_at, l.lead_id;

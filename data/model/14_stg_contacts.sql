@@ -1,4 +1,4 @@
--- stg_contacts: one row per contact (a person at an account).
+-- stg_contacts: one row per contact (a person at an account). persona: the title's persona (persona_of_title).
 CREATE TABLE stg_contacts AS
 SELECT
     c.contact_id,
@@ -8,14 +8,9 @@ SELECT
     nullif(trim(concat_ws(' ', c.first_name, c.last_name)), '') AS full_name,
     c.email,
     c.title,
-    (
-        SELECT p.persona
-        FROM cfg_persona p
-        WHERE contains(' ' || regexp_replace(lower(c.title), '[^a-z0-9]+', ' ', 'g') || ' ', p.keyword_lower)
-        ORDER BY p.priority
-        LIMIT 1
-    ) AS persona,
+    pt.persona,
     c.country,
     c.lead_source,
     c.mql_field_at
-FROM typed_contact c;
+FROM typed_contact c
+LEFT JOIN persona_of_title pt ON pt.title = c.title;
