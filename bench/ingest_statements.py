@@ -22,7 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import data.ingest.load as load  # noqa: E402
+from data.config import ConfigError  # noqa: E402
+from data.ingest.preflight import StorageError  # noqa: E402
 from data.ingest.read import IngestError  # noqa: E402
+from data.store import IngestBusy  # noqa: E402
 
 
 class TimedConnection:
@@ -51,6 +54,8 @@ def timed_ingest(export: Path, db: Path) -> list[tuple[float, str]]:
         load.ingest(export, db)
     except IngestError as exc:  # a refused export: say why, keep the statements timed until then
         print(f"Ingest refused ({exc.total} problem(s)); the statements up to the refusal follow.", file=sys.stderr)
+    except (ConfigError, IngestBusy, StorageError) as exc:  # the load's other named errors: their message, no traceback
+        print(f"Ingest stopped: {exc}; the statements up to it follow.", file=sys.stderr)
     finally:
         load.connect = connect
     return log
