@@ -136,17 +136,19 @@ def table_names(cat: Any, namespace: str) -> list[str]:
     return sorted(ident[-1] for ident in cat.list_tables(namespace))
 
 
-def stash_typed(con: duckdb.DuckDBPyConnection, stash: Path) -> None:
-    """Keep the typed export (TEMP tables, gone when the ingest closes its connection) as Parquet in stash."""
+def stash_typed(con: duckdb.DuckDBPyConnection, stash: Path, names: list[str] | None = None) -> None:
+    """Keep the typed export (TEMP tables, gone when the ingest closes its connection, or dropped by the build once
+    no later model file reads them) as Parquet in stash: the tables `names`, else every typed_* table left."""
     stash.mkdir(parents=True, exist_ok=True)
-    names = [
-        r[0]
-        for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE 'typed_%' ORDER BY 1"
-        ).fetchall()
-    ]
+    if names is None:
+        names = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE 'typed_%' ORDER BY 1"
+            ).fetchall()
+        ]
     for name in names:
-        # _rowid, _bad, _deleted: the ingest's own bookkeeping for its checks, not part of the record
+        # _rowid, _bad, _deleted, _chk<k>: the ingest's own bookkeeping for its checks, not part of the record
         con.execute(
             f"COPY (SELECT COLUMNS(lambda c: NOT starts_with(c, '_')) FROM {name}) TO '{stash / name}.parquet' (FORMAT parquet)"
         )

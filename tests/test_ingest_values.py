@@ -275,3 +275,41 @@ def test_reporting_currency_without_any_rate_is_refused_before_building(tmp_path
     with pytest.raises(ConfigError, match="reporting_currency = 'KES': no exchange rate for it"):
         ingest(TINY, db_path, quiet=True, config_path=config)
     assert not db_path.exists()
+
+
+RULES = ("id_checksum", "id_length", "negative_amount")
+
+
+def test_rules_give_the_same_findings_whatever_the_bits_per_check_column(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each rule's condition is one bit of a typed table's _chk<k> columns: with 2 bits per column, Opportunity's
+    # rules spread over many columns, and the same records are warned about, rejected and listed.
+    from data.ingest.scan import Scan
+
+    export = export_with(tmp_path)
+    edit(export / "Opportunity.csv", 1, "Id", "006000000000001aaa")  # checksum
+    edit(export / "Opportunity.csv", 2, "OwnerId", "00500000000000002AA")  # 19 characters
+    edit(export / "Opportunity.csv", 2, "Amount", "-500.00")  # allowed below: a warning
+    edit(export / "Opportunity.csv", 3, "CloseDate", "9999-12-31")  # rejected
+    config = config_with(tmp_path, "max_rejected_rows = 0", "max_rejected_rows = 5")
+    config.write_text(config.read_text().replace("allow_negative_amounts = false", "allow_negative_amounts = true"))
+    found = []
+    for bits, db in ((62, db_path), (2, tmp_path / "two-bits.duckdb")):
+        monkeypatch.setattr(Scan, "BITS", bits)
+        con = load(export, db, config_path=config)
+        found.append(
+            (
+                rows(con, "SELECT code, object, count, message, sample_ids FROM ingest_warning ORDER BY ALL"),
+                rows(con, "SELECT file_name, record, column_name, value FROM ingest_reject"),
+            )
+        )
+        con.close()
+    warnings, rejects = found[0]
+    assert found[1] == found[0]
+    assert rejects == [("Opportunity.csv", 3, "CloseDate", "9999-12-31")]
+    assert [(code, obj, count, sample) for code, obj, count, _, sample in warnings if code in RULES] == [
+        ("id_checksum", "Opportunity", 1, ["006000000000001aaa"]),
+        ("id_length", "Opportunity", 1, ["006000000000002AAA"]),
+        ("negative_amount", "Opportunity", 1, ["006000000000002AAA"]),
+    ]

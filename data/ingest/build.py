@@ -21,10 +21,12 @@ from data.ingest.context import LoadContext
 from data.ingest.rates import add_ecb_rates
 from data.ingest.snapshots import store_snapshot
 from data.ingest.sql import insert_many, sql_literal
+from data.lake import stash_typed
 from data.store import SCHEMA_VERSION
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "model"
 _PLACEHOLDER = re.compile(r"\{\{([a-z_]+)\}\}")
+_TYPED = re.compile(r"\btyped_[a-z_]+\b")
 _POLICY_DATE = {
     "close_date": "CAST(closed AS DATE)",
     "created_date": "CAST(created AS DATE)",
@@ -46,14 +48,40 @@ def build_model(ctx: LoadContext) -> None:
         "22_snapshots": _snapshots,
         "31_macros": _work_calendar,
     }
-    for sql_file in model_files():
+    files = model_files()
+    last_read = last_readers(files)
+    for sql_file in files:
         text = sql_file.read_text(encoding="utf-8")
         if _PLACEHOLDER.search(text):
             text = render(text, macro_values(ctx.con, ctx.defs))
         ctx.con.execute(text)
         if step := after.get(sql_file.stem):
             step(ctx)
+        _release_typed(ctx, sorted(t for t, stem in last_read.items() if stem == sql_file.stem))
         ctx.progress(f"built {sql_file.stem.split('_', 1)[1]}")
+
+
+def last_readers(files: list[Path]) -> dict[str, str]:
+    """Each typed_<object> table the model reads, with the last model file (its stem) that names it."""
+    last: dict[str, str] = {}
+    for sql_file in files:
+        for name in _TYPED.findall(sql_file.read_text(encoding="utf-8")):
+            last[name] = sql_file.stem
+    return last
+
+
+def _release_typed(ctx: LoadContext, names: list[str]) -> None:
+    """Drop typed tables no later model file reads (kept as Parquet first with --lake).
+
+    They are TEMP tables held in memory: the campaign members' fill most of the load's memory limit, and every
+    later step (sorting leads, the derived tables) spilled to disk while it was still held.
+    """
+    if not names:
+        return
+    if ctx.lake_stash is not None:
+        stash_typed(ctx.con, ctx.lake_stash, names)
+    for name in names:
+        ctx.con.execute(f"DROP TABLE {name}")
 
 
 def render(sql: str, values: dict[str, str]) -> str:

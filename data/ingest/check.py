@@ -57,7 +57,7 @@ def _object_of_file(loaded: dict[str, LoadedObject], file: str) -> str:
 
 
 def drop_excluded(con: duckdb.DuckDBPyConnection, lo: LoadedObject) -> None:
-    """Remove deleted, duplicate and rejected rows from typed_<object>, counting the deleted ones."""
+    """Remove deleted, duplicate and rejected rows from typed_<object>, counting the deleted ones and those kept."""
     name = typed_name(lo.obj)
     lo.deleted = con.execute(f"SELECT count(*) FROM {name} WHERE _deleted").fetchall()[0][0]
     if lo.deleted:  # kept by Id, so that what points at a deleted record (an MQL's touch) can leave it out too
@@ -65,3 +65,4 @@ def drop_excluded(con: duckdb.DuckDBPyConnection, lo: LoadedObject) -> None:
             f"INSERT INTO deleted_record SELECT $o, {lo.obj.id_field.name} FROM {name} WHERE _deleted", {"o": lo.obj.name}
         )
     con.execute(f"DELETE FROM {name} WHERE _deleted OR _rowid IN (SELECT rid FROM _excluded WHERE tbl = $t)", {"t": lo.obj.table})
+    lo.kept = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]

@@ -57,6 +57,7 @@ class LoadedObject:
     deleted: int = 0
     duplicates: int = 0
     rejected: int = 0
+    kept: int = 0  # records loaded: not deleted, duplicate or rejected (counted once they are dropped)
 
     def locate(self, rowid: int) -> tuple[str, int]:
         """(file name, record number) of a raw row."""

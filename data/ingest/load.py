@@ -29,7 +29,7 @@ from data.ingest.snapshots import backfill_live
 from data.ingest.sql import connect
 from data.ingest.switch import build_and_publish
 from data.ingest.typed import create_typed_table, create_typing_macros, duplicate_problems, type_problems
-from data.ingest.validate import check_values
+from data.ingest.validate import check_values, collect_rules
 from data.lake import stash_typed
 from data.schema import OBJECTS
 from data.store import DEFAULT_DB, IngestBusy, IngestLock, Store, project_root
@@ -255,13 +255,16 @@ def _type_and_check(ctx: LoadContext) -> None:
     create_typing_macros(ctx.con, is_sf)
     ctx.con.execute("CREATE TEMP TABLE _excluded (tbl VARCHAR, rid BIGINT, reason VARCHAR)")
     ctx.con.execute("CREATE TABLE deleted_record (object VARCHAR, record_id VARCHAR)")
+    # the value rules' conditions are evaluated in the typing pass: collected first
+    scans = {name: collect_rules(ctx.con, lo, is_sf, ctx.defs, ctx.started) for name, lo in ctx.loaded.items()}
     for obj in OBJECTS:
-        create_typed_table(ctx.con, obj, ctx.loaded.get(obj.name), ctx.defs)
+        create_typed_table(ctx.con, obj, ctx.loaded.get(obj.name), ctx.defs, scans.get(obj.name))
     ctx.progress("values typed")
     for lo in ctx.loaded.values():
         ctx.problems.extend(type_problems(ctx.con, lo))
         ctx.problems.extend(duplicate_problems(ctx.con, lo))
-    ctx.warnings.extend(LoadWarning(*w) for w in check_values(ctx.con, ctx.loaded, is_sf, ctx.defs, ctx.started, ctx.problems))
+    warnings = check_values(ctx.con, ctx.loaded, scans, is_sf, ctx.defs, ctx.started, ctx.problems)
+    ctx.warnings.extend(LoadWarning(*w) for w in warnings)
     ctx.progress("values and Ids checked")
     ctx.rejects = decide(ctx.problems, ctx.defs.ingest.max_rejected_rows)
     mark_rejected(ctx.con, ctx.loaded, ctx.rejects)

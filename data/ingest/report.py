@@ -10,7 +10,6 @@ import duckdb
 from data.ingest.context import LoadContext, LoadedObject, LoadWarning
 from data.ingest.objects import is_salesforce_layout
 from data.ingest.sql import insert_many
-from data.ingest.typed import typed_name
 from data.ingest.warn import run_checks, unmapped_stage_names
 from data.schema import OBJECTS
 
@@ -175,11 +174,10 @@ def write_report(ctx: LoadContext) -> None:
                 "INSERT INTO ingest_table VALUES (?, ?, 'missing', 0, 0, 0, 0, 0, 0, ?)", [obj.name, obj.table, obj.disables]
             )
             continue
-        n_loaded = con.execute(f"SELECT count(*) FROM {typed_name(obj)}").fetchall()[0][0]
         read = sum(p.rows + len(p.rejected_records) for p in lo.parts)
         con.execute(
             "INSERT INTO ingest_table VALUES (?, ?, 'loaded', ?, ?, ?, ?, ?, ?, ?)",
-            [obj.name, obj.table, len(lo.parts), read, lo.rejected, lo.deleted, lo.duplicates, n_loaded, obj.disables],
+            [obj.name, obj.table, len(lo.parts), read, lo.rejected, lo.deleted, lo.duplicates, lo.kept, obj.disables],
         )
         for i, part in enumerate(lo.parts, start=1):
             con.execute(

@@ -1,10 +1,11 @@
-"""The counting scan the value rules run in: every rule's condition over an object's live records,
-counted in one scan of its typed and raw tables, then only the conditions that matched listed.
+"""The counting scan the value rules run in: every rule's condition over an object's records evaluated once,
+in the pass that types the values (typed.create_typed_table), counted over the live records in one scan of the
+typed table, then only the conditions that matched listed.
 
-`source(lo)` is the typed table `t` joined to the raw table `r`, where `r` also carries, for each column
-the rules read as text (Ids, references, required values), its trimmed text, length and
-letters-and-digits test computed once per record: conditions use them through text_sql, length_sql,
-alnum_sql and blank_sql rather than recomputing them per rule.
+In that pass a condition reads the typed values as `t` and the raw text as `r`, where `r` also carries, for each
+column the rules read as text (Ids and references), its trimmed text, length and letters-and-digits
+test computed once per record: conditions use them through text_sql, length_sql, alnum_sql and blank_sql rather
+than recomputing them per rule.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ WarningRow = tuple[str, str, str, int, list[str], str]
 
 
 def _atoms(lo: Any) -> dict[str, int]:
-    """The raw columns the rules read as trimmed text (Ids, references, required values), numbered.
+    """The raw columns the rules read as trimmed text (Ids and references), numbered.
 
-    The scans compute each one's trimmed text, length and letters-and-digits test once per record
-    (columns _chk_v<i>, _chk_n<i>, _chk_ok<i> of `r`), however many conditions use them.
+    The typing pass computes each one's trimmed text, length and letters-and-digits test once per record
+    (fields _chk_v<i>, _chk_n<i>, _chk_ok<i> of `r`), however many conditions use them.
     """
-    cols = [lo.mapping[f.name] for f in lo.obj.fields if f.name in lo.mapping and (f.required or f.type in ("id", "ref"))]
+    cols = [lo.mapping[f.name] for f in lo.obj.fields if f.name in lo.mapping and f.type in ("id", "ref")]
     return {c: i for i, c in enumerate(dict.fromkeys(cols))}
 
 
@@ -70,8 +71,9 @@ def id18_suffix_sql(x: str) -> str:
     return " || ".join(chunks)
 
 
-def _checked_raw(lo: Any) -> str:
-    """The raw table with each atom column's trimmed text, length and letters-and-digits test added."""
+def checked_raw(lo: Any) -> str:
+    """The raw table with `_chk_rowid` (its rowid) and each atom column's trimmed text, length and
+    letters-and-digits test added (a subquery)."""
     atoms = _atoms(lo)
     # trim only values that start or end with a space: the same result, without copying the others
     trims = "".join(
@@ -83,6 +85,18 @@ def _checked_raw(lo: Any) -> str:
         f", length(_chk_v{i}) AS _chk_n{i}, {letters_and_digits_sql(f'_chk_v{i}')} AS _chk_ok{i}" for i in atoms.values()
     )
     return f"SELECT *{shapes} FROM (SELECT rowid AS _chk_rowid, *{trims}{_own_id_checksum(lo, atoms)} FROM {lo.obj.table})"
+
+
+def raw_fields(lo: Any) -> list[str]:
+    """The struct fields `r` carries into the typing pass (struct_pack arguments): every mapped raw column as it
+    is, and the atoms' trimmed text, length, letters-and-digits test and (own Ids) checksum test."""
+    atoms = _atoms(lo)
+    own = {lo.mapping[f.name] for f in lo.obj.fields if f.type == "id" and f.name in lo.mapping}
+    cols = [f"{quote_ident(c)} := {quote_ident(c)}" for c in dict.fromkeys(lo.mapping.values())]
+    for c, i in atoms.items():
+        cols += [f"_chk_v{i} := _chk_v{i}", f"_chk_n{i} := _chk_n{i}", f"_chk_ok{i} := _chk_ok{i}"]
+        cols += [f"_chk_sum{i} := _chk_sum{i}"] if c in own else []
+    return cols
 
 
 def _own_id_checksum(lo: Any, atoms: dict[str, int]) -> str:
@@ -110,33 +124,59 @@ def checksum_sql(lo: Any, col: str) -> str:
 
 
 class Scan:
-    """An object's rules in two passes: every condition counted in one scan of the table, then only the
-    conditions that matched listed (one query each), so a clean export costs one scan per object."""
+    """An object's rules in three steps: their conditions collected before typing, each one evaluated per record
+    in the pass that types the values (a bit of the typed table's `_chk<k>` columns), then counted in one scan
+    of those columns and only the conditions that matched listed.
+
+    Conditions read the typed values as `t` and the raw text as `r` (the fields of two structs in the typing
+    pass, see typed.create_typed_table): evaluating them there, rather than in a scan of the typed table joined
+    back to the raw one, spares reading both again and a join on tens of millions of records.
+    """
+
+    BITS = 62  # conditions per BIGINT column (the sign bit left alone)
 
     def __init__(self, con: duckdb.DuckDBPyConnection, lo: Any):
         self.con, self.lo = con, lo
-        self.pending: dict[str, dict] = {}
+        self.conditions: dict[str, int] = {}  # condition -> its position (bit number over the _chk columns)
         self.counts: dict[str, int] | None = None
 
-    def gate(self, cond: str, params: dict | None) -> duckdb.DuckDBPyConnection | None:
-        """None while collecting or when the condition matched nothing; else the connection to list with."""
+    def add(self, cond: str) -> None:
+        """Collect a condition (once)."""
+        self.conditions.setdefault(cond, len(self.conditions))
+
+    def gate(self, cond: str) -> bool:
+        """While collecting: collect `cond`, False. Once counted: whether it matched any live record."""
         if self.counts is None:
-            self.pending[cond] = params or {}
-            return None
-        return self.con if self.counts.get(cond) else None
+            self.add(cond)
+            return False
+        return bool(self.counts.get(cond))
+
+    def bit(self, cond: str) -> str:
+        """SQL over the typed table `t`: the record matched `cond` (its bit is set)."""
+        k = self.conditions[cond]
+        return f"(t._chk{k // self.BITS} & {1 << (k % self.BITS)}) <> 0"
+
+    def bits_sql(self) -> str:
+        """The typing pass's `_chk<k>` columns (a leading comma each): bit k % BITS of column k // BITS set when
+        condition k holds. A condition that is NULL (a missing value) does not hold, as in count_if."""
+        conds = list(self.conditions)
+        cols = []
+        for j in range(0, len(conds), self.BITS):
+            terms = " + ".join(
+                f"CASE WHEN {c} THEN {1 << (k % self.BITS)}::BIGINT ELSE 0::BIGINT END"
+                for k, c in enumerate(conds[j : j + self.BITS], start=j)
+            )
+            cols.append(f", {terms} AS _chk{j // self.BITS}")
+        return "".join(cols)
 
     def count(self) -> None:
-        """Count every collected condition in one scan (once)."""
+        """Count every collected condition over the live records, in one scan of the typed table (once)."""
         if self.counts is not None:
             return
-        conds = list(self.pending)
-        params = {k: v for p in self.pending.values() for k, v in p.items()}
+        conds = list(self.conditions)
         values = (
             self.con.execute(
-                # count_if, not count(*) FILTER (WHERE ...): the same counts, but DuckDB gives each FILTER a pass of
-                # its own over the rows (about 7x the time with 30 conditions); count_if is NULL over no rows
-                f"SELECT {', '.join(f'coalesce(count_if({c}), 0)' for c in conds)} FROM {source(self.lo)}",
-                params,
+                f"SELECT {', '.join(f'coalesce(count_if({self.bit(c)}), 0)' for c in conds)} FROM {live(self.lo)}"
             ).fetchall()[0]
             if conds
             else []
@@ -148,30 +188,39 @@ def typed_table(lo: Any) -> str:
     return lo.obj.table.replace("raw_", "typed_", 1)
 
 
-def source(lo: Any) -> str:
-    """Live (not deleted, not excluded) records: typed values as t, raw text as r."""
+def live(lo: Any) -> str:
+    """Live (not deleted, not excluded) records of the typed table, as t (a FROM ... WHERE clause)."""
     return (
-        f"{typed_table(lo)} t JOIN ({_checked_raw(lo)}) r ON r._chk_rowid = t._rowid WHERE NOT t._deleted "
-        f"AND t._rowid NOT IN (SELECT rid FROM _excluded WHERE tbl = '{lo.obj.table}')"
+        f"{typed_table(lo)} t WHERE NOT t._deleted AND t._rowid NOT IN (SELECT rid FROM _excluded WHERE tbl = '{lo.obj.table}')"
     )
 
 
-def find(con: Any, lo: Any, cond: str, column: str, params: dict | None = None) -> tuple[int, list[tuple[int, Any, Any]]]:
+def raw_values(con: Any, lo: Any, column: str, rowids: list[int]) -> dict[int, Any]:
+    """The raw text of `column` at these records of the raw table."""
+    if not rowids:
+        return {}
+    return dict(
+        con.execute(
+            f"SELECT rowid, {quote_ident(column)} FROM {lo.obj.table} WHERE rowid IN (SELECT unnest($ids))", {"ids": rowids}
+        ).fetchall()
+    )
+
+
+def find(scan: Scan, lo: Any, cond: str, column: str) -> tuple[int, list[tuple[int, Any, Any]]]:
     """(count, [(rowid, raw value, Id)]) of live records matching `cond`, the first SAMPLE_LIMIT listed."""
-    if isinstance(con, Scan) and (con := con.gate(cond, params)) is None:
+    if not scan.gate(cond):
         return 0, []
-    id_field = lo.obj.id_field.name
-    found = con.execute(
-        f"SELECT t._rowid, r.{quote_ident(column)}, t.{id_field}, count(*) OVER () "
-        f"FROM {source(lo)} AND ({cond}) ORDER BY t._rowid LIMIT {SAMPLE_LIMIT}",
-        params or {},
+    found = scan.con.execute(
+        f"SELECT t._rowid, t.{lo.obj.id_field.name}, count(*) OVER () "
+        f"FROM {live(lo)} AND {scan.bit(cond)} ORDER BY t._rowid LIMIT {SAMPLE_LIMIT}"
     ).fetchall()
-    return (found[0][3] if found else 0), [f[:3] for f in found]
+    values = raw_values(scan.con, lo, column, [f[0] for f in found])
+    return (found[0][2] if found else 0), [(f[0], values.get(f[0]), f[1]) for f in found]
 
 
-def refuse(con: Any, lo: Any, cond: str, column: str, message: Any, advice: str, params: dict | None = None) -> list[Problem]:
+def refuse(scan: Scan, lo: Any, cond: str, column: str, message: Any, advice: str) -> list[Problem]:
     """One refusal per live record matching `cond`; `message` is text or a function of the raw value."""
-    count, found = find(con, lo, cond, column, params)
+    count, found = find(scan, lo, cond, column)
     out = []
     for rowid, value, _ in found:
         file, record = lo.locate(rowid)
@@ -190,11 +239,9 @@ def refuse(con: Any, lo: Any, cond: str, column: str, message: Any, advice: str,
     return out
 
 
-def warn(
-    con: Any, lo: Any, cond: str, code: str, column: str, message: str, advice: str, params: dict | None = None
-) -> list[WarningRow]:
+def warn(scan: Scan, lo: Any, cond: str, code: str, column: str, message: str, advice: str) -> list[WarningRow]:
     """A counted warning for the live records matching `cond`, naming the first file, record, column and value."""
-    count, found = find(con, lo, cond, column, params)
+    count, found = find(scan, lo, cond, column)
     if not count:
         return []
     file, record = lo.locate(found[0][0])

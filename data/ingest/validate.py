@@ -1,7 +1,8 @@
 """Value rules: values that are readable but wrong, found before anything is staged.
 
-Run on the typed tables (`typed_<object>`, one row per record, `_rowid` pointing into `raw_<object>`)
-after the type and duplicate checks. Each rule either **refuses** the records it finds (a
+Each rule's condition is collected before the values are typed and evaluated in the typing pass (scan.Scan);
+the rules are then counted and listed on the typed tables (`typed_<object>`, one row per record, `_rowid`
+pointing into `raw_<object>`) after the type and duplicate checks. Each rule either **refuses** the records it finds (a
 record-level Problem with file, record, column, value and advice: the load fails, or with
 `ingest.max_rejected_rows` the records are rejected and listed) or **warns** (a counted warning in
 `ingest_warning` naming the first file, record, column and value, with sample Ids).
@@ -37,8 +38,8 @@ from data.ingest.scan import (
     blank_sql,
     checksum_sql,
     length_sql,
+    live,
     refuse,
-    source,
     text_sql,
     typed_table,
     warn,
@@ -51,42 +52,58 @@ _AMOUNTS = {"Opportunity": ("amount",), "ForecastingQuota": ("amount",), "Campai
 _DATES = ("created_at", "close_date", "converted_date", "period_start_date")
 
 
+def collect_rules(con: duckdb.DuckDBPyConnection, lo: Any, salesforce_ids: bool, defs: Definitions, started: datetime) -> Scan:
+    """Every value rule's condition for the object, collected before its values are typed (typed.create_typed_table
+    evaluates them in the same pass); check_values then counts and lists them."""
+    scan = Scan(con, lo)
+    _rules(scan, lo, salesforce_ids, defs, started, [])
+    return scan
+
+
 def check_values(
     con: duckdb.DuckDBPyConnection,
     loaded: dict[str, Any],
+    scans: dict[str, Scan],
     salesforce_ids: bool,
     defs: Definitions,
     started: datetime,
     problems: list[Problem],
 ) -> list[WarningRow]:
-    """Apply every value rule: append refusals to `problems`, return warnings for `ingest_warning`.
+    """Apply every value rule (`scans`: each object's, from collect_rules): append refusals to `problems`, return
+    warnings for `ingest_warning`.
 
     Raises ConfigError when the reporting currency has no exchange rate from any source.
     """
     check_reporting_currency(con, defs)
     warnings: list[WarningRow] = []
-    for lo in loaded.values():
+    for name, lo in loaded.items():
         warnings.extend(_empty_object(con, lo, problems))
-        scan = Scan(con, lo)
-        for _ in ("collect", "list"):  # the first pass only collects conditions; they are counted in one scan
-            problems.extend(_blank_required(scan, lo))
-            warnings.extend(_id_rules(scan, lo, salesforce_ids, problems))
-            warnings.extend(_range_rules(scan, lo, defs, started, problems))
-            if "is_archived" in lo.mapping:
-                warnings.extend(
-                    warn(
-                        scan,
-                        lo,
-                        "t.is_archived",
-                        "archived_activities",
-                        lo.mapping["is_archived"],
-                        "archived activities (IsArchived = true) were loaded; they count like any other",
-                        "Nothing to do; export them consistently (queryAll) so that every load has them",
-                    )
-                )
-            scan.count()
+        scans[name].count()
+        warnings.extend(_rules(scans[name], lo, salesforce_ids, defs, started, problems))
     if "ForecastingQuota" in loaded:
         problems.extend(_duplicate_quotas(con, loaded["ForecastingQuota"]))
+    return warnings
+
+
+def _rules(
+    scan: Scan, lo: Any, salesforce_ids: bool, defs: Definitions, started: datetime, problems: list[Problem]
+) -> list[WarningRow]:
+    """The object's rules: while collecting they only gather conditions, once counted they list what matched."""
+    problems.extend(_blank_required(scan, lo))
+    warnings = _id_rules(scan, lo, salesforce_ids, problems)
+    warnings.extend(_range_rules(scan, lo, defs, started, problems))
+    if "is_archived" in lo.mapping:
+        warnings.extend(
+            warn(
+                scan,
+                lo,
+                "t.is_archived",
+                "archived_activities",
+                lo.mapping["is_archived"],
+                "archived activities (IsArchived = true) were loaded; they count like any other",
+                "Nothing to do; export them consistently (queryAll) so that every load has them",
+            )
+        )
     return warnings
 
 
@@ -129,8 +146,8 @@ def _empty_object(con: duckdb.DuckDBPyConnection, lo: Any, problems: list[Proble
             )
         )
         return []
-    live = con.execute(f"SELECT count(*) FROM {typed_table(lo)} WHERE NOT _deleted").fetchall()[0][0]
-    if live:
+    n_live = con.execute(f"SELECT count(*) FROM {typed_table(lo)} WHERE NOT _deleted").fetchall()[0][0]
+    if n_live:
         return []
     return [
         (
@@ -144,14 +161,14 @@ def _empty_object(con: duckdb.DuckDBPyConnection, lo: Any, problems: list[Proble
     ]
 
 
-def _blank_required(con: Any, lo: Any) -> list[Problem]:
+def _blank_required(scan: Scan, lo: Any) -> list[Problem]:
     out = []
     for f in lo.obj.fields:
         col = lo.mapping.get(f.name)
         if f.required and col:
             out.extend(
                 refuse(
-                    con,
+                    scan,
                     lo,
                     blank_sql(col),
                     col,
@@ -234,8 +251,8 @@ def _looks_salesforce(scan: Scan, lo: Any, col: str) -> bool | None:
     values = f"{text_sql(lo, col)} <> ''"
     shaped = f"{values} AND {length_sql(lo, col)} IN (15, 18) AND {alnum_sql(lo, col)}"
     if scan.counts is None:
-        scan.pending.setdefault(values, {})
-        scan.pending.setdefault(shaped, {})
+        scan.add(values)
+        scan.add(shaped)
         return None
     n, sf = scan.counts[values], scan.counts[shaped]
     return n > 0 and sf * 2 >= n
@@ -280,7 +297,7 @@ def _id_form_warnings(scan: Scan, lo: Any, col: str, own: bool) -> list[WarningR
     return checksum + length_warning + short
 
 
-def _range_rules(con: Any, lo: Any, defs: Definitions, started: datetime, problems: list[Problem]) -> list[WarningRow]:
+def _range_rules(con: Scan, lo: Any, defs: Definitions, started: datetime, problems: list[Problem]) -> list[WarningRow]:
     rules = defs.ingest
     warnings: list[WarningRow] = []
     for name in _AMOUNTS.get(lo.obj.name, ()):
@@ -374,7 +391,7 @@ def _duplicate_quotas(con: duckdb.DuckDBPyConnection, lo: Any) -> list[Problem]:
         SELECT _rowid, first_rowid, owner_id, period_start_date FROM (
             SELECT t._rowid, t.owner_id, t.period_start_date, row_number() OVER w AS n,
                    first_value(t._rowid) OVER w AS first_rowid
-            FROM {source(lo)} AND t.owner_id IS NOT NULL AND t.period_start_date IS NOT NULL
+            FROM {live(lo)} AND t.owner_id IS NOT NULL AND t.period_start_date IS NOT NULL
             WINDOW w AS (PARTITION BY t.owner_id, t.period_start_date ORDER BY t._rowid))
         WHERE n > 1 ORDER BY _rowid LIMIT {SAMPLE_LIMIT}""").fetchall()
     out = []

@@ -1,6 +1,6 @@
 -- stg_accounts: one row per account (company).
 -- region: the billing country mapped by regions.countries. segment: Segment__c when the export has
--- it, else the first configured employee band whose max_employees >= employees.
+-- it, else the segment of its employee count (segment_of_employees).
 CREATE TABLE stg_accounts AS
 SELECT
     a.account_id,
@@ -9,12 +9,11 @@ SELECT
     cr.region,
     a.industry,
     a.employees,
-    coalesce(a.segment_override, (
-        SELECT s.segment FROM cfg_segment s WHERE a.employees <= s.max_employees ORDER BY s.position LIMIT 1
-    )) AS segment,
+    coalesce(a.segment_override, se.segment) AS segment,
     a.annual_revenue,
     a.account_type,
     a.owner_id,
     a.created_at
 FROM typed_account a
+LEFT JOIN segment_of_employees se ON se.employees = a.employees
 LEFT JOIN cfg_country_region cr ON cr.country_key = lower(trim(a.country));

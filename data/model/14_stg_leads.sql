@@ -1,8 +1,8 @@
 -- stg_leads: one row per lead (a person not yet converted, or the record they converted from).
 -- is_queue_owned: owned by a queue (Salesforce Id prefix 00G) or by nobody, so no rep is responsible.
 -- persona: the title's persona (persona_of_title). region: the owner's
--- region, else the lead's country's region. segment: the first configured employee band whose
--- max_employees >= employees. Stored in order of creation (period filters skip most row groups).
+-- region, else the lead's country's region. segment: the segment of its employee count
+-- (segment_of_employees). Stored in order of creation (period filters skip most row groups).
 CREATE TABLE stg_leads AS
 SELECT
     l.lead_id,
@@ -19,7 +19,7 @@ SELECT
     coalesce(u.region, cr.region) AS region,
     l.industry,
     l.employees,
-    (SELECT s.segment FROM cfg_segment s WHERE l.employees <= s.max_employees ORDER BY s.position LIMIT 1) AS segment,
+    se.segment,
     l.lead_source,
     coalesce(lower(trim(l.lead_source)) IN (SELECT value_lower FROM cfg_value WHERE list_name = 'marketing_lead_source'), FALSE)
         AS is_marketing_source,
@@ -32,6 +32,7 @@ SELECT
     l.mql_field_at
 FROM typed_lead l
 LEFT JOIN persona_of_title pt ON pt.title = l.title
+LEFT JOIN segment_of_employees se ON se.employees = l.employees
 LEFT JOIN stg_users u ON u.user_id = l.owner_id
 LEFT JOIN cfg_country_region cr ON cr.country_key = lower(trim(l.country))
 ORDER BY l.created_at, l.lead_id;
