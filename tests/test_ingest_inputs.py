@@ -298,3 +298,29 @@ def test_utf8_check_between_ascii_pieces(tail: bytes, message: str | None, tmp_p
     with pytest.raises(IngestError) as err:
         _check_utf8(path, "Lead.csv")
     assert f"Lead.csv: the file is not UTF-8: {message}" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("where", "bad", "message"),
+    [
+        ("header", b"\xff", "at byte 2 (line 1)"),
+        ("value", b"\xed\xa0\x80", "(line 2)"),  # a UTF-16 surrogate written as UTF-8
+        ("value", b"\xc0\xaf", "(line 2)"),  # an overlong '/'
+        ("last value", b"\xe9", "(line 3)"),  # Latin-1 'é', in the last record
+    ],
+)
+def test_not_utf8_anywhere_is_refused_naming_the_byte_and_line(
+    where: str, bad: bytes, message: str, tmp_path: Path, db_path: Path
+) -> None:
+    # DuckDB checks the encoding as it reads (an 'INVALID ENCODING' reject); the load then names the first bad byte
+    export = export_with(tmp_path)
+    path = export / "Account.csv"
+    lines = path.read_bytes().split(b"\n")
+    if where == "header":
+        lines[0] = lines[0][:2] + bad + lines[0][2:]
+    else:
+        k = 1 if where == "value" else len([line for line in lines if line]) - 1
+        lines[k] = lines[k].replace(b",", b"," + bad, 1)
+    path.write_bytes(b"\n".join(lines))
+    text = refused(export, db_path, "Account.csv: the file is not UTF-8")
+    assert message in text

@@ -106,7 +106,8 @@ def prepare_file(path: Path, display_name: str, encoding: str, workdir: Path) ->
     utf16 = _sniff_utf16(path)
     enc = codecs.lookup(encoding).name
     if utf16 is None and enc in {codecs.lookup(e).name for e in _UTF8}:
-        _check_utf8(path, display_name)
+        # Checked by DuckDB as it reads (a value that is not UTF-8 is a reject, 'INVALID ENCODING': _load then
+        # names the first bad byte and line); a pass of our own over every byte was seconds of a large load.
         utf8_path = path
     else:
         utf8_path = workdir / f"{len(list(workdir.iterdir()))}-{path.name}"
@@ -246,6 +247,9 @@ def _read_header(path: Path, name: str, delimiter: str = ",") -> list[str]:
             header = next(reader)
         except StopIteration:
             header = []
+        except UnicodeDecodeError:  # the file is not UTF-8: say where
+            _check_utf8(path, name)
+            raise
         except csv.Error as exc:
             raise IngestError(
                 [
@@ -333,7 +337,11 @@ def load_into(con: duckdb.DuckDBPyConnection, table: str, f: PreparedFile, creat
     try:
         return _load(con, table, f, create)
     except duckdb.InvalidInputException as exc:
-        fixed = _with_one_line_ending(f)
+        try:
+            fixed = _with_one_line_ending(f)
+        except UnicodeDecodeError:  # not UTF-8 either: say where
+            _check_utf8(f.path, f.name)
+            raise
         if fixed is None:
             raise IngestError([_unparsable(f, exc)]) from None
     try:
@@ -406,6 +414,8 @@ def _load(con: duckdb.DuckDBPyConnection, table: str, f: PreparedFile, create: b
         rejects = con.execute("SELECT line, column_name, error_type, csv_line FROM _rejects ORDER BY line").fetchall()
     except duckdb.CatalogException:
         rejects = []
+    if any(r[2] == "INVALID ENCODING" for r in rejects):
+        _check_utf8(f.path, f.name)  # the whole file refused, naming the first byte that is not UTF-8
     problems = []
     last_record = None
     for line, column, error_type, csv_line in rejects:
