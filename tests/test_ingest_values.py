@@ -313,3 +313,16 @@ def test_rules_give_the_same_findings_whatever_the_bits_per_check_column(
         ("id_length", "Opportunity", 1, ["006000000000002AAA"]),
         ("negative_amount", "Opportunity", 1, ["006000000000002AAA"]),
     ]
+
+
+def test_touches_of_people_not_in_the_export_are_counted(tmp_path: Path, db_path: Path) -> None:
+    # a touch follows its contact when it has one (record 1: contact missing, lead present), else its lead
+    # (record 2: lead missing); record 3's contact is in the export
+    export = export_with(tmp_path)
+    edit(export / "CampaignMember.csv", 1, "ContactId", "003000000000099AAA")
+    edit(export / "CampaignMember.csv", 2, "LeadId", "00Q000000000099AAA")
+    con = load(export, db_path)
+    [(obj, count, message, sample, advice)] = warning(con, "orphan_person")
+    assert (obj, count, sample) == ("CampaignMember", 2, ["00v000000000001AAA", "00v000000000002AAA"])
+    assert message.startswith("campaign members whose lead or contact is not in the export")
+    assert advice == "Include Lead.csv and Contact.csv complete"
