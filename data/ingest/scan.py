@@ -170,18 +170,22 @@ class Scan:
         return "".join(cols)
 
     def count(self) -> None:
-        """Count every collected condition over the live records, in one scan of the typed table (once)."""
+        """Count every collected condition over the live records, in one scan of the typed table (once).
+
+        The records are counted per combination of bits (most share one or a few), and each condition's count is
+        the sum over the combinations with its bit set: a small aggregate instead of a count per condition over
+        every record (3.4 s for the large sample's campaign members).
+        """
         if self.counts is not None:
             return
-        conds = list(self.conditions)
-        values = (
-            self.con.execute(
-                f"SELECT {', '.join(f'coalesce(count_if({self.bit(c)}), 0)' for c in conds)} FROM {live(self.lo)}"
-            ).fetchall()[0]
-            if conds
-            else []
+        cols = [f"t._chk{j}" for j in range(-(-len(self.conditions) // self.BITS))]
+        combos = (
+            self.con.execute(f"SELECT {', '.join(cols)}, count(*) FROM {live(self.lo)} GROUP BY ALL").fetchall() if cols else []
         )
-        self.counts = dict(zip(conds, values, strict=True))
+        self.counts = {
+            cond: sum(row[-1] for row in combos if row[k // self.BITS] >> (k % self.BITS) & 1)
+            for cond, k in self.conditions.items()
+        }
 
 
 def typed_table(lo: Any) -> str:
