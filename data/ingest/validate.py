@@ -216,8 +216,8 @@ def _id_kind_rules(
 ) -> list[WarningRow]:
     """The rules of one Id column, as Salesforce Ids (`shaped`) or as other text."""
     # A value of only letters and digits has no invisible character: the expensive pattern is tried on the rest only.
-    # CASE, not AND: DuckDB computes every operand of an AND for every record (the counting scan takes each condition
-    # as a column), but a CASE branch only for the records that reach it.
+    # CASE, not AND: DuckDB computes every operand of an AND for every record (the typing pass computes each condition
+    # as a column's term), but a CASE branch only for the records that reach it.
     cond = f"NOT {blank_sql(col)} AND NOT {alnum_sql(lo, col)}"
     if not shaped:
         cond = f"CASE WHEN {cond} THEN regexp_matches({text_sql(lo, col)}, '{_INVISIBLE}') ELSE false END"
