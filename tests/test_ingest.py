@@ -16,6 +16,7 @@ import pytest
 from data.config import ConfigError
 from data.ingest import ingest
 from data.ingest.read import IngestError
+from data.ingest.typed import ids_unique
 from data.store import IngestBusy, IngestLock, Store
 from tests.conftest import MESSY, ROOT_DIR, TINY, export_with, load, named_rows, rows
 
@@ -260,6 +261,22 @@ def test_parts_with_different_columns_are_unioned_by_name(tmp_path: Path, db_pat
         (["LeadSource", "Type"],),
         (["Region__c"],),
     ]
+
+
+def test_ids_unique_is_false_exactly_when_a_value_repeats() -> None:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (id VARCHAR)")
+    assert ids_unique(con, "t", "id")  # no rows
+    con.execute("INSERT INTO t VALUES (NULL), (NULL), ('006A'), ('006B')")
+    assert ids_unique(con, "t", "id")  # NULLs are not Ids: two of them are no duplicate
+    con.execute("INSERT INTO t VALUES ('006b')")
+    assert ids_unique(con, "t", "id")  # Salesforce Ids are case-sensitive
+    con.execute("INSERT INTO t VALUES ('006A')")
+    assert not ids_unique(con, "t", "id")
+    con.execute("CREATE TABLE many AS SELECT range::VARCHAR AS id FROM range(3000000)")  # several batches
+    assert ids_unique(con, "many", "id")
+    con.execute("INSERT INTO many VALUES ('2999999')")
+    assert not ids_unique(con, "many", "id")
 
 
 def test_identical_duplicates_load_once(tmp_path: Path, db_path: Path) -> None:

@@ -13,8 +13,10 @@ import random
 import duckdb
 import pytest
 
-from data.ingest.scan import id18_suffix_sql, letters_and_digits_sql
+from data.ingest.context import LoadedObject
+from data.ingest.scan import checked_raw, id18_suffix_sql, letters_and_digits_sql, typed_id_sql
 from data.ingest.typed import create_typing_macros
+from data.schema import OBJECTS
 
 AWKWARD = [None, "", " ", "   ", "a", " a", "a ", "  a b  ", "\ta", "a\t", " \t ", "\u00a0a", "a\u00a0 ", "00Q000000000005EAA "]
 AWKWARD += ["\u00a0", "\u3000a", "a\u2009", "\u200b"]  # Unicode spaces trim() removes; a zero-width space it keeps
@@ -101,7 +103,7 @@ def test_date_time_macro_equals_the_plain_form(con: duckdb.DuckDBPyConnection, z
 
 
 def test_letters_and_digits_test_equals_the_pattern(con: duckdb.DuckDBPyConnection) -> None:
-    # every code point alone, inside an Id and at its ends, plus empty and NULL
+    # every code point of the Basic Multilingual Plane (and beyond) alone, inside an Id and at its ends, plus empty and NULL
     cond = letters_and_digits_sql("x")
     differ = con.execute(f"""
         SELECT count(*) FROM (SELECT chr(c::INTEGER) AS ch FROM range(1, 1114112) AS t(c) WHERE c < 55296 OR c > 57343)
@@ -117,6 +119,18 @@ def test_utc_date_time_read_as_timestamp_equals_reading_it_with_its_zone(con: du
     rng = random.Random(7)
     forms = ["2024-03-31T14:05:00.123Z", "2024-03-31T14:05:00Z", "2024-12-31T23:59:59.999Z", "0001-01-01T00:00:00Z"]
     values = [*forms, "2024-03-31T14:05:00", "2024-03-31 14:05:00+02:00", "2024-03-31T14:05:00.000+0000", "2024-03-31"]
+    # what strptime's formats are lenient about (one-digit fields, fewer fraction digits, spaces around)
+    values += [
+        "2024-3-31T14:05:00.000Z",
+        "2024-03-31T4:05:00Z",
+        "2024-03-31T14:05:00.1Z",
+        " 2024-03-31T14:05:00Z",
+        "\u00a02024-03-31T14:05:00.000Z",
+        "2024-03-31T14:05:00.000 Z",
+        "+2024-03-31T14:05:00Z",
+        "epochZ",
+        "infinityZ",
+    ]
     for _ in range(60000):
         chars = list(rng.choice(forms))
         for _ in range(rng.randint(1, 3)):
@@ -129,3 +143,26 @@ def test_utc_date_time_read_as_timestamp_equals_reading_it_with_its_zone(con: du
     ).fetchall()[0]
     assert got[0] == len(values) and got[1] > 5000  # thousands of the mangled values still read as date-times
     assert got[2] == 0
+
+
+@pytest.mark.parametrize("salesforce_ids", [True, False])
+def test_id_typed_from_its_shape_equals_the_id_macro(salesforce_ids: bool) -> None:
+    # the typing pass types an Id from its trimmed text and shape (typed_id_sql): every code point of the Basic Multilingual Plane (and beyond) alone, inside a
+    # 15- and an 18-character Id and at their ends, spaces around, empty and NULL, give what _id gives
+    con = duckdb.connect()
+    create_typing_macros(con, salesforce_ids)
+    lead = next(o for o in OBJECTS if o.name == "Lead")
+    lo = LoadedObject(lead, [], {"lead_id": "Id", "owner_id": "OwnerId"}, [])
+    con.execute("""
+        CREATE TABLE raw_lead AS SELECT x AS "Id", x AS "OwnerId" FROM (
+            SELECT unnest([ch, '00Q0000' || ch || '0005EA', '00Q0000' || ch || '0005EAA', ch || '00Q000000000005',
+                '00Q000000000005EAA' || ch, ' ' || ch || ' ']) AS x
+            FROM (SELECT chr(c::INTEGER) AS ch FROM range(1, 70000) AS t(c) WHERE c < 55296 OR c > 57343)
+            UNION ALL SELECT unnest(['', ' ', NULL, '00Q000000000005', ' 00Q000000000005 ', '00Q000000000005EAA',
+                '  00Q000000000005EAA', '\u00a000Q000000000005', '00q000000000005\u3000', 'a', '0'])
+        )""")
+    differ = con.execute(
+        f"SELECT count(*), count_if(({typed_id_sql(lo, 'Id')}) IS DISTINCT FROM _id(\"Id\")), "
+        f"count_if(({typed_id_sql(lo, 'OwnerId')}) IS DISTINCT FROM _id(\"OwnerId\")) FROM ({checked_raw(lo)})"
+    ).fetchall()[0]
+    assert differ[0] > 300_000 and differ[1:] == (0, 0)
