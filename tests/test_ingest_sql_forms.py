@@ -147,8 +147,9 @@ def test_utc_date_time_read_as_timestamp_equals_reading_it_with_its_zone(con: du
 
 @pytest.mark.parametrize("salesforce_ids", [True, False])
 def test_id_typed_from_its_shape_equals_the_id_macro(salesforce_ids: bool) -> None:
-    # the typing pass types an Id from its trimmed text and shape (typed_id_sql): every code point of the Basic Multilingual Plane (and beyond) alone, inside a
-    # 15- and an 18-character Id and at their ends, spaces around, empty and NULL, give what _id gives
+    # the typing pass types an Id from its trimmed text and shape (typed_id_sql): every code point of the Basic
+    # Multilingual Plane (and a few beyond) alone, inside a 15- and an 18-character Id and at their ends, spaces
+    # around, empty and NULL, give what _id gives
     con = duckdb.connect()
     create_typing_macros(con, salesforce_ids)
     lead = next(o for o in OBJECTS if o.name == "Lead")
