@@ -163,7 +163,7 @@ def test_id_typed_from_its_shape_equals_the_id_macro(salesforce_ids: bool) -> No
                 '  00Q000000000005EAA', '\u00a000Q000000000005', '00q000000000005\u3000', 'a', '0'])
         )""")
     differ = con.execute(
-        f"SELECT count(*), count_if(({typed_id_sql(lo, 'Id')}) IS DISTINCT FROM _id(\"Id\")), "
-        f"count_if(({typed_id_sql(lo, 'OwnerId')}) IS DISTINCT FROM _id(\"OwnerId\")) FROM ({checked_raw(lo)})"
+        f'SELECT count(*), count_if(({typed_id_sql(lo, "Id")}) IS DISTINCT FROM _id("Id")), '
+        f'count_if(({typed_id_sql(lo, "OwnerId")}) IS DISTINCT FROM _id("OwnerId")) FROM ({checked_raw(lo)})'
     ).fetchall()[0]
     assert differ[0] > 300_000 and differ[1:] == (0, 0)
