@@ -56,7 +56,7 @@ def _environment(touches: list[tuple[int, str, bool]], amount: Decimal, stage: s
         CREATE TABLE stg_contacts (contact_id VARCHAR, account_id VARCHAR);
         CREATE TABLE stg_campaigns (campaign_id VARCHAR, channel VARCHAR, campaign_name VARCHAR);
         CREATE TABLE stg_campaign_members (campaign_member_id VARCHAR, campaign_id VARCHAR, contact_id VARCHAR,
-            person_id VARCHAR, touched_at TIMESTAMP, has_responded BOOLEAN, is_hand_raise BOOLEAN);
+            lead_id VARCHAR, touched_at TIMESTAMP, has_responded BOOLEAN, is_hand_raise BOOLEAN);
         INSERT INTO stg_campaigns VALUES ('C-Email', 'Email', 'e'), ('C-Webinar', 'Webinar', 'w'), ('C-Website', 'Website', 's');
         INSERT INTO stg_opportunity_contact_roles VALUES ('O', 'K1'), ('O', 'K2');
         CREATE TABLE fx_daily (currency_code VARCHAR, rate_date DATE, rate DECIMAL(18, 9), source VARCHAR);
@@ -85,7 +85,7 @@ def _environment(touches: list[tuple[int, str, bool]], amount: Decimal, stage: s
     for i, (hours, channel, hand_raise) in enumerate(touches):
         con.execute(
             "INSERT INTO stg_campaign_members VALUES (?, ?, ?, ?, ?, true, ?)",
-            [f"M{i:02d}", f"C-{channel}", f"K{1 + i % 2}", f"K{1 + i % 2}", CREATED + dt.timedelta(hours=hours), hand_raise],
+            [f"M{i:02d}", f"C-{channel}", f"K{1 + i % 2}", None, CREATED + dt.timedelta(hours=hours), hand_raise],
         )
     for name in (
         "33_opportunity_state.sql",

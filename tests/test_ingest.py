@@ -125,7 +125,10 @@ def test_canonical_rows_are_exact(tiny_db: Path) -> None:
         ("00T000000000002EAA", "Call", False, True, dt.datetime(2026, 4, 1, 14, 12, 30), "00Q000000000001EAA", None),
         ("00U000000000001EAA", "Meeting", False, True, dt.datetime(2026, 4, 11, 13, 0), None, "003000000000002AAA"),
     ]
-    assert rows(con, "SELECT campaign_member_id, person_id, is_hand_raise FROM stg_campaign_members ORDER BY 1") == [
+    # person_of: the contact when the touch names one, else the lead
+    assert rows(
+        con, "SELECT campaign_member_id, person_of(contact_id, lead_id), is_hand_raise FROM stg_campaign_members ORDER BY 1"
+    ) == [
         ("00v000000000001AAA", "003000000000001AAA", True),
         ("00v000000000002AAA", "00Q000000000002EAA", False),
         ("00v000000000003AAA", "003000000000002AAA", False),

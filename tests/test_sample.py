@@ -78,7 +78,8 @@ def test_behaviour_differs_by_region_and_quarter_ends_spike(small_db: Path) -> N
             con,
             """
         WITH mql AS (
-            SELECT person_id, lead_id, min(touched_at) AS mql_at FROM stg_campaign_members WHERE is_hand_raise GROUP BY ALL),
+            SELECT coalesce(contact_id, lead_id) AS person_id, lead_id, min(touched_at) AS mql_at
+            FROM stg_campaign_members WHERE is_hand_raise GROUP BY ALL),
         touch AS (
             SELECT m.person_id, min(a.activity_at) AS first_at FROM mql m
             JOIN stg_activities a ON a.is_human_sales_touch AND a.activity_at >= m.mql_at

@@ -1,6 +1,6 @@
 -- stg_campaign_members: one row per marketing touch (a person's membership of a campaign).
 -- touched_at: when the person joined the campaign (CreatedDate), kept to the second.
--- person_id: the contact when there is one (a converted lead's touches follow the contact), else the lead.
+-- The person it touched is person_of(contact_id, lead_id) (31_macros.sql).
 -- is_hand_raise: the person responded, and the campaign's type or the member status is a hand-raise
 -- (statuses matched ignoring case: each distinct status is matched once, not each of tens of millions of touches).
 CREATE TABLE stg_campaign_members AS
@@ -14,7 +14,6 @@ SELECT
     m.campaign_id,
     m.lead_id,
     m.contact_id,
-    coalesce(m.contact_id, m.lead_id) AS person_id,
     m.status,
     coalesce(m.has_responded, m.first_responded_date IS NOT NULL) AS has_responded,
     m.created_at AS touched_at,

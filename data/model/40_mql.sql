@@ -1,7 +1,7 @@
 -- mql: one row per person who became a marketing-qualified lead, with the follow-up by sales.
 -- mql_at: the person's first hand-raise touch (mql.rule = "hand_raise": a responded membership of
 -- a hand-raise campaign type or member status), or the configured date field (mql.rule =
--- "date_field"), to the second. A person is the contact when there is one, else the lead.
+-- "date_field"), to the second. A person is the contact when there is one, else the lead (person_of).
 -- first_touch_at: the first human sales touch (call, email or meeting by a sales user, not
 -- automated) on the lead or the contact at or after mql_at. owner/region: the lead's (else the
 -- contact's) owner and the region used for SLA clocks. segment: the contact's account's, else the
@@ -18,8 +18,9 @@ hand_raise AS (
     -- the first hand-raise per person (a filtered row_number, not QUALIFY: Spark has none)
     SELECT person_id, lead_id, contact_id, campaign_id, mql_at, campaign_member_id FROM (
         SELECT
-            person_id, lead_id, contact_id, campaign_id, touched_at AS mql_at, campaign_member_id,
-            row_number() OVER (PARTITION BY person_id ORDER BY touched_at, campaign_member_id) AS rn
+            person_of(contact_id, lead_id) AS person_id, lead_id, contact_id, campaign_id, touched_at AS mql_at,
+            campaign_member_id,
+            row_number() OVER (PARTITION BY person_of(contact_id, lead_id) ORDER BY touched_at, campaign_member_id) AS rn
         FROM stg_campaign_members
         WHERE is_hand_raise AND (SELECT rule FROM rule) = 'hand_raise'
     ) AS first_hand_raise WHERE rn = 1
@@ -27,7 +28,7 @@ hand_raise AS (
 
 by_field AS (
     SELECT
-        coalesce(l.converted_contact_id, l.lead_id) AS person_id, l.lead_id, l.converted_contact_id AS contact_id,
+        person_of(l.converted_contact_id, l.lead_id) AS person_id, l.lead_id, l.converted_contact_id AS contact_id,
         NULL::VARCHAR AS campaign_id, l.mql_field_at AS mql_at, NULL::VARCHAR AS campaign_member_id
     FROM stg_leads l WHERE l.mql_field_at IS NOT NULL AND (SELECT rule FROM rule) = 'date_field'
     UNION ALL

@@ -25,7 +25,7 @@ touches AS (
     SELECT DISTINCT ON (o.opportunity_id, m.campaign_member_id)
         o.opportunity_id, o.created_at AS opportunity_created_at, o.created_date AS opportunity_created_date,
         m.campaign_member_id, m.campaign_id,
-        coalesce(c.channel, 'Unknown') AS channel, m.person_id, m.touched_at, m.is_hand_raise,
+        coalesce(c.channel, 'Unknown') AS channel, person_of(m.contact_id, m.lead_id) AS person_id, m.touched_at, m.is_hand_raise,
         m.touched_at <= o.created_at AS is_before_creation
     FROM stg_opportunities o
     JOIN people p ON p.opportunity_id = o.opportunity_id
