@@ -220,6 +220,7 @@ def ids_unique(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
         chunk = batch.column(0).to_numpy()
         hashes[filled : filled + len(chunk)] = chunk
         filled += len(chunk)
+    hashes = hashes[:filled]  # the same count, unless the table changed in between
     hashes.sort()
     return not bool(np.any(hashes[1:] == hashes[:-1]))
 
