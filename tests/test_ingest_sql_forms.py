@@ -1,9 +1,10 @@
 """The cheaper SQL forms the ingest types and checks values with say exactly what the plain forms say.
 
-The load trims only values that start or end with a space (_trim, _blank) and checks an 18-character Id's
-checksum by comparing its last 3 characters (id18_suffix_sql) instead of rebuilding the Id: these pin that
-both give the plain forms' answers on the awkward values (spaces, tabs, no-break spaces, empty, NULL,
-changed case).
+The load trims only values that start or end with a space (_trim, _blank), checks an 18-character Id's
+checksum by comparing its last 3 characters (id18_suffix_sql) instead of rebuilding the Id, reads the API's UTC
+date-times with strptime's exact formats (_ts) and types an Id from the shape its checks work out
+(typed_id_sql): these pin that each gives the plain form's answers on the awkward values (spaces, tabs,
+no-break spaces, empty, NULL, changed case, mangled date-times, every character in an Id).
 """
 
 from __future__ import annotations
